@@ -1,0 +1,193 @@
+"""The document: Project -> Tracks and Segments -> Words -> Phonemes.
+
+Everything here is plain data. The model keeps the voice's prediction and the user's edits side by side, and
+edits are stored as deltas from the prediction (a duration scale, a pitch offset in semitones, an energy offset
+in dB) so that they survive a change of voice or model. Commands in `commands.py` are the only code that mutates
+a document the editor is showing.
+
+Segments are kept in script order on the project, each naming its track; a track's segments are
+`project.segments_of(track_id)`. One ordered list keeps dialogue order (who speaks after whom) without a
+second structure to keep in sync.
+"""
+
+from __future__ import annotations
+
+import math
+import uuid
+from dataclasses import dataclass, field
+
+PAUSE = "_"  # phoneme symbol of a pause; a pause is a word with empty text holding one PAUSE phoneme
+
+EMOTIONS = ("neutral", "happy", "sad", "angry", "calm", "surprised", "fearful", "whisper")
+MAX_EMOTION_INTENSITY = 2.0  # 1 is the preset as documented; up to 2 exaggerates it
+# Bounds on edits: wide enough for any sensible use, narrow enough that DSP and models stay stable.
+PITCH_LIMIT_ST = 24.0
+ENERGY_LIMIT_DB = 24.0
+DURATION_SCALE_RANGE = (0.1, 10.0)
+
+
+def new_id() -> str:
+    return uuid.uuid4().hex[:12]
+
+
+def clamp(value: float, lo: float, hi: float) -> float:
+    if not math.isfinite(value):
+        raise ValueError(f"{value!r} is not a finite number")
+    return min(hi, max(lo, value))
+
+
+@dataclass
+class Phoneme:
+    symbol: str
+    duration: float  # predicted, seconds
+    pitch: float = 0.0  # predicted F0 in Hz; 0 means unvoiced
+    energy: float = 0.0  # predicted loudness in dB (RMS relative to full scale)
+    # The user's deltas from the prediction.
+    duration_scale: float = 1.0
+    pitch_st: float = 0.0
+    energy_db: float = 0.0
+    locked: bool = False  # fit-to-slot leaves locked phonemes alone
+
+    @property
+    def is_pause(self) -> bool:
+        return self.symbol == PAUSE
+
+    @property
+    def edited(self) -> bool:
+        return self.duration_scale != 1.0 or self.pitch_st != 0.0 or self.energy_db != 0.0
+
+    @property
+    def target_duration(self) -> float:
+        return self.duration * self.duration_scale
+
+
+@dataclass
+class Word:
+    text: str  # empty for a pause
+    phonemes: list[Phoneme] = field(default_factory=list)
+
+    @property
+    def is_pause(self) -> bool:
+        return not self.text and all(p.is_pause for p in self.phonemes)
+
+
+@dataclass(frozen=True)
+class SpeakerMix:
+    """Weights over a voice's speakers. Stored normalized, sorted by speaker id, so equal mixes compare equal."""
+
+    weights: tuple[tuple[str, float], ...] = ()
+
+    @staticmethod
+    def of(weights: dict[str, float] | tuple[tuple[str, float], ...] | list) -> "SpeakerMix":
+        items = dict(weights).items() if not isinstance(weights, dict) else weights.items()
+        cleaned = {}
+        for name, w in items:
+            w = float(w)
+            if not math.isfinite(w) or w < 0:
+                raise ValueError(f"the weight of '{name}' must be a number of zero or more, not {w!r}")
+            if w > 0:
+                cleaned[str(name)] = cleaned.get(str(name), 0.0) + w
+        total = sum(cleaned.values())
+        if total <= 0:
+            return SpeakerMix(())
+        return SpeakerMix(tuple(sorted((k, v / total) for k, v in cleaned.items())))
+
+    @staticmethod
+    def single(speaker: str) -> "SpeakerMix":
+        return SpeakerMix(((speaker, 1.0),))
+
+    def as_dict(self) -> dict[str, float]:
+        return dict(self.weights)
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.weights
+
+
+@dataclass(frozen=True)
+class Emotion:
+    name: str = "neutral"
+    intensity: float = 1.0
+
+    def __post_init__(self) -> None:
+        if self.name not in EMOTIONS:
+            raise ValueError(f"unknown emotion '{self.name}'; choose one of {', '.join(EMOTIONS)}")
+        object.__setattr__(self, "intensity", clamp(float(self.intensity), 0.0, MAX_EMOTION_INTENSITY))
+
+
+@dataclass(frozen=True)
+class VoiceRef:
+    """Which voice a track speaks with: a backbone ('embedded', 'coqui') and a model id within it."""
+
+    backbone: str = "embedded"
+    model: str = "espeak-ng"
+
+
+@dataclass
+class Track:
+    id: str
+    name: str
+    voice: VoiceRef = field(default_factory=VoiceRef)
+    mix: SpeakerMix = field(default_factory=SpeakerMix)
+    gain_db: float = 0.0
+    muted: bool = False
+
+
+@dataclass
+class Segment:
+    id: str
+    text: str
+    track_id: str
+    words: list[Word] = field(default_factory=list)
+    start: float | None = None  # pinned start on the project timeline, seconds; None follows the previous segment
+    slot: float | None = None  # target duration for fit-to-slot (dubbing), seconds
+    emotion: Emotion = field(default_factory=Emotion)
+    mix: SpeakerMix | None = None  # overrides the track's mix when set
+    seed: int = 0  # fixes the noise of stochastic models so a render is repeatable
+
+    def phonemes(self) -> list[Phoneme]:
+        return [p for w in self.words for p in w.phonemes]
+
+    @property
+    def predicted_duration(self) -> float:
+        return sum(p.duration for p in self.phonemes())
+
+    @property
+    def duration(self) -> float:
+        return sum(p.target_duration for p in self.phonemes())
+
+
+@dataclass
+class Project:
+    tracks: list[Track] = field(default_factory=list)
+    segments: list[Segment] = field(default_factory=list)
+    # Named speaker mixes saved by the user; travels with the project file.
+    voice_library: dict[str, SpeakerMix] = field(default_factory=dict)
+    title: str = ""
+
+    def track(self, track_id: str) -> Track:
+        for t in self.tracks:
+            if t.id == track_id:
+                return t
+        raise KeyError(f"no track with id {track_id!r}")
+
+    def track_named(self, name: str) -> Track | None:
+        return next((t for t in self.tracks if t.name == name), None)
+
+    def segment(self, segment_id: str) -> Segment:
+        for s in self.segments:
+            if s.id == segment_id:
+                return s
+        raise KeyError(f"no segment with id {segment_id!r}")
+
+    def segment_index(self, segment_id: str) -> int:
+        for i, s in enumerate(self.segments):
+            if s.id == segment_id:
+                return i
+        raise KeyError(f"no segment with id {segment_id!r}")
+
+    def segments_of(self, track_id: str) -> list[Segment]:
+        return [s for s in self.segments if s.track_id == track_id]
+
+    def effective_mix(self, segment: Segment) -> SpeakerMix:
+        return segment.mix if segment.mix is not None else self.track(segment.track_id).mix

@@ -1,0 +1,276 @@
+"""Project files: versioned JSON, written atomically, read with one clear error for anything wrong.
+
+The format is documented in docs/project-format.md. A file carries `format` and `schema_version`; older
+versions are brought up to date by the functions in MIGRATIONS, one step at a time, before they are parsed.
+Reading never writes: a bad file stays exactly as it was on disk.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import tempfile
+from pathlib import Path
+from typing import Any, Callable
+
+from .model import (DURATION_SCALE_RANGE, EMOTIONS, ENERGY_LIMIT_DB, MAX_EMOTION_INTENSITY, PITCH_LIMIT_ST, Emotion,
+                    Phoneme, Project, Segment, SpeakerMix, Track, VoiceRef, Word)
+
+FORMAT = "speech-studio-project"
+SCHEMA_VERSION = 1
+MAX_FILE_BYTES = 512 * 1024 * 1024
+
+# MIGRATIONS[n] turns a version-n document (a dict) into a version-(n+1) one.
+MIGRATIONS: dict[int, Callable[[dict], dict]] = {}
+
+
+class ProjectFileError(Exception):
+    """The message is one sentence that says what is wrong and what to do."""
+
+
+# ---- writing -----------------------------------------------------------------------------------------------------
+
+def _mix(mix: SpeakerMix | None) -> dict[str, float] | None:
+    return None if mix is None else mix.as_dict()
+
+
+def to_dict(project: Project) -> dict[str, Any]:
+    return {
+        "format": FORMAT,
+        "schema_version": SCHEMA_VERSION,
+        "title": project.title,
+        "tracks": [
+            {"id": t.id, "name": t.name, "voice": {"backbone": t.voice.backbone, "model": t.voice.model},
+             "mix": _mix(t.mix), "gain_db": t.gain_db, "muted": t.muted}
+            for t in project.tracks
+        ],
+        "segments": [
+            {"id": s.id, "text": s.text, "track": s.track_id, "start": s.start, "slot": s.slot,
+             "emotion": {"name": s.emotion.name, "intensity": s.emotion.intensity},
+             "mix": _mix(s.mix), "seed": s.seed,
+             "words": [{"text": w.text, "phonemes": [_phoneme_dict(p) for p in w.phonemes]} for w in s.words]}
+            for s in project.segments
+        ],
+        "voice_library": {name: mix.as_dict() for name, mix in project.voice_library.items()},
+    }
+
+
+def _phoneme_dict(p: Phoneme) -> dict[str, Any]:
+    d: dict[str, Any] = {"symbol": p.symbol, "duration": p.duration, "pitch": p.pitch, "energy": p.energy}
+    # Edits are written only when set, which keeps files of unedited scripts small and diffs readable.
+    if p.duration_scale != 1.0:
+        d["duration_scale"] = p.duration_scale
+    if p.pitch_st != 0.0:
+        d["pitch_st"] = p.pitch_st
+    if p.energy_db != 0.0:
+        d["energy_db"] = p.energy_db
+    if p.locked:
+        d["locked"] = True
+    return d
+
+
+def dumps(project: Project) -> str:
+    return json.dumps(to_dict(project), ensure_ascii=False, indent=1, allow_nan=False)
+
+
+def save(project: Project, path: str | os.PathLike) -> None:
+    """Write atomically: a temp file in the same folder, fsync, then rename over the target.
+
+    A crash at any point leaves either the old file or the new one, never a mix.
+    """
+    path = Path(path)
+    data = dumps(project).encode("utf-8")
+    folder = path.parent if str(path.parent) else Path(".")
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+    try:
+        # mkstemp creates the file 0600; give it the target's mode, or the usual umask default for a new file.
+        try:
+            mode = path.stat().st_mode & 0o777
+        except FileNotFoundError:
+            umask = os.umask(0)
+            os.umask(umask)
+            mode = 0o666 & ~umask
+        os.chmod(tmp, mode)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except FileNotFoundError:
+            pass
+        raise
+    try:  # make the rename itself durable
+        dir_fd = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(dir_fd)
+        finally:
+            os.close(dir_fd)
+    except OSError:
+        pass
+
+
+# ---- reading -----------------------------------------------------------------------------------------------------
+
+class _Bad(Exception):
+    pass
+
+
+def _get(d: Any, key: str, kind: type | tuple, where: str, default: Any = ...) -> Any:
+    if not isinstance(d, dict):
+        raise _Bad(f"{where} should be an object")
+    if key not in d:
+        if default is ...:
+            raise _Bad(f"{where} has no '{key}'")
+        return default
+    value = d[key]
+    if kind is float:
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise _Bad(f"'{key}' in {where} should be a number")
+        if not math.isfinite(value):
+            raise _Bad(f"'{key}' in {where} is not a finite number")
+        return float(value)
+    if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
+        raise _Bad(f"'{key}' in {where} has the wrong type")
+    return value
+
+
+def _bounded(d: dict, key: str, where: str, lo: float, hi: float, default: float) -> float:
+    value = _get(d, key, float, where, default)
+    if not lo <= value <= hi:
+        raise _Bad(f"'{key}' in {where} is {value}, outside {lo}..{hi}")
+    return value
+
+
+def _read_mix(value: Any, where: str) -> SpeakerMix | None:
+    if value is None:
+        return None
+    if not isinstance(value, dict):
+        raise _Bad(f"the mix of {where} should be an object of weights")
+    try:
+        return SpeakerMix.of(value)
+    except (TypeError, ValueError) as exc:
+        raise _Bad(f"the mix of {where} is invalid: {exc}") from None
+
+
+def _read_phoneme(d: Any, where: str) -> Phoneme:
+    return Phoneme(
+        symbol=_get(d, "symbol", str, where),
+        duration=_bounded(d, "duration", where, 0.0, 3600.0, ...),
+        pitch=_bounded(d, "pitch", where, 0.0, 20000.0, 0.0),
+        energy=_bounded(d, "energy", where, -400.0, 400.0, 0.0),
+        duration_scale=_bounded(d, "duration_scale", where, *DURATION_SCALE_RANGE, 1.0),
+        pitch_st=_bounded(d, "pitch_st", where, -PITCH_LIMIT_ST, PITCH_LIMIT_ST, 0.0),
+        energy_db=_bounded(d, "energy_db", where, -ENERGY_LIMIT_DB, ENERGY_LIMIT_DB, 0.0),
+        locked=_get(d, "locked", bool, where, False),
+    )
+
+
+def _optional_time(d: dict, key: str, where: str) -> float | None:
+    if d.get(key) is None:
+        return None
+    return _bounded(d, key, where, 0.0, 1e6, ...)
+
+
+def from_dict(doc: Any) -> Project:
+    """Parse a document of the current schema version. Raises ProjectFileError."""
+    try:
+        return _from_dict(doc)
+    except _Bad as exc:
+        raise ProjectFileError(f"This project file is damaged ({exc}); open a backup or re-import the script.") \
+            from None
+
+
+def _from_dict(doc: Any) -> Project:
+    project = Project(title=_get(doc, "title", str, "the project", ""))
+    for i, t in enumerate(_get(doc, "tracks", list, "the project")):
+        where = f"track {i + 1}"
+        voice = _get(t, "voice", dict, where, {})
+        project.tracks.append(Track(
+            id=_get(t, "id", str, where), name=_get(t, "name", str, where),
+            voice=VoiceRef(_get(voice, "backbone", str, where, "embedded"), _get(voice, "model", str, where, "espeak-ng")),
+            mix=_read_mix(t.get("mix"), where) or SpeakerMix(),
+            gain_db=_bounded(t, "gain_db", where, -60.0, 24.0, 0.0), muted=_get(t, "muted", bool, where, False)))
+    if len({t.id for t in project.tracks}) != len(project.tracks):
+        raise _Bad("two tracks share an id")
+    track_ids = {t.id for t in project.tracks}
+    for i, s in enumerate(_get(doc, "segments", list, "the project")):
+        where = f"segment {i + 1}"
+        track_id = _get(s, "track", str, where)
+        if track_id not in track_ids:
+            raise _Bad(f"{where} belongs to a track that does not exist")
+        emo = _get(s, "emotion", dict, where, {})
+        name = _get(emo, "name", str, where, "neutral")
+        if name not in EMOTIONS:
+            raise _Bad(f"{where} has an unknown emotion '{name}'")
+        words = []
+        for j, w in enumerate(_get(s, "words", list, where)):
+            wwhere = f"word {j + 1} of {where}"
+            words.append(Word(text=_get(w, "text", str, wwhere),
+                              phonemes=[_read_phoneme(p, wwhere) for p in _get(w, "phonemes", list, wwhere)]))
+        project.segments.append(Segment(
+            id=_get(s, "id", str, where), text=_get(s, "text", str, where), track_id=track_id, words=words,
+            start=_optional_time(s, "start", where), slot=_optional_time(s, "slot", where),
+            emotion=Emotion(name, _bounded(emo, "intensity", where, 0.0, MAX_EMOTION_INTENSITY, 1.0)),
+            mix=_read_mix(s.get("mix"), where), seed=_get(s, "seed", int, where, 0)))
+    if len({s.id for s in project.segments}) != len(project.segments):
+        raise _Bad("two segments share an id")
+    for name, mix in _get(doc, "voice_library", dict, "the project", {}).items():
+        project.voice_library[name] = _read_mix(mix, f"saved mix '{name}'") or SpeakerMix()
+    return project
+
+
+def migrate(doc: dict) -> dict:
+    version = doc.get("schema_version")
+    if isinstance(version, bool) or not isinstance(version, int):
+        raise ProjectFileError("This project file has no valid schema_version; it may not be a Speech Studio project.")
+    if version > SCHEMA_VERSION:
+        raise ProjectFileError(f"This project was saved by a newer Speech Studio (schema {version}, this one reads up "
+                               f"to {SCHEMA_VERSION}); update Speech Studio to open it.")
+    if version < 1:
+        raise ProjectFileError(f"This project has an unknown schema version {version}; it cannot be opened.")
+    while version < SCHEMA_VERSION:
+        doc = MIGRATIONS[version](doc)
+        version += 1
+        doc["schema_version"] = version
+    return doc
+
+
+def loads(text: str) -> Project:
+    try:
+        doc = json.loads(text, parse_constant=_refuse_constant)
+    except (json.JSONDecodeError, ValueError) as exc:
+        raise ProjectFileError(f"This project file is not valid JSON ({exc}); it may be truncated. "
+                               "Open a backup or the autosave instead.") from None
+    except RecursionError:
+        raise ProjectFileError("This project file is nested too deeply to be a Speech Studio project.") from None
+    if not isinstance(doc, dict) or doc.get("format") != FORMAT:
+        raise ProjectFileError("This file is not a Speech Studio project; import scripts with File > Import instead.")
+    return from_dict(migrate(doc))
+
+
+def _refuse_constant(name: str):
+    raise ValueError(f"{name} is not allowed in a project file")
+
+
+def load(path: str | os.PathLike) -> Project:
+    path = Path(path)
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise ProjectFileError(f"{path.name} is {size // 2**20} MiB, too large to be a project file.")
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise ProjectFileError(f"{path} does not exist; check the path.") from None
+    except IsADirectoryError:
+        raise ProjectFileError(f"{path} is a folder, not a project file.") from None
+    except PermissionError:
+        raise ProjectFileError(f"{path} cannot be read (permission denied).") from None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise ProjectFileError(f"{path.name} is not a text file, so it is not a Speech Studio project.") from None
+    return loads(text)

@@ -1,0 +1,73 @@
+"""Turning a plain text or a dialogue script into lines and sentences, and lines into a project."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import pysbd
+
+from .analysis import Analyzer
+from .model import Project, Segment, SpeakerMix, Track, VoiceRef, new_id
+
+NARRATOR = "Narrator"
+# `NAME: line`, where NAME is a short label starting with a letter (no URL schemes like "http:").
+_SPEAKER_LINE = re.compile(r"^\s*([^\W\d_][\w .'\-]{0,39}?)\s*:\s+(\S.*)$")
+_segmenter = pysbd.Segmenter(language="en", clean=False)
+
+
+@dataclass(frozen=True)
+class ScriptLine:
+    speaker: str | None  # None for plain narration
+    text: str
+
+
+def split_sentences(text: str) -> list[str]:
+    """Sentences of a paragraph. pysbd handles abbreviations ("Dr.", "e.g.") and decimals that a regex would split."""
+    text = " ".join(text.split())
+    if not text:
+        return []
+    return [s.strip() for s in _segmenter.segment(text) if s.strip()]
+
+
+def parse_script(text: str) -> list[ScriptLine]:
+    """Lines of a script. If most non-empty lines look like `NAME: line`, it is a dialogue script and each line
+    keeps its speaker; otherwise the text is narration, split into sentences at paragraph breaks and punctuation."""
+    raw_lines = [ln for ln in text.splitlines() if ln.strip()]
+    if not raw_lines:
+        return []
+    matches = [_SPEAKER_LINE.match(ln) for ln in raw_lines]
+    if sum(m is not None for m in matches) * 2 > len(raw_lines):
+        out: list[ScriptLine] = []
+        speaker = None
+        for ln, m in zip(raw_lines, matches):
+            if m:
+                speaker, body = m.group(1).strip(), m.group(2)
+            else:
+                body = ln  # a continuation line belongs to the previous speaker
+            out.extend(ScriptLine(speaker, s) for s in split_sentences(body))
+        return out
+    paragraphs = re.split(r"\n\s*\n", text)
+    return [ScriptLine(None, s) for para in paragraphs for s in split_sentences(para)]
+
+
+def build_project(lines: list[ScriptLine], analyzer: Analyzer, voice: VoiceRef = VoiceRef(),
+                  speakers: list[str] | None = None, title: str = "") -> Project:
+    """A project with one track per speaker (in order of first appearance) and one segment per line.
+
+    `speakers` are the voice's speaker ids; track k gets speaker k (cycling), so that the characters of a
+    dialogue are told apart from the start.
+    """
+    project = Project(title=title)
+    by_name: dict[str, Track] = {}
+    for line in lines:
+        name = line.speaker or NARRATOR
+        track = by_name.get(name)
+        if track is None:
+            mix = SpeakerMix.single(speakers[len(by_name) % len(speakers)]) if speakers else SpeakerMix()
+            track = Track(id=new_id(), name=name, voice=voice, mix=mix)
+            by_name[name] = track
+            project.tracks.append(track)
+        words = analyzer.analyze(line.text, voice, track.mix)
+        project.segments.append(Segment(id=new_id(), text=line.text, track_id=track.id, words=words))
+    return project

@@ -1,0 +1,38 @@
+"""Reading plain-text and dialogue scripts from disk."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from studio.core.script import ScriptLine, parse_script
+
+MAX_SCRIPT_BYTES = 50 * 1024 * 1024
+
+
+class ImportError_(Exception):
+    """A file could not be imported; the message is one sentence for the user."""
+
+
+def read_text_file(path: str | Path) -> str:
+    path = Path(path)
+    try:
+        if path.stat().st_size > MAX_SCRIPT_BYTES:
+            raise ImportError_(f"{path.name} is larger than 50 MiB; split it into chapters and import each.")
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise ImportError_(f"{path} does not exist; check the path.") from None
+    except IsADirectoryError:
+        raise ImportError_(f"{path} is a folder; give a script file.") from None
+    except PermissionError:
+        raise ImportError_(f"{path} cannot be read (permission denied).") from None
+    try:
+        return raw.decode("utf-8-sig")  # -sig: Windows editors often start UTF-8 files with a BOM
+    except UnicodeDecodeError:
+        raise ImportError_(f"{path.name} is not UTF-8 text; save it as UTF-8 and import it again.") from None
+
+
+def read_script(path: str | Path) -> list[ScriptLine]:
+    lines = parse_script(read_text_file(path))
+    if not lines:
+        raise ImportError_(f"{Path(path).name} has no text to speak.")
+    return lines

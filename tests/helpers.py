@@ -1,0 +1,21 @@
+"""A deterministic analyzer for core tests: real voices are tested in tests/engine."""
+
+from studio.core.model import PAUSE, Phoneme, SpeakerMix, VoiceRef, Word
+
+
+class FakeAnalyzer:
+    """One phoneme per letter, 80 ms each, pitch rising with the letter; commas give a pause word."""
+
+    def __init__(self):
+        self.calls = 0
+
+    def analyze(self, text: str, voice: VoiceRef = VoiceRef(), mix: SpeakerMix = SpeakerMix()) -> list[Word]:
+        self.calls += 1
+        words = []
+        for token in text.split():
+            letters = [c for c in token.lower() if c.isalpha()]
+            if letters:
+                words.append(Word(token.strip(",.!?"), [Phoneme(c, 0.08, 100.0 + ord(c) - 97, -20.0) for c in letters]))
+            if token.endswith(","):
+                words.append(Word("", [Phoneme(PAUSE, 0.2)]))
+        return words
