@@ -7,11 +7,12 @@ loads Qt and the editor window opens before torch is loaded.
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from pathlib import Path
 
 DEMO_PROJECT = Path(__file__).resolve().parent.parent / "assets" / "demo" / "demo.studio.json"
-SUBCOMMANDS = ("new",)
+SUBCOMMANDS = ("new", "say", "voices")
 
 
 def _fail(message: str, code: int = 2) -> int:
@@ -41,6 +42,46 @@ def cmd_new(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_say(args: argparse.Namespace) -> int:
+    from studio.core.analysis import AnalysisError
+    from studio.engine.coqui.loading import ModelError
+    from studio.engine.speak import speak
+    from studio.engine.voices import VoiceRegistry
+    from studio.interchange.alignment import write_alignment
+    from studio.interchange.audio_files import write_wav
+
+    registry = VoiceRegistry(device=args.device, trusted={args.voice} if args.trust and args.voice else set(),
+                             progress=lambda msg: print(msg, file=sys.stderr))
+    try:
+        spoken = speak(args.text, args.voice, registry)
+    except (AnalysisError, ModelError, ValueError) as exc:
+        return _fail(str(exc))
+    for note in spoken.notes:
+        print(f"studio: note: {note}", file=sys.stderr)
+    try:
+        write_wav(args.output, spoken.audio, spoken.sample_rate)
+        if args.alignment:
+            write_alignment(args.alignment, spoken.placed, spoken.sample_rate)
+    except OSError as exc:
+        return _fail(f"could not write the output: {exc.strerror or exc}.")
+    print(f"wrote {args.output}: {len(spoken.audio) / spoken.sample_rate:.2f} s at {spoken.sample_rate} Hz")
+    return 0
+
+
+def cmd_voices(args: argparse.Namespace) -> int:
+    from studio.engine.catalog import catalog
+
+    entries = catalog(args.models)
+    if args.json:
+        print(json.dumps(entries, indent=1, ensure_ascii=False))
+        return 0
+    for e in entries:
+        caps = ", ".join(k for k in ("pitch", "energy", "duration", "mix") if e.get(k))
+        license = e["license"] + ("" if e["commercial_use"] else " (non-commercial)")
+        print(f"{e['name']:<52} {e['kind']:<9} {e['status']:<14} {caps or '-':<30} {license}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="studio", description="Speech Studio: an expressive speech editor.")
     sub = parser.add_subparsers(dest="command")
@@ -48,6 +89,19 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("input", help="a .txt file; lines like 'NAME: text' make one track per speaker")
     p.add_argument("-o", "--output", required=True, help="the project file to write (.json)")
     p.set_defaults(func=cmd_new)
+    p = sub.add_parser("say", help="render text to a WAV file, with an optional alignment JSON")
+    p.add_argument("text", help="the text to speak")
+    p.add_argument("-o", "--output", required=True, help="the WAV file to write")
+    p.add_argument("--voice", help="'embedded', an embedded speaker (en-us+f2), a Coqui zoo name or a model folder")
+    p.add_argument("--alignment", help="also write word and phoneme times as JSON")
+    p.add_argument("--device", default="cpu", choices=["cpu", "cuda"], help="where Coqui models run")
+    p.add_argument("--trust", action="store_true",
+                   help="allow this model's checkpoint to unpickle arbitrary Python objects (only for sources you trust)")
+    p.set_defaults(func=cmd_say)
+    p = sub.add_parser("voices", help="list voices and models with their capabilities and licenses")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p.add_argument("--models", action="append", default=[], help="also list the Coqui model folders in this folder")
+    p.set_defaults(func=cmd_voices)
     return parser
 
 
@@ -62,7 +116,11 @@ def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv and argv[0] in SUBCOMMANDS:
         args = build_parser().parse_args(argv)
-        return args.func(args)
+        try:
+            return args.func(args)
+        except BrokenPipeError:  # `studio voices | head`: the reader left, which is fine
+            sys.stderr.close()
+            return 0
     args = build_editor_parser().parse_args(argv)
     from studio.ui.app import run_editor
 

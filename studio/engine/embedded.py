@@ -20,7 +20,7 @@ import numpy as np
 from studio.core.analysis import AnalysisError
 from studio.core.model import PAUSE, Phoneme, SpeakerMix, VoiceRef, Word
 
-from .backbone import Backbone, Capabilities, Speaker
+from .backbone import Backbone, Capabilities, RenderRequest, RenderResult, Speaker
 from .espeak import EspeakProcess, EspeakUnavailable, Synthesis
 
 _PUNCTUATION = string.punctuation + "“”‘’«»¿¡…—–"
@@ -182,3 +182,17 @@ class EmbeddedVoice(Backbone):
                                         pitch=0.0 if symbol == PAUSE else round(pitch, 2), energy=round(energy, 2)))
             words.append(Word(text=word_text, phonemes=phonemes))
         return words
+
+    def render(self, request: RenderRequest) -> RenderResult:
+        """espeak's rendering of the text with the boundaries of its own phoneme events.
+
+        espeak has no per-phoneme controls, so edits, emotion and mixes are applied afterwards by the DSP layer
+        (engine.render); this is the unedited voice of the mix's dominant speaker.
+        """
+        synth = self.synthesize(" ".join(request.text.split()), dominant_speaker(SpeakerMix(request.mix)))
+        spans = [span for _, phones in align(request.text, synth) for _, span in phones]
+        if len(spans) != len(request.phonemes()):
+            raise ValueError("This segment's phonemes no longer match the voice; re-analyse the segment.")
+        boundaries = tuple(s.start for s in spans) + (spans[-1].end,)
+        return RenderResult(audio=synth.audio.astype(np.float32) / 32768.0, sample_rate=synth.sample_rate,
+                            boundaries=boundaries)

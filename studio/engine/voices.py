@@ -1,30 +1,58 @@
-"""Which backbone serves a voice reference. One place to look a voice up, shared by the CLI and the editor."""
+"""Which backbone serves a voice reference. One place to look a voice up, shared by the CLI and the editor.
+
+A voice is named by a string: "embedded" (or one of its speakers, like "en-us+f2"), a Coqui zoo name like
+"tts_models/en/vctk/vits", or a local Coqui model folder.
+"""
 
 from __future__ import annotations
+
+import threading
+from typing import Callable
 
 from studio.core.analysis import AnalysisError
 from studio.core.model import SpeakerMix, VoiceRef, Word
 
 from .backbone import Backbone
-from .embedded import EmbeddedVoice
+from .embedded import SPEAKERS, EmbeddedVoice
 
 EMBEDDED = VoiceRef("embedded", "espeak-ng")
+
+
+def parse_voice(spec: str | None) -> tuple[VoiceRef, SpeakerMix]:
+    """A voice reference and a speaker mix for a --voice argument."""
+    if not spec or spec in ("embedded", "espeak-ng"):
+        return EMBEDDED, SpeakerMix.single(SPEAKERS[0].id)
+    if spec in {s.id for s in SPEAKERS}:
+        return EMBEDDED, SpeakerMix.single(spec)
+    return VoiceRef("coqui", spec), SpeakerMix()
 
 
 class VoiceRegistry:
     """Backbones by (backbone, model), created on first use and then kept: loading a model is the slow part."""
 
-    def __init__(self) -> None:
+    def __init__(self, device: str = "cpu", trusted: set[str] | None = None,
+                 progress: Callable[[str], None] | None = None):
+        self.device = device
+        self.trusted = set(trusted or ())  # model specs the user explicitly trusts with arbitrary unpickling
+        self.progress = progress
         self._backbones: dict[tuple[str, str], Backbone] = {}
+        self._lock = threading.Lock()
 
     def backbone(self, voice: VoiceRef) -> Backbone:
+        """Raises AnalysisError (embedded voice missing) or coqui.ModelError, each with one sentence."""
         key = (voice.backbone, voice.model)
-        if key not in self._backbones:
-            if voice.backbone == "embedded":
-                self._backbones[key] = EmbeddedVoice()
-            else:
-                raise AnalysisError(f"Speech Studio has no '{voice.backbone}' backbone; use the embedded voice.")
-        return self._backbones[key]
+        with self._lock:
+            if key not in self._backbones:
+                if voice.backbone == "embedded":
+                    self._backbones[key] = EmbeddedVoice()
+                elif voice.backbone == "coqui":
+                    from . import coqui
+
+                    self._backbones[key] = coqui.load(voice.model, trusted=voice.model in self.trusted,
+                                                      device=self.device, progress=self.progress)
+                else:
+                    raise AnalysisError(f"Speech Studio has no '{voice.backbone}' backbone; use the embedded voice.")
+            return self._backbones[key]
 
     def analyze(self, text: str, voice: VoiceRef, mix: SpeakerMix) -> list[Word]:
         return self.backbone(voice).analyze(text, voice, mix)

@@ -1,0 +1,87 @@
+"""The list behind `studio voices` and the model picker: every voice with what it can do and its license.
+
+Nothing is loaded to build it: the embedded voice is described by its speakers, zoo models by Coqui's own model
+list (shipped inside coqui-tts, so it works offline), local folders by their config.json and model card.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from .coqui import FORWARD, REFUSED, VITS
+from .coqui.loading import card_from
+from .embedded import SPEAKERS, EmbeddedVoice
+
+
+def _arch_caps(arch: str) -> dict:
+    arch = arch.lower()
+    if arch in FORWARD:
+        return {"pitch": True, "energy": arch in ("fastspeech2", "fast_speech"), "duration": True, "supported": True}
+    if arch in VITS:
+        return {"pitch": False, "energy": False, "duration": True, "supported": True}
+    return {"pitch": False, "energy": False, "duration": False, "supported": False,
+            "reason": REFUSED.get(arch, f"the '{arch}' architecture is not supported")}
+
+
+def embedded_entries() -> list[dict]:
+    caps = EmbeddedVoice().capabilities()
+    return [{"name": s.id, "kind": "embedded", "status": "ready", "label": s.label, "pitch": True, "energy": True,
+             "duration": True, "mix": True, "native": False, "license": caps.license,
+             "commercial_use": caps.commercial_use, "speakers": [s.id]} for s in SPEAKERS]
+
+
+def zoo_entries() -> list[dict]:
+    from TTS.utils.manage import ModelManager
+
+    manager = ModelManager(progress_bar=False)
+    out = []
+    for lang, datasets in manager.models_dict.get("tts_models", {}).items():
+        for dataset, models in datasets.items():
+            for arch, info in models.items():
+                name = f"tts_models/{lang}/{dataset}/{arch}"
+                card = card_from(name, info)
+                caps = _arch_caps(arch)
+                local = Path(manager.output_prefix) / name.replace("/", "--")
+                status = "unsupported" if not caps["supported"] else ("downloaded" if local.exists() else "download")
+                out.append({"name": name, "kind": "zoo", "status": status, "label": card.description[:80],
+                            "mix": caps["supported"] and dataset in ("vctk", "multi-dataset", "libritts"),
+                            "native": True, "license": card.license, "commercial_use": card.commercial_use,
+                            "default_vocoder": info.get("default_vocoder"), **caps})
+    return out
+
+
+def folder_entries(root: str | Path) -> list[dict]:
+    out = []
+    root = Path(root)
+    candidates = [root] if (root / "config.json").is_file() else sorted(p for p in root.iterdir() if p.is_dir())
+    for folder in candidates:
+        try:
+            config = json.loads((folder / "config.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue
+        if "model" not in config or not config.get("model"):
+            continue
+        try:
+            card_info = json.loads((folder / "model_card.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            card_info = None
+        card = card_from(folder.name, card_info)
+        caps = _arch_caps(str(config["model"]))
+        speakers = list(config.get("speakers") or [])
+        out.append({"name": str(folder), "kind": "folder", "status": "ready" if caps["supported"] else "unsupported",
+                    "label": card.description, "mix": caps["supported"] and len(speakers) > 1, "native": True,
+                    "speakers": speakers, "license": card.license, "commercial_use": card.commercial_use, **caps})
+    return out
+
+
+def catalog(folders: list[str] | None = None) -> list[dict]:
+    entries = embedded_entries()
+    for root in folders or []:
+        if Path(root).is_dir():
+            entries.extend(folder_entries(root))
+    try:
+        entries.extend(zoo_entries())
+    except Exception:  # noqa: BLE001 - without Coqui's list the embedded voice and folders still show
+        pass
+    return entries

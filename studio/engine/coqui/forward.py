@@ -1,0 +1,208 @@
+"""Coqui ForwardTTS (FastPitch, FastSpeech2) run step by step, so the user's edits replace the predictions.
+
+Coqui's `ForwardTTS.inference()` takes no overrides. This module calls the same submodules in the same order
+(encoder, duration predictor, pitch predictor and embedding, energy predictor and embedding, decoder) and puts
+the edited durations, pitch and energy in place of the predicted ones. With no edits, the result is exactly
+Coqui's: a test compares it with `Synthesizer.tts()`.
+
+Pitch and energy are normalized in these models ((x - mean) / std over the training set). Edits in semitones and
+dB need those statistics; they are read from the model card's `prosody_stats` when the model provides them, and
+otherwise assumed (see DEFAULT_STATS), which the capabilities' notes say.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass
+
+import numpy as np
+
+from studio.core.model import SpeakerMix, VoiceRef, Word, Phoneme
+
+from ..backbone import Backbone, Capabilities, RenderRequest, RenderResult, Speaker
+from .frontend import Tokens, Vocoder, mixed_conditioning, speaker_names, tokenize
+from .loading import ModelFolder
+
+# Typical of single-speaker English corpora (LJSpeech-like); used only when a model does not state its own.
+DEFAULT_STATS = {"pitch_mean_hz": 200.0, "pitch_std_hz": 50.0, "energy_mean": 20.0, "energy_std": 10.0}
+
+
+@dataclass
+class Front:
+    """Everything before the decoder that depends only on the text and the speaker mix."""
+
+    tokens: Tokens
+    x_mask: object
+    o_en: object  # encoder output before pitch and energy embeddings
+    g: object
+    frames: np.ndarray  # predicted frames per token
+    pitch: object  # [1, 1, T] normalized prediction
+
+
+def distribute(frames: np.ndarray, groups: list[tuple[int, ...]], scales: list[float]) -> np.ndarray:
+    """Scale each group's total frames and spread the new total over its tokens by largest remainder, so that a
+    scale of 1 changes nothing and the group's length is the scaled length to within one frame."""
+    out = frames.astype(np.float64).copy()
+    for toks, scale in zip(groups, scales):
+        if scale == 1.0:
+            continue
+        idx = np.array(toks)
+        current = frames[idx].astype(np.float64)
+        target = max(1, int(round(current.sum() * scale)))
+        share = current / current.sum() * target if current.sum() > 0 else np.full(len(idx), target / len(idx))
+        base = np.floor(share)
+        rest = int(target - base.sum())
+        order = np.argsort(-(share - base), kind="stable")
+        base[order[:rest]] += 1
+        out[idx] = base
+    return out
+
+
+def frame_boundaries(frames: np.ndarray, groups: list[tuple[int, ...]], samples_per_frame: float,
+                     offset: int = 0) -> tuple[int, ...]:
+    """Sample index where each phoneme group starts, plus the end of the last one."""
+    bounds = np.concatenate([[0.0], np.cumsum([frames[list(toks)].sum() for toks in groups])])
+    return tuple(int(round(b * samples_per_frame)) + offset for b in bounds)
+
+
+class ForwardBackbone(Backbone):
+    name = "coqui"
+
+    def __init__(self, spec: str, folder: ModelFolder, model, config, vocoder: Vocoder, device: str = "cpu"):
+        self.spec, self.folder, self.model, self.config, self.vocoder = spec, folder, model, config, vocoder
+        self.device = device
+        self.version = f"{folder.card.name}:{folder.checkpoint.stat().st_mtime_ns}"
+        self.stats = {**DEFAULT_STATS, **folder.card.stats}
+        self.stats_assumed = not set(DEFAULT_STATS) <= set(folder.card.stats)
+        self._lock = threading.RLock()
+        self._fronts: OrderedDict[tuple, Front] = OrderedDict()
+        self.last_decoder_inputs: dict | None = None  # what the decoder last received; tests read it
+
+    # ---- contract ---------------------------------------------------------------------------------------------
+    def capabilities(self) -> Capabilities:
+        notes = []
+        if self.vocoder.griffin_lim:
+            notes.append("No vocoder found: Griffin-Lim is used, which sounds metallic.")
+        if self.stats_assumed:
+            notes.append("Pitch and energy statistics are assumed; semitone and dB edits are approximate.")
+        card = self.folder.card
+        return Capabilities(
+            native_pitch=bool(self.model.args.use_pitch), native_energy=bool(self.model.args.use_energy),
+            native_duration=True, speakers=tuple(Speaker(n, n) for n in speaker_names(self.model)),
+            can_mix=bool(speaker_names(self.model)), emotion="dsp", sample_rate=self.vocoder.sample_rate,
+            license=card.license, commercial_use=card.commercial_use, notes=" ".join(notes))
+
+    def analyze(self, text: str, voice: VoiceRef, mix: SpeakerMix) -> list[Word]:
+        front = self.front(" ".join(text.split()), mix.weights)
+        sec_per_frame = self.vocoder.samples_per_frame / self.vocoder.sample_rate
+        pitch = front.pitch[0, 0].cpu().numpy() if front.pitch is not None else None
+        energy = self._predict_energy(front, front.pitch)
+        words = []
+        for wg in front.tokens.words:
+            phonemes = []
+            for g in wg.phonemes:
+                idx = list(g.tokens)
+                hz = float(np.mean(pitch[idx]) * self.stats["pitch_std_hz"] + self.stats["pitch_mean_hz"]) \
+                    if pitch is not None else 0.0
+                db = 0.0
+                if energy is not None:
+                    lin = float(np.mean(energy[idx]) * self.stats["energy_std"] + self.stats["energy_mean"])
+                    db = 20 * np.log10(max(lin, 1e-6))
+                phonemes.append(Phoneme(g.symbol, float(front.frames[idx].sum() * sec_per_frame),
+                                        round(max(hz, 0.0), 2), round(float(db), 2)))
+            words.append(Word(wg.text, phonemes))
+        return words
+
+    def render(self, request: RenderRequest) -> RenderResult:
+        import torch
+
+        with self._lock, torch.inference_mode():
+            front = self.front(request.text, request.mix)
+            groups = [g.tokens for w in front.tokens.words for g in w.phonemes]
+            specs = request.phonemes()
+            if len(specs) != len(groups):
+                raise ValueError("This segment's phonemes no longer match the model; re-analyse the segment.")
+            m = self.model
+            frames = distribute(front.frames, groups, [p.duration_scale for p in specs])
+            o_en = front.o_en
+            pitch = front.pitch
+            if pitch is not None:
+                pitch = self._shift_pitch(pitch, groups, [p.pitch_st for p in specs])
+                o_en = o_en + m.pitch_emb(pitch)
+            energy = None
+            if m.args.use_energy:
+                energy = m.energy_predictor(o_en, front.x_mask)
+                energy = self._gain_energy(energy, groups, [p.energy_db for p in specs])
+                o_en = o_en + m.energy_emb(energy)
+            dr = torch.as_tensor(frames, dtype=torch.float32, device=o_en.device).unsqueeze(0)
+            y_lengths = dr.sum(1)
+            self.last_decoder_inputs = {"durations": frames.copy(),
+                                        "pitch": None if pitch is None else pitch[0, 0].cpu().numpy().copy(),
+                                        "energy": None if energy is None else energy[0, 0].cpu().numpy().copy()}
+            o_de, _ = m._forward_decoder(o_en, dr, front.x_mask, y_lengths, g=None)
+            audio = self.vocoder(o_de[0])
+        boundaries = frame_boundaries(frames, groups, self.vocoder.samples_per_frame, self.vocoder.offset_samples)
+        notes = ("Griffin-Lim vocoder used: no vocoder model was found.",) if self.vocoder.griffin_lim else ()
+        return RenderResult(audio=audio, sample_rate=self.vocoder.sample_rate, boundaries=boundaries, notes=notes)
+
+    # ---- internals --------------------------------------------------------------------------------------------
+    def front(self, text: str, mix: tuple[tuple[str, float], ...]) -> Front:
+        import torch
+        from TTS.tts.utils.helpers import sequence_mask
+
+        key = (text, mix)
+        with self._lock:
+            hit = self._fronts.get(key)
+            if hit is not None:
+                self._fronts.move_to_end(key)
+                return hit
+            m = self.model
+            tokens = tokenize(m, text)
+            with torch.inference_mode():
+                x = torch.as_tensor(tokens.ids, dtype=torch.long, device=m.device).unsqueeze(0)
+                g = mixed_conditioning(m, mix, normalize_d_vector=False)
+                x_lengths = torch.tensor(x.shape[1:2]).to(x.device)
+                x_mask = torch.unsqueeze(sequence_mask(x_lengths, x.shape[1]), 1).to(x.dtype).float()
+                o_en, x_mask, g, _ = m._forward_encoder(x, x_mask, g)
+                o_dr_log = m.duration_predictor(o_en.squeeze(), x_mask)
+                frames = m.format_durations(o_dr_log, x_mask).squeeze(1)[0].cpu().numpy()
+                pitch = m.pitch_predictor(o_en, x_mask) if m.args.use_pitch else None
+            front = Front(tokens, x_mask, o_en, g, frames, pitch)
+            self._fronts[key] = front
+            while len(self._fronts) > 256:
+                self._fronts.popitem(last=False)
+            return front
+
+    def _predict_energy(self, front: Front, pitch) -> np.ndarray | None:
+        import torch
+
+        if not self.model.args.use_energy:
+            return None
+        with torch.inference_mode():
+            o_en = front.o_en + (self.model.pitch_emb(pitch) if pitch is not None else 0)
+            return self.model.energy_predictor(o_en, front.x_mask)[0, 0].cpu().numpy()
+
+    def _shift_pitch(self, pitch, groups, semitones):
+        if not any(semitones):
+            return pitch
+        mean, std = self.stats["pitch_mean_hz"], self.stats["pitch_std_hz"]
+        out = pitch.clone()
+        for toks, st in zip(groups, semitones):
+            if st:
+                idx = list(toks)
+                hz = out[0, 0, idx] * std + mean
+                out[0, 0, idx] = (hz * 2.0 ** (st / 12.0) - mean) / std
+        return out
+
+    def _gain_energy(self, energy, groups, gains_db):
+        if not any(gains_db):
+            return energy
+        mean, std = self.stats["energy_mean"], self.stats["energy_std"]
+        out = energy.clone()
+        for toks, db in zip(groups, gains_db):
+            if db:
+                idx = list(toks)
+                lin = out[0, 0, idx] * std + mean
+                out[0, 0, idx] = (lin * 10.0 ** (db / 20.0) - mean) / std
+        return out

@@ -1,0 +1,204 @@
+"""Finding and loading Coqui models safely: zoo names through Coqui's ModelManager, or local model folders.
+
+Every checkpoint is read with `torch.load(weights_only=True)`, which accepts tensors and plain containers only.
+A checkpoint that needs arbitrary unpickling could run code while it loads, so it is refused unless the user has
+marked it as trusted. Models are then built from their config with Coqui's own `setup_model` and given the
+weights, which is what Coqui does, minus the unsafe fallback.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import pickle
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+
+CHECKPOINT_NAMES = ("model.pth", "model_file.pth", "checkpoint.pth", "best_model.pth", "model.pth.tar",
+                    "model_file.pth.tar")
+
+
+class ModelError(Exception):
+    """A model could not be found, fetched or loaded; the message is one sentence for the user."""
+
+
+class UnsafeCheckpoint(ModelError):
+    pass
+
+
+@dataclass(frozen=True)
+class ModelCard:
+    name: str
+    license: str = "unknown"
+    commercial_use: bool = False  # unknown licenses are treated as non-commercial until the user checks
+    source: str = ""
+    description: str = ""
+    # Training-set pitch and energy statistics ("pitch_mean_hz", "pitch_std_hz", "energy_mean", "energy_std"),
+    # which FastPitch-type models normalize by; semitone and dB edits need them.
+    stats: dict = field(default_factory=dict)
+
+
+@dataclass
+class ModelFolder:
+    path: Path
+    config_path: Path
+    checkpoint: Path
+    card: ModelCard
+    vocoder: "ModelFolder | None" = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def card_from(name: str, info: dict | None) -> ModelCard:
+    """A card from Coqui's .models.json entry or a folder's model_card.json."""
+    info = info or {}
+    lic = str(info.get("license") or "unknown")
+    lowered = lic.lower()
+    commercial = info.get("commercial_use")
+    if commercial is None:
+        words = set(re.split(r"[^a-z]+", lowered))
+        squashed = re.sub(r"[^a-z]+", "", lowered)
+        commercial = lic != "unknown" and not (
+            words & {"nc", "cpml"} or "noncommercial" in squashed or "coquipublicmodellicense" in squashed)
+    stats = info.get("prosody_stats") if isinstance(info.get("prosody_stats"), dict) else {}
+    return ModelCard(name=name, license=lic, commercial_use=bool(commercial), source=str(info.get("source", "")),
+                     description=str(info.get("description", "")),
+                     stats={k: float(v) for k, v in stats.items() if isinstance(v, (int, float))})
+
+
+def find_checkpoint(folder: Path) -> Path:
+    for name in CHECKPOINT_NAMES:
+        if (folder / name).is_file():
+            return folder / name
+    found = sorted(folder.glob("*.pth")) + sorted(folder.glob("*.pt"))
+    if not found:
+        raise ModelError(f"{folder} has no checkpoint (model.pth); it is not a Coqui model folder.")
+    return found[0]
+
+
+def open_folder(folder: str | Path) -> ModelFolder:
+    """A local Coqui model folder: config.json, a checkpoint, optionally model_card.json and vocoder/."""
+    folder = Path(folder).expanduser()
+    if not folder.is_dir():
+        raise ModelError(f"{folder} is not a folder; give a Coqui model folder or a zoo name like "
+                         "tts_models/en/vctk/vits.")
+    config_path = folder / "config.json"
+    if not config_path.is_file():
+        raise ModelError(f"{folder} has no config.json; it is not a Coqui model folder.")
+    card_info = None
+    if (folder / "model_card.json").is_file():
+        try:
+            card_info = json.loads((folder / "model_card.json").read_text(encoding="utf-8"))
+        except (ValueError, UnicodeDecodeError):
+            card_info = None
+    vocoder = None
+    if (folder / "vocoder" / "config.json").is_file():
+        vocoder = open_folder(folder / "vocoder")
+    return ModelFolder(folder, config_path, find_checkpoint(folder), card_from(folder.name, card_info), vocoder)
+
+
+def is_zoo_name(spec: str) -> bool:
+    parts = spec.split("/")
+    return len(parts) == 4 and parts[0] in ("tts_models", "vocoder_models") and not Path(spec).exists()
+
+
+def fetch_zoo(name: str, progress: Callable[[str], None] | None = None) -> ModelFolder:
+    """Download (or find in Coqui's cache) a zoo model and its default vocoder through Coqui's ModelManager."""
+    from TTS.utils.manage import ModelManager
+
+    manager = ModelManager(progress_bar=progress is None)
+    # Coqui logs a full traceback when a download fails; the user gets our one sentence instead.
+    coqui_log = logging.getLogger("TTS")
+    level = coqui_log.level
+    coqui_log.setLevel(logging.CRITICAL + 1)
+    try:
+        if progress:
+            progress(f"Fetching {name} (Coqui's ModelManager)…")
+        model_path, config_path, item = manager.download_model(name)
+    except (KeyError, ValueError) as exc:
+        raise ModelError(f"Coqui's model zoo has no model named {name}; see 'studio voices' for names.") from exc
+    except Exception as exc:  # noqa: BLE001 - network errors come in many types; the user needs one sentence
+        raise ModelError(f"Could not download {name} ({type(exc).__name__}); check the network connection "
+                         "or load a local model folder.") from exc
+    finally:
+        coqui_log.setLevel(level)
+    folder = Path(model_path) if Path(model_path).is_dir() else Path(model_path).parent
+    result = ModelFolder(folder, Path(config_path) if config_path else folder / "config.json",
+                         Path(model_path) if Path(model_path).is_file() else find_checkpoint(folder),
+                         card_from(name, dict(item) if item else None))
+    vocoder_name = (item or {}).get("default_vocoder")
+    if vocoder_name:
+        result.vocoder = fetch_zoo(vocoder_name, progress)
+    return result
+
+
+def resolve(spec: str, progress: Callable[[str], None] | None = None) -> ModelFolder:
+    return fetch_zoo(spec, progress) if is_zoo_name(spec) else open_folder(spec)
+
+
+def load_checkpoint(path: Path, trusted: bool = False) -> dict:
+    """The checkpoint's contents, loaded without running any code it might carry (unless `trusted`)."""
+    import torch
+
+    try:
+        return torch.load(path, map_location="cpu", weights_only=True)
+    except pickle.UnpicklingError as exc:
+        if not trusted:
+            raise UnsafeCheckpoint(
+                f"{path.name} contains Python objects that could run code while loading, so it was not loaded; "
+                "mark the model as trusted only if you know where it comes from.") from exc
+    except (RuntimeError, EOFError, OSError) as exc:
+        raise ModelError(f"{path.name} is not a readable PyTorch checkpoint ({exc.__class__.__name__}); "
+                         "download the model again.") from exc
+    return torch.load(path, map_location="cpu", weights_only=False)
+
+
+def load_config(folder: ModelFolder):
+    from TTS.config import load_config as coqui_load_config
+
+    try:
+        return coqui_load_config(str(folder.config_path))
+    except Exception as exc:  # noqa: BLE001 - Coqpit raises many types for a bad config
+        raise ModelError(f"{folder.config_path} is not a Coqui config Speech Studio can read "
+                         f"({exc.__class__.__name__}).") from exc
+
+
+def build_tts(folder: ModelFolder, trusted: bool = False):
+    """(model, config) for a TTS model folder, in eval mode."""
+    from TTS.tts.models import setup_model
+
+    config = load_config(folder)
+    state = load_checkpoint(folder.checkpoint, trusted)
+    model = setup_model(config)
+    try:
+        model.load_state_dict(state["model"])
+    except (KeyError, RuntimeError) as exc:
+        raise ModelError(f"The weights in {folder.checkpoint.name} do not fit its config.json; "
+                         "the folder may mix two models.") from exc
+    model.eval()
+    return model, config
+
+
+def build_vocoder(folder: ModelFolder, trusted: bool = False):
+    """(generator, config) for a GAN vocoder folder (HiFiGAN, MelGAN, ...), ready for inference.
+
+    Only the generator is built: the discriminator is for training. Both checkpoint layouts Coqui writes are
+    read: the full GAN ("model_g.*" keys) and the older generator-only one (with "model_disc").
+    """
+    from TTS.vocoder.models import setup_generator
+
+    config = load_config(folder)
+    state = load_checkpoint(folder.checkpoint, trusted)
+    weights = state.get("model", {})
+    if "model_disc" not in state:
+        weights = {k[len("model_g."):]: v for k, v in weights.items() if k.startswith("model_g.")}
+    generator = setup_generator(config)
+    try:
+        generator.load_state_dict(weights)
+    except RuntimeError as exc:
+        raise ModelError(f"The vocoder weights in {folder.checkpoint.name} do not fit its config.json.") from exc
+    generator.eval()
+    if hasattr(generator, "remove_weight_norm"):
+        generator.remove_weight_norm()
+    return generator, config
