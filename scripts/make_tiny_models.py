@@ -73,7 +73,7 @@ def make_forward(out: Path, name: str, energy: bool, full: bool = False, speaker
         config.use_speaker_embedding = True
         config.speakers = list(speakers)
         config.num_speakers = config.model_args.num_speakers = len(speakers)
-    model = ForwardTTS.init_from_config(config)
+    model = ForwardTTS(config)
     # Random weights predict durations near zero; bias the duration predictor's output so that a phoneme gets
     # about 7 frames (log(1 + 7)), the realistic length the benchmark and the timing tests need.
     with torch.no_grad():
@@ -88,7 +88,7 @@ def make_forward(out: Path, name: str, energy: bool, full: bool = False, speaker
 def make_vits(out: Path, name: str = "vits_multispeaker") -> Path:
     import torch
     from TTS.tts.configs.vits_config import VitsConfig
-    from TTS.tts.models.vits import Vits
+    from TTS.tts.models import setup_model
 
     torch.manual_seed(0)
     config = VitsConfig()
@@ -110,7 +110,7 @@ def make_vits(out: Path, name: str = "vits_multispeaker") -> Path:
     config.speakers = list(SPEAKERS)
     config.num_speakers = a.num_speakers = len(SPEAKERS)
     config.add_blank = True
-    model = Vits.init_from_config(config)
+    model = setup_model(config)  # what loading a Coqui folder does: Vits(config), tokenizer and speakers included
     card = {"name": name, "source": "random weights built by scripts/make_tiny_models.py", "license": "MPL-2.0",
             "commercial_use": True, "architecture": "vits"}
     return _save(model, config, out / name, card)

@@ -88,7 +88,9 @@ def align(text: str, synth: Synthesis) -> list[tuple[str, list[tuple[str, Span]]
         phones[0] = (phones[0][0], Span(w.sample, phones[0][1].end))  # the word owns its stop closure
         end = phones[-1][1].end
         out.append((_word_text(text, tokens[token_of[k]] if token_of[k] >= 0 else None, w), phones))
-        if w_end - end >= MIN_PAUSE_S * synth.sample_rate and k + 1 < len(starts):
+        if k + 1 == len(starts):
+            pass  # after the last word comes espeak's closing silence, which is no phoneme
+        elif w_end - end >= MIN_PAUSE_S * synth.sample_rate:
             out.append(("", [(PAUSE, Span(end, w_end))]))
         elif w_end > end:  # a short gap: give it to the word so spans stay contiguous
             phones[-1] = (phones[-1][0], Span(phones[-1][1].start, w_end))

@@ -7,6 +7,7 @@ the same callback, so one call yields both the waveform and its alignment.
 
 from __future__ import annotations
 
+import atexit
 import ctypes
 import ctypes.util
 import json
@@ -203,6 +204,7 @@ class EspeakProcess:
         with cls._instance_lock:
             if cls._instance is None:
                 cls._instance = cls()
+                atexit.register(cls._instance.close)
             return cls._instance
 
     def _start(self) -> None:
@@ -231,6 +233,8 @@ class EspeakProcess:
                 self._proc.wait(timeout=2)
             except Exception:  # noqa: BLE001 - closing is best effort
                 self._proc.kill()
+                self._proc.wait()
+            self._proc.stdout.close()
             self._proc = None
 
     def synthesize(self, text: str, voice: str, prosody: ProsodySettings = ProsodySettings(),

@@ -21,6 +21,9 @@ from .render import render_segment
 from .voices import EMBEDDED, VoiceRegistry, parse_voice
 
 
+SENTENCE_GAP_S = 0.3
+
+
 @dataclass
 class Spoken:
     audio: np.ndarray
@@ -42,8 +45,12 @@ def speak(text: str, voice: str | None, registry: VoiceRegistry) -> Spoken:
         notes.append(f"{exc} Speaking with the embedded voice instead.")
         ref, mix = parse_voice(None)
         backbone = registry.backbone(ref)
+    caps = backbone.capabilities()
+    if not caps.commercial_use:
+        notes.append(f"This model's license ({caps.license}) does not allow commercial use; check it before you "
+                     "publish the audio.")
     if ref != EMBEDDED and mix.is_empty:
-        speakers = backbone.capabilities().speakers
+        speakers = caps.speakers
         if speakers:
             mix = type(mix).single(speakers[0].id)
     track = Track(new_id(), "Voice", ref, mix)
@@ -51,10 +58,14 @@ def speak(text: str, voice: str | None, registry: VoiceRegistry) -> Spoken:
     for sentence in sentences:
         project.segments.append(Segment(new_id(), sentence, track.id, backbone.analyze(sentence, ref, mix)))
     chunks, placed, offset, rate = [], [], 0, None
-    for seg in project.segments:
+    for i, seg in enumerate(project.segments):
         result = render_segment(project, seg, registry)
         rate = rate or result.sample_rate
         notes.extend(n for n in result.notes if n not in notes)
+        if i:  # voices end a sentence without a pause of their own; a reader leaves one between sentences
+            gap = np.zeros(int(SENTENCE_GAP_S * rate), dtype=np.float32)
+            chunks.append(gap)
+            offset += len(gap)
         chunks.append(result.audio)
         placed.append(PlacedSegment(seg, track.name, offset, result.boundaries))
         offset += len(result.audio)

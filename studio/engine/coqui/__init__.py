@@ -26,11 +26,10 @@ REFUSED = {
 
 def load(spec: str, trusted: bool = False, device: str = "cpu", progress: Callable[[str], None] | None = None):
     """A backbone for a zoo name or a local Coqui model folder. Raises ModelError with one sentence."""
-    from .loading import build_tts, load_config
+    from .loading import build_tts, read_architecture
 
     folder = resolve(spec, progress)
-    config = load_config(folder)
-    arch = str(config.get("model", "")).lower()
+    arch = read_architecture(folder)
     if arch in REFUSED:
         raise ModelError(f"Speech Studio cannot edit this model: {REFUSED[arch]}. Use a FastPitch, FastSpeech2 "
                          "or VITS model, or the embedded voice.")

@@ -154,6 +154,15 @@ def load_checkpoint(path: Path, trusted: bool = False) -> dict:
     return torch.load(path, map_location="cpu", weights_only=False)
 
 
+def read_architecture(folder: ModelFolder) -> str:
+    """The config's "model" name, read as plain JSON so that unknown architectures get a clear refusal."""
+    try:
+        config = json.loads(folder.config_path.read_text(encoding="utf-8"))
+        return str(config.get("model", "")).lower()
+    except (OSError, ValueError, AttributeError) as exc:
+        raise ModelError(f"{folder.config_path} is not valid JSON; the model folder is damaged.") from exc
+
+
 def load_config(folder: ModelFolder):
     from TTS.config import load_config as coqui_load_config
 
