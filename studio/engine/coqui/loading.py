@@ -107,7 +107,7 @@ def fetch_zoo(name: str, progress: Callable[[str], None] | None = None) -> Model
     """Download (or find in Coqui's cache) a zoo model and its default vocoder through Coqui's ModelManager."""
     from TTS.utils.manage import ModelManager
 
-    manager = ModelManager(progress_bar=progress is None)
+    manager = ModelManager(progress_bar=True)  # tqdm on stderr: Coqui offers no other progress hook
     # Coqui logs a full traceback when a download fails; the user gets our one sentence instead.
     coqui_log = logging.getLogger("TTS")
     level = coqui_log.level
