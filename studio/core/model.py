@@ -65,6 +65,8 @@ class Phoneme:
 class Word:
     text: str  # empty for a pause
     phonemes: list[Phoneme] = field(default_factory=list)
+    # Emotion intensity of this word when the segment's emotion varies word by word; None follows the segment.
+    emotion_intensity: float | None = None
 
     @property
     def is_pause(self) -> bool:
@@ -110,8 +112,10 @@ class Emotion:
     intensity: float = 1.0
 
     def __post_init__(self) -> None:
-        if self.name not in EMOTIONS:
-            raise ValueError(f"unknown emotion '{self.name}'; choose one of {', '.join(EMOTIONS)}")
+        # Built-in names are in EMOTIONS; a project may define more presets, so any short name is allowed here
+        # and resolved against the presets when the segment is rendered or the project is loaded.
+        if not isinstance(self.name, str) or not self.name.strip() or len(self.name) > 40:
+            raise ValueError(f"an emotion needs a short name, such as {', '.join(EMOTIONS[:3])}")
         object.__setattr__(self, "intensity", clamp(float(self.intensity), 0.0, MAX_EMOTION_INTENSITY))
 
 
@@ -163,6 +167,8 @@ class Project:
     segments: list[Segment] = field(default_factory=list)
     # Named speaker mixes saved by the user; travels with the project file.
     voice_library: dict[str, SpeakerMix] = field(default_factory=dict)
+    # The user's own emotion presets (or edited built-ins), by name; see core/emotion.py.
+    emotion_presets: dict = field(default_factory=dict)
     title: str = ""
 
     def track(self, track_id: str) -> Track:

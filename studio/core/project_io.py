@@ -14,6 +14,7 @@ import tempfile
 from pathlib import Path
 from typing import Any, Callable
 
+from .emotion import EmotionPreset
 from .model import (DURATION_SCALE_RANGE, EMOTIONS, ENERGY_LIMIT_DB, MAX_EMOTION_INTENSITY, PITCH_LIMIT_ST, Emotion,
                     Phoneme, Project, Segment, SpeakerMix, Track, VoiceRef, Word)
 
@@ -49,11 +50,19 @@ def to_dict(project: Project) -> dict[str, Any]:
             {"id": s.id, "text": s.text, "track": s.track_id, "start": s.start, "slot": s.slot,
              "emotion": {"name": s.emotion.name, "intensity": s.emotion.intensity},
              "mix": _mix(s.mix), "seed": s.seed,
-             "words": [{"text": w.text, "phonemes": [_phoneme_dict(p) for p in w.phonemes]} for w in s.words]}
+             "words": [_word_dict(w) for w in s.words]}
             for s in project.segments
         ],
         "voice_library": {name: mix.as_dict() for name, mix in project.voice_library.items()},
+        "emotion_presets": {name: preset.as_dict() for name, preset in project.emotion_presets.items()},
     }
+
+
+def _word_dict(w: Word) -> dict[str, Any]:
+    d: dict[str, Any] = {"text": w.text, "phonemes": [_phoneme_dict(p) for p in w.phonemes]}
+    if w.emotion_intensity is not None:
+        d["emotion_intensity"] = w.emotion_intensity
+    return d
 
 
 def _phoneme_dict(p: Phoneme) -> dict[str, Any]:
@@ -186,6 +195,13 @@ def from_dict(doc: Any) -> Project:
 
 def _from_dict(doc: Any) -> Project:
     project = Project(title=_get(doc, "title", str, "the project", ""))
+    for name, preset in _get(doc, "emotion_presets", dict, "the project", {}).items():
+        if not isinstance(preset, dict):
+            raise _Bad(f"emotion preset '{name}' should be an object")
+        try:
+            project.emotion_presets[name] = EmotionPreset.from_dict(preset)
+        except ValueError as exc:
+            raise _Bad(f"emotion preset '{name}': {exc}") from None
     for i, t in enumerate(_get(doc, "tracks", list, "the project")):
         where = f"track {i + 1}"
         voice = _get(t, "voice", dict, where, {})
@@ -204,13 +220,16 @@ def _from_dict(doc: Any) -> Project:
             raise _Bad(f"{where} belongs to a track that does not exist")
         emo = _get(s, "emotion", dict, where, {})
         name = _get(emo, "name", str, where, "neutral")
-        if name not in EMOTIONS:
+        if name not in EMOTIONS and name not in project.emotion_presets:
             raise _Bad(f"{where} has an unknown emotion '{name}'")
         words = []
         for j, w in enumerate(_get(s, "words", list, where)):
             wwhere = f"word {j + 1} of {where}"
+            intensity = w.get("emotion_intensity") if isinstance(w, dict) else None
             words.append(Word(text=_get(w, "text", str, wwhere),
-                              phonemes=[_read_phoneme(p, wwhere) for p in _get(w, "phonemes", list, wwhere)]))
+                              phonemes=[_read_phoneme(p, wwhere) for p in _get(w, "phonemes", list, wwhere)],
+                              emotion_intensity=None if intensity is None else _bounded(
+                                  w, "emotion_intensity", wwhere, 0.0, MAX_EMOTION_INTENSITY, ...)))
         project.segments.append(Segment(
             id=_get(s, "id", str, where), text=_get(s, "text", str, where), track_id=track_id, words=words,
             start=_optional_time(s, "start", where), slot=_optional_time(s, "slot", where),

@@ -12,6 +12,7 @@ from dataclasses import asdict, dataclass, field
 
 import numpy as np
 
+from studio.core.emotion import resolve as resolve_emotion
 from studio.core.model import Project, Segment, SpeakerMix, VoiceRef, Word
 
 
@@ -53,6 +54,7 @@ class PhonemeSpec:
 class WordSpec:
     text: str
     phonemes: tuple[PhonemeSpec, ...]
+    emotion_intensity: float | None = None  # None follows the segment's intensity
 
 
 @dataclass(frozen=True)
@@ -67,6 +69,8 @@ class RenderRequest:
     mix: tuple[tuple[str, float], ...]
     emotion: str = "neutral"
     emotion_intensity: float = 1.0
+    # The emotion's preset values (core.emotion.EmotionPreset as items): editing a preset changes the hash.
+    emotion_preset: tuple[tuple[str, float], ...] = ()
     seed: int = 0
     sample_rate: int = 22050
     options: tuple[tuple[str, str], ...] = field(default_factory=tuple)
@@ -117,10 +121,15 @@ def request_for(project: Project, segment: Segment, backbone: Backbone) -> Rende
     track = project.track(segment.track_id)
     words = tuple(
         WordSpec(w.text, tuple(PhonemeSpec(p.symbol, p.duration, p.pitch, p.energy, p.duration_scale, p.pitch_st,
-                                           p.energy_db) for p in w.phonemes))
+                                           p.energy_db) for p in w.phonemes), w.emotion_intensity)
         for w in segment.words)
     mix = project.effective_mix(segment)
+    try:
+        preset = resolve_emotion(segment.emotion.name, project.emotion_presets)
+    except KeyError as exc:
+        raise ValueError(f"{exc.args[0]}; pick another emotion or define the preset.") from None
     return RenderRequest(
         backbone=track.voice.backbone, model=track.voice.model, model_version=backbone.version, text=segment.text,
         words=words, mix=mix.weights, emotion=segment.emotion.name, emotion_intensity=segment.emotion.intensity,
-        seed=segment.seed, sample_rate=backbone.capabilities().sample_rate)
+        emotion_preset=tuple(preset.as_dict().items()), seed=segment.seed,
+        sample_rate=backbone.capabilities().sample_rate)

@@ -44,6 +44,14 @@ class Span:
     end: int
 
 
+@dataclass(frozen=True)
+class SpeakerRender:
+    audio: np.ndarray
+    sample_rate: int
+    boundaries: tuple[int, ...]
+    word_starts: tuple[int, ...]  # phoneme index at which each (non-pause) word starts
+
+
 def dominant_speaker(mix: SpeakerMix) -> str:
     known = {s.id for s in SPEAKERS}
     candidates = [(w, name) for name, w in mix.weights if name in known]
@@ -184,6 +192,19 @@ class EmbeddedVoice(Backbone):
                                         pitch=0.0 if symbol == PAUSE else round(pitch, 2), energy=round(energy, 2)))
             words.append(Word(text=word_text, phonemes=phonemes))
         return words
+
+    def render_speaker(self, text: str, speaker: str) -> "SpeakerRender":
+        """One speaker's plain rendering with phoneme boundaries and where each word starts; the DSP layer
+        morphs several of these into a mix."""
+        synth = self.synthesize(" ".join(text.split()), speaker)
+        aligned = align(text, synth)
+        spans, word_starts = [], []
+        for word, phones in aligned:
+            if word:
+                word_starts.append(len(spans))
+            spans.extend(span for _, span in phones)
+        return SpeakerRender(synth.audio.astype(np.float32) / 32768.0, synth.sample_rate,
+                             tuple(s.start for s in spans) + (spans[-1].end,), tuple(word_starts))
 
     def render(self, request: RenderRequest) -> RenderResult:
         """espeak's rendering of the text with the boundaries of its own phoneme events.

@@ -1,13 +1,99 @@
-"""Rendering a segment of a project: snapshot it as a request and hand it to its voice's backbone."""
+"""Rendering a segment: the backbone does what it can natively, the DSP layer does the rest.
+
+1. The request is split: edits the backbone controls natively go to it, the others are kept for DSP.
+2. A mix of several speakers on a backbone that cannot mix natively is rendered once per speaker and morphed
+   with WORLD, time-aligned phoneme by phoneme (word by word where the voices' phonemes differ).
+3. Non-native pitch, duration and energy edits and the emotion's transforms are applied with WORLD.
+With nothing left for DSP, the backbone's render is returned untouched (bit-exact).
+"""
 
 from __future__ import annotations
 
-from studio.core.model import Project, Segment
+from dataclasses import replace
 
-from .backbone import RenderResult, request_for
+import numpy as np
+
+from studio.core.emotion import EmotionPreset
+from studio.core.model import PAUSE, Project, Segment
+
+from . import dsp
+from .backbone import Backbone, PhonemeSpec, RenderRequest, RenderResult, WordSpec, request_for
 from .voices import VoiceRegistry
 
 
 def render_segment(project: Project, segment: Segment, voices: VoiceRegistry) -> RenderResult:
     backbone = voices.backbone(project.track(segment.track_id).voice)
-    return backbone.render(request_for(project, segment, backbone))
+    return render_request(backbone, request_for(project, segment, backbone))
+
+
+def _native_only(request: RenderRequest, native_pitch: bool, native_energy: bool, native_duration: bool,
+                 mix: tuple | None = None) -> RenderRequest:
+    words = tuple(WordSpec(w.text, tuple(
+        PhonemeSpec(p.symbol, p.duration, p.pitch, p.energy,
+                    p.duration_scale if native_duration else 1.0,
+                    p.pitch_st if native_pitch else 0.0,
+                    p.energy_db if native_energy else 0.0) for p in w.phonemes), w.emotion_intensity)
+        for w in request.words)
+    return replace(request, words=words, mix=request.mix if mix is None else mix)
+
+
+def _phoneme_intensities(request: RenderRequest) -> list[float]:
+    return [request.emotion_intensity if w.emotion_intensity is None else w.emotion_intensity
+            for w in request.words for _ in w.phonemes]
+
+
+def _morph_speakers(backbone: Backbone, request: RenderRequest) -> tuple[dsp.World, np.ndarray]:
+    """WORLD parameters of the mix and the phoneme boundaries in frames, on the dominant speaker's timeline."""
+    mix = sorted(request.mix, key=lambda kv: -kv[1])
+    renders = [backbone.render_speaker(request.text, name) for name, _ in mix]
+    worlds = [dsp.analyse(r.audio, r.sample_rate) for r in renders]
+    hop = worlds[0].hop
+    same_phonemes = len({len(r.boundaries) for r in renders}) == 1
+    anchors = []
+    for r, w in zip(renders, worlds):
+        points = r.boundaries if same_phonemes else [r.boundaries[i] for i in r.word_starts] + [r.boundaries[-1]]
+        anchors.append(dsp.to_frames(points, hop, w.frames))
+    world = dsp.morph(worlds, anchors, [w for _, w in mix], reference=0)
+    return world, dsp.to_frames(renders[0].boundaries, hop, world.frames)
+
+
+def render_request(backbone: Backbone, request: RenderRequest) -> RenderResult:
+    caps = backbone.capabilities()
+    specs = request.phonemes()
+    preset = EmotionPreset(**dict(request.emotion_preset)) if request.emotion_preset else EmotionPreset()
+    k = _phoneme_intensities(request)
+    morphing = len(request.mix) > 1 and not caps.can_mix and hasattr(backbone, "render_speaker")
+    pitch = [0.0 if caps.native_pitch else p.pitch_st for p in specs]
+    energy = [(0.0 if caps.native_energy else p.energy_db) + preset.energy_db * ki for p, ki in zip(specs, k)]
+    scales = []
+    for p, ki in zip(specs, k):
+        scale = 1.0 if caps.native_duration else p.duration_scale
+        emo = preset.scaled(ki)
+        scales.append(scale * (emo.pause_factor if p.symbol == PAUSE else 1.0 / emo.tempo))
+    emotional = not preset.is_neutral and any(ki > 0 for ki in k)
+    if not (morphing or emotional or any(pitch) or any(energy) or any(s != 1.0 for s in scales)):
+        return backbone.render(_native_only(request, caps.native_pitch, caps.native_energy, caps.native_duration))
+
+    if morphing:
+        world, frame_bounds = _morph_speakers(backbone, request)
+        notes: tuple[str, ...] = ()
+        sample_rate = world.sample_rate
+    else:
+        base = backbone.render(_native_only(request, caps.native_pitch, caps.native_energy, caps.native_duration))
+        world = dsp.analyse(base.audio, base.sample_rate)
+        frame_bounds = dsp.to_frames(base.boundaries, world.hop, world.frames)
+        notes, sample_rate = base.notes, base.sample_rate
+    world = dsp.shift_pitch(world, frame_bounds, pitch)
+    if emotional:
+        weights = dsp._per_frame(frame_bounds, k, world.frames, default=request.emotion_intensity)
+        weights = dsp._smooth(weights, world.hop, sample_rate, dsp.SMOOTH_MS)
+        world = dsp.reshape_pitch(world, preset.pitch_st, preset.range_factor, weights)
+    world, frame_bounds = dsp.time_scale(world, frame_bounds, scales)
+    if emotional:
+        q = preset.scaled(request.emotion_intensity)
+        world = dsp.voice_quality(world, q.breathiness, q.tilt_db_per_octave, q.whisper)
+    audio = dsp.synthesize(world)
+    sample_bounds = frame_bounds * world.hop
+    audio = dsp.gain(audio, sample_bounds, energy, sample_rate)
+    return RenderResult(audio=audio, sample_rate=sample_rate, boundaries=tuple(int(b) for b in sample_bounds),
+                        notes=notes)

@@ -108,7 +108,7 @@ def test_emotion_and_mix_commands(project):
     h.undo()
     assert project.effective_mix(seg).as_dict() == {"s1": 1.0}
     with pytest.raises(ValueError):
-        Emotion("bored")
+        Emotion("")
     assert Emotion("sad", 7).intensity == 2.0
 
 
