@@ -28,12 +28,25 @@ def cmd_new(args: argparse.Namespace) -> int:
     from studio.engine.voices import EMBEDDED, VoiceRegistry
     from studio.interchange.text_script import ImportError_, read_script
 
+    from studio.engine.speak import build
+    from studio.interchange.ssml import SsmlError, looks_like_ssml
+    from studio.interchange.text_script import read_text_file
+
+    registry = VoiceRegistry()
     try:
-        lines = read_script(args.input)
-        project = build_project(lines, VoiceRegistry(), EMBEDDED, speakers=[s.id for s in SPEAKERS],
-                                title=Path(args.input).stem)
+        text = read_text_file(args.input)
+        if args.input.lower().endswith(".ssml") or looks_like_ssml(text):
+            notes: list[str] = []
+            project = build(text, args.voice, registry, notes)
+            project.title = Path(args.input).stem
+            for note in notes:
+                print(f"studio: note: {note}", file=sys.stderr)
+        else:
+            lines = read_script(args.input)
+            project = build_project(lines, registry, EMBEDDED, speakers=[s.id for s in SPEAKERS],
+                                    title=Path(args.input).stem)
         save(project, args.output)
-    except (ImportError_, AnalysisError) as exc:
+    except (ImportError_, AnalysisError, SsmlError, ValueError) as exc:
         return _fail(str(exc))
     except OSError as exc:
         return _fail(f"could not write {args.output}: {exc.strerror or exc}.")
@@ -52,9 +65,13 @@ def cmd_say(args: argparse.Namespace) -> int:
 
     registry = VoiceRegistry(device=args.device, trusted={args.voice} if args.trust and args.voice else set(),
                              progress=lambda msg: print(msg, file=sys.stderr))
+    from studio.interchange.ssml import SsmlError
+    from studio.interchange.text_script import ImportError_, read_text_file
+
     try:
-        spoken = speak(args.text, args.voice, registry)
-    except (AnalysisError, ModelError, ValueError) as exc:
+        text = read_text_file(args.text) if args.text.lower().endswith(".ssml") else args.text
+        spoken = speak(text, args.voice, registry)
+    except (AnalysisError, ModelError, ValueError, SsmlError, ImportError_) as exc:
         return _fail(str(exc))
     for note in spoken.notes:
         print(f"studio: note: {note}", file=sys.stderr)
@@ -86,11 +103,12 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="studio", description="Speech Studio: an expressive speech editor.")
     sub = parser.add_subparsers(dest="command")
     p = sub.add_parser("new", help="build a project from a .txt or dialogue script, headless")
-    p.add_argument("input", help="a .txt file; lines like 'NAME: text' make one track per speaker")
+    p.add_argument("input", help="a .txt file (lines like 'NAME: text' make one track per speaker) or a .ssml file")
+    p.add_argument("--voice", help="the voice for SSML input (default: the embedded voice)")
     p.add_argument("-o", "--output", required=True, help="the project file to write (.json)")
     p.set_defaults(func=cmd_new)
     p = sub.add_parser("say", help="render text to a WAV file, with an optional alignment JSON")
-    p.add_argument("text", help="the text to speak")
+    p.add_argument("text", help="the text to speak, SSML starting with <speak, or a .ssml file")
     p.add_argument("-o", "--output", required=True, help="the WAV file to write")
     p.add_argument("--voice", help="'embedded', an embedded speaker (en-us+f2), a Coqui zoo name or a model folder")
     p.add_argument("--alignment", help="also write word and phoneme times as JSON")

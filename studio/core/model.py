@@ -144,6 +144,7 @@ class Segment:
     track_id: str
     words: list[Word] = field(default_factory=list)
     start: float | None = None  # pinned start on the project timeline, seconds; None follows the previous segment
+    gap_before: float | None = None  # silence before an unpinned segment, seconds; None is the default gap
     slot: float | None = None  # target duration for fit-to-slot (dubbing), seconds
     emotion: Emotion = field(default_factory=Emotion)
     mix: SpeakerMix | None = None  # overrides the track's mix when set

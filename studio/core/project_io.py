@@ -47,7 +47,8 @@ def to_dict(project: Project) -> dict[str, Any]:
             for t in project.tracks
         ],
         "segments": [
-            {"id": s.id, "text": s.text, "track": s.track_id, "start": s.start, "slot": s.slot,
+            {"id": s.id, "text": s.text, "track": s.track_id, "start": s.start, "gap_before": s.gap_before,
+             "slot": s.slot,
              "emotion": {"name": s.emotion.name, "intensity": s.emotion.intensity},
              "mix": _mix(s.mix), "seed": s.seed,
              "words": [_word_dict(w) for w in s.words]}
@@ -233,6 +234,7 @@ def _from_dict(doc: Any) -> Project:
         project.segments.append(Segment(
             id=_get(s, "id", str, where), text=_get(s, "text", str, where), track_id=track_id, words=words,
             start=_optional_time(s, "start", where), slot=_optional_time(s, "slot", where),
+            gap_before=_optional_time(s, "gap_before", where),
             emotion=Emotion(name, _bounded(emo, "intensity", where, 0.0, MAX_EMOTION_INTENSITY, 1.0)),
             mix=_read_mix(s.get("mix"), where), seed=_get(s, "seed", int, where, 0)))
     if len({s.id for s in project.segments}) != len(project.segments):

@@ -42,8 +42,13 @@ def _phoneme_intensities(request: RenderRequest) -> list[float]:
             for w in request.words for _ in w.phonemes]
 
 
-def _morph_speakers(backbone: Backbone, request: RenderRequest) -> tuple[dsp.World, np.ndarray]:
-    """WORLD parameters of the mix and the phoneme boundaries in frames, on the dominant speaker's timeline."""
+def _rms(audio: np.ndarray) -> float:
+    return float(np.sqrt(np.mean(np.square(audio, dtype=np.float64)))) if len(audio) else 0.0
+
+
+def _morph_speakers(backbone: Backbone, request: RenderRequest) -> tuple[dsp.World, np.ndarray, float]:
+    """WORLD parameters of the mix, the phoneme boundaries in frames on the dominant speaker's timeline, and the
+    weighted loudness of the voices (RMS) for level matching."""
     mix = sorted(request.mix, key=lambda kv: -kv[1])
     renders = [backbone.render_speaker(request.text, name) for name, _ in mix]
     worlds = [dsp.analyse(r.audio, r.sample_rate) for r in renders]
@@ -54,7 +59,8 @@ def _morph_speakers(backbone: Backbone, request: RenderRequest) -> tuple[dsp.Wor
         points = r.boundaries if same_phonemes else [r.boundaries[i] for i in r.word_starts] + [r.boundaries[-1]]
         anchors.append(dsp.to_frames(points, hop, w.frames))
     world = dsp.morph(worlds, anchors, [w for _, w in mix], reference=0)
-    return world, dsp.to_frames(renders[0].boundaries, hop, world.frames)
+    level = sum(w * _rms(r.audio) for (_, w), r in zip(mix, renders)) / sum(w for _, w in mix)
+    return world, dsp.to_frames(renders[0].boundaries, hop, world.frames), level
 
 
 def render_request(backbone: Backbone, request: RenderRequest) -> RenderResult:
@@ -75,14 +81,14 @@ def render_request(backbone: Backbone, request: RenderRequest) -> RenderResult:
         return backbone.render(_native_only(request, caps.native_pitch, caps.native_energy, caps.native_duration))
 
     if morphing:
-        world, frame_bounds = _morph_speakers(backbone, request)
+        world, frame_bounds, level = _morph_speakers(backbone, request)
         notes: tuple[str, ...] = ()
         sample_rate = world.sample_rate
     else:
         base = backbone.render(_native_only(request, caps.native_pitch, caps.native_energy, caps.native_duration))
         world = dsp.analyse(base.audio, base.sample_rate)
         frame_bounds = dsp.to_frames(base.boundaries, world.hop, world.frames)
-        notes, sample_rate = base.notes, base.sample_rate
+        notes, sample_rate, level = base.notes, base.sample_rate, _rms(base.audio)
     world = dsp.shift_pitch(world, frame_bounds, pitch)
     if emotional:
         weights = dsp._per_frame(frame_bounds, k, world.frames, default=request.emotion_intensity)
@@ -93,6 +99,10 @@ def render_request(backbone: Backbone, request: RenderRequest) -> RenderResult:
         q = preset.scaled(request.emotion_intensity)
         world = dsp.voice_quality(world, q.breathiness, q.tilt_db_per_octave, q.whisper)
     audio = dsp.synthesize(world)
+    # WORLD does not keep the level exactly (about 8 % louder on the embedded voice); restore the source's
+    # loudness before the gain stage, so that only the asked-for dB changes it.
+    if level > 0 and _rms(audio) > 0:
+        audio = (audio * (level / _rms(audio))).astype(np.float32)
     sample_bounds = frame_bounds * world.hop
     audio = dsp.gain(audio, sample_bounds, energy, sample_rate)
     return RenderResult(audio=audio, sample_rate=sample_rate, boundaries=tuple(int(b) for b in sample_bounds),
