@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 
 DEMO_PROJECT = Path(__file__).resolve().parent.parent / "assets" / "demo" / "demo.studio.json"
-SUBCOMMANDS = ("new", "say", "voices")
+SUBCOMMANDS = ("new", "say", "voices", "anonymity")
 
 
 def _fail(message: str, code: int = 2) -> int:
@@ -99,6 +99,46 @@ def cmd_voices(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_anonymity(args: argparse.Namespace) -> int:
+    from studio.engine import anonymity
+    from studio.engine.coqui.loading import ModelError
+    from studio.engine.voices import VoiceRegistry, parse_voice
+    from studio.interchange.ssml import SsmlError, parse_voice_name
+
+    try:
+        mix = parse_voice_name("mix:" + args.mix)
+        ref, _ = parse_voice(args.voice)
+        backbone = VoiceRegistry(device=args.device).backbone(ref)
+    except (SsmlError, ModelError) as exc:
+        return _fail(str(exc))
+    known = {s.id for s in backbone.capabilities().speakers}
+    unknown = [name for name, _ in mix.weights if name not in known]
+    if unknown:
+        return _fail(f"unknown speaker(s) {', '.join(unknown)}; choose from {', '.join(sorted(known))}.")
+    render = anonymity.mix_renderer(backbone)
+    model = getattr(backbone, "model", None)
+
+    def report(closeness, title):
+        print(title)
+        for c in closeness:
+            emb = "" if c.embedding is None else f"   embedding cosine {c.embedding:+.2f}"
+            flag = "  ABOVE THRESHOLD" if c.acoustic >= args.threshold else ""
+            print(f"  {c.speaker:<22} closeness {c.acoustic:.2f}{emb}{flag}")
+
+    report(anonymity.measure(render, mix.weights, model),
+           f"closeness of the mix {args.mix} to each source (threshold {args.threshold}):")
+    if args.propose:
+        found = anonymity.propose(render, mix.weights, args.threshold, model=model)
+        if found is None:
+            print(f"no mix of these voices measured below {args.threshold} for every source; add a more different "
+                  "voice or raise the threshold.")
+            return 1
+        weights, closeness = found
+        report(closeness, "proposed weights " + ",".join(f"{n}={w:.2f}" for n, w in sorted(weights.items()))
+               + ", measured:")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="studio", description="Speech Studio: an expressive speech editor.")
     sub = parser.add_subparsers(dest="command")
@@ -120,6 +160,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print JSON")
     p.add_argument("--models", action="append", default=[], help="also list the Coqui model folders in this folder")
     p.set_defaults(func=cmd_voices)
+    p = sub.add_parser("anonymity", help="how close a speaker mix is to each source voice; propose safer weights")
+    p.add_argument("--mix", required=True, help="speaker weights, e.g. en-us=0.5,en-us+f2=0.5")
+    p.add_argument("--voice", help="the model whose speakers are mixed (default: the embedded voice)")
+    p.add_argument("--threshold", type=float, default=0.5, help="closeness every source must stay below")
+    p.add_argument("--propose", action="store_true", help="search weights that keep every source below it")
+    p.add_argument("--device", default="cpu", choices=["cpu", "cuda"])
+    p.set_defaults(func=cmd_anonymity)
     return parser
 
 

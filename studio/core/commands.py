@@ -11,8 +11,8 @@ from __future__ import annotations
 from typing import Any, Callable, Sequence
 
 from .analysis import Analyzer
-from .model import (DURATION_SCALE_RANGE, ENERGY_LIMIT_DB, PITCH_LIMIT_ST, Emotion, Project, Segment,
-                    SpeakerMix, Track, VoiceRef, clamp)
+from .model import (DURATION_SCALE_RANGE, ENERGY_LIMIT_DB, MAX_EMOTION_INTENSITY, PITCH_LIMIT_ST, Emotion, Project,
+                    Segment, SpeakerMix, Track, VoiceRef, clamp)
 from .retext import carry_edits
 
 
@@ -383,3 +383,60 @@ class Macro(Command):
     def touched_segments(self, project: Project) -> set[str]:
         return set().union(*(c.touched_segments(project) for c in self.commands)) if self.commands else set()
 
+
+
+class SetEmotionPreset(Command):
+    """Save (or, with None, delete) a project emotion preset; a built-in name overrides the built-in preset."""
+
+    def __init__(self, name: str, preset):
+        name = " ".join(str(name).split())
+        if not name or len(name) > 40:
+            raise ValueError("an emotion preset needs a short name")
+        self.name, self.preset = name, preset
+        self.text = f"Save emotion preset {name}" if preset is not None else f"Delete emotion preset {name}"
+        self.old = None
+        self._have_old = False
+
+    def redo(self, project: Project) -> None:
+        if not self._have_old:
+            self.old, self._have_old = project.emotion_presets.get(self.name), True
+        _put(project.emotion_presets, self.name, self.preset)
+
+    def undo(self, project: Project) -> None:
+        _put(project.emotion_presets, self.name, self.old)
+
+    def touched_segments(self, project: Project) -> set[str]:
+        return {s.id for s in project.segments if s.emotion.name == self.name}
+
+
+class SetWordEmotion(Command):
+    """Give words of a segment their own emotion intensity (None follows the segment): an emotion curve."""
+
+    def __init__(self, segment_id: str, word_indices: Sequence[int], intensities: Sequence[float | None]):
+        if len(word_indices) != len(intensities):
+            raise ValueError("give one intensity per word")
+        self.segment_id = segment_id
+        self.indices = tuple(int(i) for i in word_indices)
+        self.values = tuple(None if v is None else clamp(float(v), 0.0, MAX_EMOTION_INTENSITY) for v in intensities)
+        self.old: tuple | None = None
+        self.text = "Emotion curve"
+        self.merge_key = ("word-emotion", segment_id, self.indices)
+
+    def redo(self, project: Project) -> None:
+        words = project.segment(self.segment_id).words
+        if self.old is None:
+            self.old = tuple(words[i].emotion_intensity for i in self.indices)
+        for i, v in zip(self.indices, self.values):
+            words[i].emotion_intensity = v
+
+    def undo(self, project: Project) -> None:
+        words = project.segment(self.segment_id).words
+        for i, v in zip(self.indices, self.old):
+            words[i].emotion_intensity = v
+
+    def merge(self, other: Command) -> bool:
+        self.values = other.values
+        return True
+
+    def touched_segments(self, project: Project) -> set[str]:
+        return {self.segment_id}

@@ -189,3 +189,23 @@ def test_listeners_hear_which_segments_changed(project):
     h.push(set_track_mix(project.tracks[0].id, SpeakerMix.of({"s2": 1})))
     assert heard[0] == {seg.id}
     assert heard[1] == {s.id for s in project.segments_of(project.tracks[0].id)}
+
+
+def test_emotion_presets_and_word_curves_are_undoable(project):
+    from studio.core.commands import SetEmotionPreset, SetWordEmotion
+    from studio.core.emotion import PRESETS, EmotionPreset, resolve
+
+    h = History(project)
+    mine = EmotionPreset(pitch_st=5.0, tempo=1.3)
+    h.push(SetEmotionPreset("giddy", mine))
+    h.push(SetEmotionPreset("happy", EmotionPreset(pitch_st=1.0)))
+    assert resolve("giddy", project.emotion_presets) == mine
+    assert resolve("happy", project.emotion_presets).pitch_st == 1.0
+    seg = project.segments[0]
+    h.push(SetWordEmotion(seg.id, [0, 1], [0.2, 1.8]))
+    assert [w.emotion_intensity for w in seg.words[:2]] == [0.2, 1.8]
+    h.undo(); h.undo(); h.undo()
+    assert project.emotion_presets == {} and seg.words[0].emotion_intensity is None
+    assert resolve("happy", project.emotion_presets) == PRESETS["happy"]
+    with pytest.raises(ValueError):
+        EmotionPreset.from_dict({"tempo": 9.0})
