@@ -143,3 +143,22 @@ def test_edits_reach_a_forward_model_natively_not_through_dsp(tiny_models):
     result = render_segment(project, seg, registry)
     direct = backbone.render(request_for(project, seg, backbone))
     assert np.array_equal(result.audio, direct.audio)  # no WORLD pass on top of the native edit
+
+
+def test_an_emotion_curve_varies_word_by_word(setup):
+    from studio.core.commands import SetWordEmotion
+
+    registry, project, seg, history = setup
+    base = render_segment(project, seg, registry)
+    history.push(set_emotion(seg.id, Emotion("happy", 1.0)))
+    n = len(seg.words)
+    history.push(SetWordEmotion(seg.id, list(range(n)), [0.0] * (n // 2) + [2.0] * (n - n // 2)))
+    curved = render_segment(project, seg, registry)
+    tb, tc = f0_track(base.audio, base.sample_rate), f0_track(curved.audio, curved.sample_rate)
+    spans_b, spans_c = word_spans(seg, base), word_spans(seg, curved)
+    first = [semitones(median_f0(None, None, c[1], c[2], tc), median_f0(None, None, b[1], b[2], tb))
+             for b, c in zip(spans_b[:2], spans_c[:2])]
+    last = [semitones(median_f0(None, None, c[1], c[2], tc), median_f0(None, None, b[1], b[2], tb))
+            for b, c in zip(spans_b[-2:], spans_c[-2:])]
+    assert max(abs(x) for x in first) < 1.0  # intensity 0 at the start: (almost) neutral
+    assert min(last) > 3.0  # intensity 2 at the end: happy's +3 st, doubled, with its wider range
