@@ -22,6 +22,7 @@ from studio.core.model import SpeakerMix, VoiceRef, Word, Phoneme
 
 from ..backbone import Backbone, Capabilities, RenderRequest, RenderResult, Speaker
 from .frontend import Tokens, Vocoder, mixed_conditioning, speaker_names, tokenize
+from .incremental import Previous, changed_tokens, receptive_field_frames, splice
 from .loading import ModelFolder
 
 # Typical of single-speaker English corpora (LJSpeech-like); used only when a model does not state its own.
@@ -78,6 +79,9 @@ class ForwardBackbone(Backbone):
         self._lock = threading.RLock()
         self._fronts: OrderedDict[tuple, Front] = OrderedDict()
         self.last_decoder_inputs: dict | None = None  # what the decoder last received; tests read it
+        self._previous: OrderedDict[tuple, Previous] = OrderedDict()  # last render per text + mix, for windows
+        generator_params = getattr(vocoder.config, "generator_model_params", None) if vocoder.config else None
+        self.receptive_field = receptive_field_frames(vocoder.config) if generator_params else None
 
     # ---- contract ---------------------------------------------------------------------------------------------
     def capabilities(self) -> Capabilities:
@@ -141,12 +145,36 @@ class ForwardBackbone(Backbone):
                                         "pitch": None if pitch is None else pitch[0, 0].cpu().numpy().copy(),
                                         "energy": None if energy is None else energy[0, 0].cpu().numpy().copy()}
             o_de, _ = m._forward_decoder(o_en, dr, front.x_mask, y_lengths, g=None)
-            audio = self.vocoder(o_de[0])
+            audio = self._vocode(request, frames, o_de[0])
         boundaries = frame_boundaries(frames, groups, self.vocoder.samples_per_frame, self.vocoder.offset_samples)
         notes = ("Griffin-Lim vocoder used: no vocoder model was found.",) if self.vocoder.griffin_lim else ()
         return RenderResult(audio=audio, sample_rate=self.vocoder.sample_rate, boundaries=boundaries, notes=notes)
 
     # ---- internals --------------------------------------------------------------------------------------------
+    def _vocode(self, request: RenderRequest, frames: np.ndarray, mel) -> np.ndarray:
+        """The vocoder on the whole mel, or, for a windowed request following a render of the same text and mix,
+        only on the edited window (see incremental.py)."""
+        inputs = self.last_decoder_inputs
+        key = (request.text, request.mix)
+        prev = self._previous.get(key)
+        windowed = dict(request.options).get("windowed") == "1" and self.receptive_field is not None
+        audio = None
+        if windowed and prev is not None:
+            tokens = changed_tokens(prev, frames, inputs["pitch"], inputs["energy"])
+            if len(tokens) == 0:
+                audio = prev.audio
+            elif len(tokens) < len(frames):
+                pad = self.vocoder.offset_samples // int(self.vocoder.config.audio["hop_length"])
+                audio = splice(prev, frames, mel, tokens, self.vocoder, int(self.vocoder.samples_per_frame), pad,
+                               self.receptive_field)
+        if audio is None:
+            audio = self.vocoder(mel)
+        self._previous[key] = Previous(frames.copy(), inputs["pitch"], inputs["energy"], None, audio)
+        self._previous.move_to_end(key)
+        while len(self._previous) > 32:
+            self._previous.popitem(last=False)
+        return audio
+
     def front(self, text: str, mix: tuple[tuple[str, float], ...]) -> Front:
         import torch
         from TTS.tts.utils.helpers import sequence_mask

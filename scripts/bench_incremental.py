@@ -1,0 +1,200 @@
+"""Benchmark: re-synthesizing only what an edit changed, against Coqui's own full render.
+
+    python scripts/bench_incremental.py [--quick] [--runs N] [--json OUT]
+
+Models: FastPitch and HiFiGAN v1 at Coqui's default sizes with random weights (scripts/make_tiny_models.py
+--full), durations forced to about 7 frames per phoneme (22050 Hz, hop 256): compute does not depend on the
+weight values. Script: assets/bench/harbour_5min.txt (about 760 words, about 5 minutes), one segment per sentence;
+its fourth paragraph is one long sentence of about 20 seconds.
+
+Measured (wall-clock, median of the runs):
+  a  Coqui's own full render of the whole script (Synthesizer.tts, sentence by sentence, with its vocoder)
+  b  our full render of every segment (encoder, predictors, decoder, vocoder; no caches)
+  c  after a pitch edit on one word, time until the new audio is ready with segment-level caching: the edited
+     segment (a typical sentence) is rendered exactly; every other segment comes from the cache
+  c20 the same on the 20-second segment
+  d  the same on the 20-second segment with sub-segment windowing (decoder on the segment, vocoder on the window)
+  e  after undo: the previous request is a cache hit
+  floor  vocoding only the edited window with its receptive-field context, nothing else
+--quick uses the first paragraph plus the long sentence, one run of a and b and two of c, c20 and d.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import json
+import platform
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+
+def _maker():
+    spec = importlib.util.spec_from_file_location("make_tiny_models", ROOT / "scripts" / "make_tiny_models.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def timed(fn, runs: int) -> tuple[float, list[float], object]:
+    times, out = [], None
+    for _ in range(runs):
+        t = time.perf_counter()
+        out = fn()
+        times.append(time.perf_counter() - t)
+    return statistics.median(times), times, out
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--quick", action="store_true")
+    parser.add_argument("--runs", type=int, default=3, help="runs of a and b (c, d, e, floor run 5 times)")
+    parser.add_argument("--json", type=Path)
+    args = parser.parse_args()
+
+    import numpy as np
+    import torch
+    from TTS.utils.synthesizer import Synthesizer
+
+    from studio.core.commands import SetPhonemes
+    from studio.core.history import History
+    from studio.core.model import Project, Segment, SpeakerMix, Track, VoiceRef, new_id
+    from studio.core.script import split_sentences
+    from studio.engine import coqui
+    from studio.engine.backbone import request_for
+    from studio.engine.cache import RenderCache
+    from studio.engine.render import render_request
+
+    torch.set_num_threads(max(1, torch.get_num_threads()))
+    paragraphs = (ROOT / "assets" / "bench" / "harbour_5min.txt").read_text().split("\n\n")
+    long_sentence = paragraphs[3].strip()
+    if args.quick:
+        paragraphs = paragraphs[:1] + [long_sentence]
+        args.runs = 1
+    sentences = [s for p in paragraphs for s in split_sentences(p)]
+    words = sum(len(s.split()) for s in sentences)
+
+    tmp = Path(tempfile.mkdtemp(prefix="bench-models-"))
+    maker = _maker()
+    vocoder = maker.make_hifigan(tmp, full=True)
+    folder = maker.make_forward(tmp, "fastpitch_full", energy=False, full=True)
+    (folder / "vocoder").symlink_to(vocoder, target_is_directory=True)
+
+    # (a) Coqui's own full render.
+    synth = Synthesizer(tts_checkpoint=folder / "model.pth", tts_config_path=folder / "config.json",
+                        vocoder_checkpoint=str(vocoder / "model.pth"), vocoder_config=str(vocoder / "config.json"))
+    text = " ".join(sentences)
+    a, a_all, wav = timed(lambda: synth.tts(text, split_sentences=True), args.runs)
+    audio_s = len(wav) / 22050
+
+    backbone = coqui.load(str(folder))
+    voice = VoiceRef("coqui", str(folder))
+    track = Track(new_id(), "Narrator", voice, SpeakerMix())
+    project = Project(tracks=[track])
+    for s in sentences:
+        project.segments.append(Segment(new_id(), s, track.id, backbone.analyze(s, voice, SpeakerMix())))
+
+    # (b) our full render, caches emptied first.
+    def full_render():
+        backbone._fronts.clear()
+        backbone._previous.clear()
+        return [render_request(backbone, request_for(project, seg, backbone)) for seg in project.segments]
+    b, b_all, _ = timed(full_render, args.runs)
+
+    cache = RenderCache(None)
+    for seg in project.segments:
+        req = request_for(project, seg, backbone)
+        cache.put(req.key(), render_request(backbone, req))
+    history = History(project)
+    typical = min(project.segments, key=lambda sg: abs(sg.duration - 5.0))
+    long_seg = next(sg for sg in project.segments if sg.text == long_sentence)
+
+    def word_phonemes(seg, k):
+        start = sum(len(w.phonemes) for w in seg.words[:k])
+        return list(range(start, start + len(seg.words[k].phonemes)))
+
+    edits = iter(range(10**6))
+
+    def edit_and_render(seg, windowed: bool, k: int):
+        """Push a pitch edit on word k, then get the segment's new audio (cache first, as the worker does).
+        Every edit has a new value, so none is a cache hit."""
+        idx = word_phonemes(seg, k)
+        history.push(SetPhonemes(seg.id, idx, "pitch_st", [3.0 + 0.01 * next(edits)] * len(idx)))
+        req = request_for(project, seg, backbone)
+        if windowed:
+            req = type(req)(**{**req.__dict__, "options": (("windowed", "1"),)})
+        t = time.perf_counter()
+        hit = cache.get(req.key())
+        result = hit if hit is not None else render_request(backbone, req)
+        elapsed = time.perf_counter() - t
+        cache.put(req.key(), result)
+        history.undo()
+        return elapsed
+
+    mid = len(typical.words) // 2
+    long_mid = len(long_seg.words) // 2
+    small_runs = 2 if args.quick else 5
+    c_all = [edit_and_render(typical, False, mid) for _ in range(small_runs)]
+    c20_all = [edit_and_render(long_seg, False, long_mid) for _ in range(small_runs)]
+    # Windowed renders start from a render of the same segment (what the editor has on screen).
+    base_req = request_for(project, long_seg, backbone)
+    render_request(backbone, type(base_req)(**{**base_req.__dict__, "options": (("windowed", "1"),)}))
+    d_all = []
+    for _ in range(small_runs):
+        d_all.append(edit_and_render(long_seg, True, long_mid))
+        render_request(backbone, type(base_req)(**{**base_req.__dict__, "options": (("windowed", "1"),)}))
+
+    # (e) undo: the unedited request is in the cache.
+    def undo_hit():
+        req = request_for(project, typical, backbone)
+        t = time.perf_counter()
+        assert cache.get(req.key()) is not None
+        return time.perf_counter() - t
+    e_all = [undo_hit() for _ in range(5)]
+
+    # floor: vocode only the edited window of the long segment, with its context.
+    from studio.engine.coqui.incremental import CROSSFADE
+    front = backbone.front(long_seg.text, ())
+    frames = front.frames
+    groups = [g.tokens for w in front.tokens.words for g in w.phonemes]
+    k0 = word_phonemes(long_seg, long_mid)
+    toks = [t for i in k0 for t in groups[i]]
+    lo, hi = int(frames[:min(toks)].sum()), int(frames[:max(toks) + 1].sum())
+    rf, margin = backbone.receptive_field, CROSSFADE // 256 + 1
+    mel = torch.randn(int(frames.sum()), 80)
+    window = mel[max(0, lo - margin - rf):hi + margin + rf]
+    floor_all = []
+    for _ in range(5):
+        t = time.perf_counter()
+        backbone.vocoder(window)
+        floor_all.append(time.perf_counter() - t)
+
+    med = statistics.median
+    c, c20, d, e, floor = med(c_all), med(c20_all), med(d_all), med(e_all), med(floor_all)
+    report = {
+        "ratio_a_c": a / c, "ratio_a_d": a / d, "ratio_c20_d": c20 / d, "ratio_b_a": b / a,
+        "a_coqui_full_s": a, "b_ours_full_s": b, "c_segment_s": c, "c20_segment_s": c20, "d_window_s": d,
+        "e_undo_s": e, "floor_vocode_window_s": floor,
+        "runs": {"a": a_all, "b": b_all, "c": c_all, "c20": c20_all, "d": d_all, "e": e_all, "floor": floor_all},
+        "script": {"words": words, "segments": len(sentences), "audio_s": audio_s,
+                   "typical_segment_s": typical.duration, "long_segment_s": long_seg.duration,
+                   "window_frames": hi - lo, "receptive_field_frames": rf},
+        "machine": {"platform": platform.platform(), "processor": platform.processor(),
+                    "torch": torch.__version__, "threads": torch.get_num_threads(), "device": "cpu"},
+        "quick": args.quick,
+    }
+    print(json.dumps({k: (round(v, 4) if isinstance(v, float) else v) for k, v in report.items() if k != "runs"},
+                     indent=1))
+    if args.json:
+        args.json.write_text(json.dumps(report, indent=1))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,185 @@
+"""The engine worker: renders segments off the caller's thread, newest request first, nearest the playhead first.
+
+- `submit` never blocks: it records the newest request of a segment under a new generation number and returns.
+- The worker waits a short debounce after a segment's last submission, so a drag becomes one render.
+- Of the segments ready to go, the one with the lowest priority value (distance to the playhead) renders first.
+- A result whose generation is no longer the segment's newest is dropped: no stale audio ever reaches the UI.
+- Every segment has a status (stale, rendering, ready, failed with a reason) that the UI can show.
+- A render that raises, runs out of memory or returns NaN marks only its segment as failed.
+One scheduler runs one worker thread; use one scheduler per device.
+"""
+
+from __future__ import annotations
+
+import enum
+import threading
+import time
+from dataclasses import dataclass
+from typing import Callable
+
+import numpy as np
+
+from .backbone import RenderRequest, RenderResult
+from .cache import RenderCache
+
+
+class State(enum.Enum):
+    STALE = "stale"
+    RENDERING = "rendering"
+    READY = "ready"
+    FAILED = "failed"
+
+
+@dataclass(frozen=True)
+class Status:
+    state: State
+    generation: int
+    reason: str = ""
+    from_cache: bool = False
+
+
+@dataclass
+class _Job:
+    request: RenderRequest
+    generation: int
+    priority: float
+    submitted: float
+
+
+Listener = Callable[[str, Status], None]
+
+
+def failure_reason(exc: BaseException) -> str:
+    if isinstance(exc, MemoryError) or "out of memory" in str(exc).lower():
+        return "The model ran out of memory on this segment; shorten it or render on the CPU."
+    text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    return text if text.endswith(".") else text + "."
+
+
+class RenderScheduler:
+    def __init__(self, render: Callable[[RenderRequest], RenderResult], cache: RenderCache | None = None,
+                 debounce_s: float = 0.05):
+        self._render = render
+        self.cache = cache or RenderCache()
+        self.debounce_s = debounce_s
+        self._cond = threading.Condition()
+        self._pending: dict[str, _Job] = {}
+        self._generation: dict[str, int] = {}
+        self._status: dict[str, Status] = {}
+        self._results: dict[str, RenderResult] = {}
+        self._listeners: list[Listener] = []
+        self._busy = False
+        self._closed = False
+        self.renders = 0  # renders actually run (not cache hits), for tests and benchmarks
+        self._thread = threading.Thread(target=self._run, name="render-worker", daemon=True)
+        self._thread.start()
+
+    # ---- caller side ----------------------------------------------------------------------------------------
+    def subscribe(self, listener: Listener) -> None:
+        self._listeners.append(listener)
+
+    def submit(self, segment_id: str, request: RenderRequest, priority: float = 0.0) -> int:
+        with self._cond:
+            generation = self._generation.get(segment_id, 0) + 1
+            self._generation[segment_id] = generation
+            self._pending[segment_id] = _Job(request, generation, priority, time.monotonic())
+            self._results.pop(segment_id, None)
+            self._set(segment_id, Status(State.STALE, generation))
+            self._cond.notify_all()
+        return generation
+
+    def reprioritize(self, priorities: dict[str, float]) -> None:
+        """New distances to the playhead for pending segments."""
+        with self._cond:
+            for seg, p in priorities.items():
+                if seg in self._pending:
+                    self._pending[seg].priority = p
+            self._cond.notify_all()
+
+    def forget(self, segment_id: str) -> None:
+        """A removed segment: drop its pending work and its result."""
+        with self._cond:
+            self._pending.pop(segment_id, None)
+            self._generation[segment_id] = self._generation.get(segment_id, 0) + 1
+            self._results.pop(segment_id, None)
+            self._status.pop(segment_id, None)
+
+    def status(self, segment_id: str) -> Status | None:
+        with self._cond:
+            return self._status.get(segment_id)
+
+    def result(self, segment_id: str) -> RenderResult | None:
+        with self._cond:
+            return self._results.get(segment_id)
+
+    def wait_idle(self, timeout: float = 60.0) -> bool:
+        deadline = time.monotonic() + timeout
+        with self._cond:
+            while self._pending or self._busy:
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    return False
+                self._cond.wait(left)
+        return True
+
+    def close(self) -> None:
+        with self._cond:
+            self._closed = True
+            self._cond.notify_all()
+        self._thread.join(timeout=5)
+
+    # ---- worker side ----------------------------------------------------------------------------------------
+    def _set(self, segment_id: str, status: Status) -> None:
+        self._status[segment_id] = status
+        for listener in list(self._listeners):
+            try:
+                listener(segment_id, status)
+            except Exception:  # noqa: BLE001 - a broken listener must not stop rendering
+                pass
+
+    def _next_job(self) -> tuple[str, _Job] | None:
+        """Called with the lock held: the most urgent job whose debounce has passed, or None (and a wait)."""
+        while not self._closed:
+            now = time.monotonic()
+            ready = [(job.priority, job.submitted, seg) for seg, job in self._pending.items()
+                     if now - job.submitted >= self.debounce_s]
+            if ready:
+                _, _, seg = min(ready)
+                return seg, self._pending.pop(seg)
+            if self._pending:
+                soonest = min(job.submitted for job in self._pending.values()) + self.debounce_s
+                self._cond.wait(max(0.001, soonest - now))
+            else:
+                self._cond.wait()
+        return None
+
+    def _run(self) -> None:
+        while True:
+            with self._cond:
+                picked = self._next_job()
+                if picked is None:
+                    return
+                segment_id, job = picked
+                self._busy = True
+                self._set(segment_id, Status(State.RENDERING, job.generation))
+            key = job.request.key()
+            result, reason, from_cache = self.cache.get(key), "", True
+            if result is None:
+                from_cache = False
+                try:
+                    result = self._render(job.request)
+                    self.renders += 1
+                    if not np.all(np.isfinite(result.audio)):
+                        raise ValueError("The voice returned invalid audio (NaN) for this segment")
+                    self.cache.put(key, result)
+                except Exception as exc:  # noqa: BLE001 - any failure marks this segment only
+                    result, reason = None, failure_reason(exc)
+            with self._cond:
+                self._busy = False
+                if self._generation.get(segment_id) == job.generation:  # else a newer edit superseded it
+                    if result is None:
+                        self._set(segment_id, Status(State.FAILED, job.generation, reason))
+                    else:
+                        self._results[segment_id] = result
+                        self._set(segment_id, Status(State.READY, job.generation, from_cache=from_cache))
+                self._cond.notify_all()

@@ -1,0 +1,158 @@
+"""Render cache and the engine worker: cache hits after undo and restart, newest request wins, no stale audio."""
+
+import random
+import threading
+import time
+
+import numpy as np
+import pytest
+
+from studio.core.commands import SetPhonemes, set_emotion
+from studio.core.history import History
+from studio.core.model import Emotion
+from studio.core.script import build_project, parse_script
+from studio.engine.backbone import RenderResult, request_for
+from studio.engine.cache import RenderCache
+from studio.engine.render import render_request, render_segment
+from studio.engine.scheduler import RenderScheduler, State
+from studio.engine.voices import VoiceRegistry
+
+
+@pytest.fixture
+def doc():
+    registry = VoiceRegistry()
+    project = build_project(parse_script("A: Hello there, my friend.\nB: The rain has stopped at last."),
+                            registry, speakers=["en-us", "en+f3"])
+    return registry, project, History(project)
+
+
+def requester(registry, project):
+    def request(seg):
+        return request_for(project, seg, registry.backbone(project.track(seg.track_id).voice))
+    return request
+
+
+def renderer(registry):
+    def render(req):
+        from studio.core.model import VoiceRef
+        return render_request(registry.backbone(VoiceRef(req.backbone, req.model)), req)
+    return render
+
+
+def test_disk_cache_survives_a_restart_and_evicts_the_oldest(tmp_path):
+    result = RenderResult(np.linspace(-1, 1, 22050, dtype=np.float32), 22050, (0, 100, 22050), ("a note",))
+    cache = RenderCache(tmp_path, memory_bytes=10**9, disk_bytes=10**9)
+    cache.put("ab" * 32, result)
+    fresh = RenderCache(tmp_path)
+    got = fresh.get("ab" * 32)
+    assert np.array_equal(got.audio, result.audio) and got.boundaries == result.boundaries and got.notes == ("a note",)
+    assert fresh.hits_disk == 1
+    small = RenderCache(tmp_path, disk_bytes=3 * 90_000)
+    for i in range(6):
+        small.put(f"{i:02d}" + "c" * 62, result)
+        time.sleep(0.01)
+    files = sorted(p.name for p in tmp_path.glob("*/*.npz"))
+    assert len(files) <= 3 and f"05{'c' * 62}.npz" in files
+    assert not list(tmp_path.glob("*/*.tmp"))
+
+
+def test_a_damaged_disk_entry_is_a_miss_not_a_crash(tmp_path):
+    cache = RenderCache(tmp_path)
+    key = "de" * 32
+    (tmp_path / key[:2]).mkdir(parents=True)
+    (tmp_path / key[:2] / f"{key}.npz").write_bytes(b"garbage")
+    assert cache.get(key) is None
+
+
+def test_an_undone_edit_is_a_cache_hit(doc, tmp_path):
+    registry, project, history = doc
+    request = requester(registry, project)
+    scheduler = RenderScheduler(renderer(registry), RenderCache(tmp_path), debounce_s=0.0)
+    seg = project.segments[0]
+    scheduler.submit(seg.id, request(seg))
+    assert scheduler.wait_idle(30)
+    history.push(SetPhonemes(seg.id, [1], "pitch_st", [3.0]))
+    scheduler.submit(seg.id, request(seg))
+    assert scheduler.wait_idle(30)
+    renders = scheduler.renders
+    history.undo()
+    scheduler.submit(seg.id, request(seg))
+    assert scheduler.wait_idle(30)
+    assert scheduler.renders == renders and scheduler.status(seg.id).from_cache
+    scheduler.close()
+
+
+def test_200_rapid_edits_end_in_the_final_documents_audio(doc, tmp_path):
+    registry, project, history = doc
+    request = requester(registry, project)
+    scheduler = RenderScheduler(renderer(registry), RenderCache(tmp_path), debounce_s=0.02)
+    seen = []
+    scheduler.subscribe(lambda seg, status: seen.append((seg, status.state)))
+    history.subscribe(lambda touched: [scheduler.submit(s, request(project.segment(s))) for s in touched])
+    rng = random.Random(7)
+    for i in range(200):
+        seg = rng.choice(project.segments)
+        n = len(seg.phonemes())
+        if i % 50 == 49:
+            history.push(set_emotion(seg.id, Emotion(rng.choice(["happy", "sad", "neutral"]), rng.uniform(0, 2))))
+        else:
+            field, value = rng.choice([("pitch_st", rng.uniform(-6, 6)), ("energy_db", rng.uniform(-6, 6)),
+                                       ("duration_scale", rng.uniform(0.5, 2))])
+            history.push(SetPhonemes(seg.id, [rng.randrange(n)], field, [value]))
+        if rng.random() < 0.1:
+            history.undo()
+    assert scheduler.wait_idle(120), "the worker did not settle: deadlock or runaway"
+    assert scheduler.renders < 200  # debounce and newest-wins coalesced the storm
+    for seg in project.segments:
+        status = scheduler.status(seg.id)
+        assert status.state is State.READY
+        clean = render_segment(project, seg, VoiceRegistry())
+        got = scheduler.result(seg.id)
+        assert np.array_equal(got.audio, clean.audio) and got.boundaries == clean.boundaries
+    assert any(state is State.RENDERING for _, state in seen)
+    scheduler.close()
+
+
+def test_the_segment_nearest_the_playhead_renders_first(doc, tmp_path):
+    registry, project, _ = doc
+    request = requester(registry, project)
+    order = []
+    gate = threading.Event()
+
+    def render(req):
+        gate.wait(5)
+        order.append(req.text)
+        return renderer(registry)(req)
+    scheduler = RenderScheduler(render, RenderCache(tmp_path), debounce_s=0.0)
+    a, b = project.segments
+    scheduler.submit(a.id, request(a), priority=10.0)
+    scheduler.submit(b.id, request(b), priority=0.0)
+    gate.set()
+    assert scheduler.wait_idle(30)
+    assert order == [b.text, a.text]
+    scheduler.close()
+
+
+@pytest.mark.parametrize("fault, phrase", [(RuntimeError("CUDA out of memory"), "ran out of memory"),
+                                           (ValueError("the model exploded"), "the model exploded."),
+                                           ("nan", "invalid audio (NaN)")])
+def test_a_failing_render_marks_only_its_segment(doc, tmp_path, fault, phrase):
+    registry, project, _ = doc
+    request = requester(registry, project)
+    bad, good = project.segments
+    real = renderer(registry)
+
+    def render(req):
+        if req.text == bad.text:
+            if fault == "nan":
+                r = real(req)
+                return RenderResult(np.full_like(r.audio, np.nan), r.sample_rate, r.boundaries)
+            raise fault
+        return real(req)
+    scheduler = RenderScheduler(render, RenderCache(tmp_path), debounce_s=0.0)
+    scheduler.submit(bad.id, request(bad))
+    scheduler.submit(good.id, request(good))
+    assert scheduler.wait_idle(30)
+    assert scheduler.status(bad.id).state is State.FAILED and phrase in scheduler.status(bad.id).reason
+    assert scheduler.status(good.id).state is State.READY and scheduler.result(bad.id) is None
+    scheduler.close()
