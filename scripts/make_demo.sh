@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Rebuilds the demo project from its script, e.g. after a change to the project format or the embedded voice.
+# Rebuilds the demo project (see scripts/make_demo.py).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-.venv/bin/studio new assets/demo/lighthouse.txt -o assets/demo/demo.studio.json
+.venv/bin/python scripts/make_demo.py "$@"

@@ -174,6 +174,8 @@ def build_editor_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="studio", description="Open the Speech Studio editor.",
                                      epilog=f"Headless commands: {', '.join(SUBCOMMANDS)} (studio COMMAND --help).")
     parser.add_argument("project", nargs="?", help="a project file to open (default: the demo project)")
+    parser.add_argument("--screenshot", metavar="OUT.png",
+                        help="open the editor offscreen, wait until rendering settles, save a screenshot and exit")
     return parser
 
 
@@ -187,9 +189,14 @@ def main(argv: list[str] | None = None) -> int:
             sys.stderr.close()
             return 0
     args = build_editor_parser().parse_args(argv)
+    project = Path(args.project) if args.project else DEMO_PROJECT
+    if args.screenshot:
+        from studio.ui.app import screenshot
+
+        return screenshot(Path(args.screenshot), project)
     from studio.ui.app import run_editor
 
-    return run_editor(Path(args.project) if args.project else DEMO_PROJECT)
+    return run_editor(project)
 
 
 if __name__ == "__main__":

@@ -14,8 +14,23 @@ from .coqui.loading import card_from
 from .embedded import SPEAKERS, EmbeddedVoice
 
 
+# Zoo entries are named by checkpoint ("tacotron2-DDC_ph", "xtts_v2", "vits--neon", "jenny"), not by
+# architecture; the family is the architecture name the entry starts with.
+_FAMILIES = ["your_tts", "fastspeech2", "fast_pitch", "fast_speech", "vits", "xtts", "tortoise", "bark",
+             "tacotron2", "tacotron", "glow_tts", "overflow", "neural_hmm", "speedy_speech", "delightful_tts"]
+_ALIASES = {"jenny": "vits", "neural_hmm": "neuralhmm_tts"}
+
+
+def family(name: str) -> str:
+    n = name.lower().replace("-", "_")
+    for fam in _FAMILIES:
+        if n.startswith(fam):
+            return _ALIASES.get(fam, fam)
+    return _ALIASES.get(n, n)
+
+
 def _arch_caps(arch: str) -> dict:
-    arch = arch.lower()
+    arch = family(arch)
     if arch in FORWARD:
         return {"pitch": True, "energy": arch in ("fastspeech2", "fast_speech"), "duration": True, "supported": True}
     if arch in VITS:

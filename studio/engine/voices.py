@@ -54,5 +54,10 @@ class VoiceRegistry:
                     raise AnalysisError(f"Speech Studio has no '{voice.backbone}' backbone; use the embedded voice.")
             return self._backbones[key]
 
+    def loaded(self, voice: VoiceRef) -> Backbone | None:
+        """The backbone if it is already created, without loading anything."""
+        with self._lock:
+            return self._backbones.get((voice.backbone, voice.model))
+
     def analyze(self, text: str, voice: VoiceRef, mix: SpeakerMix) -> list[Word]:
         return self.backbone(voice).analyze(text, voice, mix)

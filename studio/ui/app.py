@@ -1,15 +1,16 @@
-"""Starting the editor: the QApplication, the theme, and the first project."""
+"""Starting the editor: the QApplication, the theme, the first project, and the screenshot mode."""
 
 from __future__ import annotations
 
+import os
 import sys
+import tempfile
+import time
 from pathlib import Path
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QColor, QGuiApplication, QPalette
 from PySide6.QtWidgets import QApplication
-
-from .main_window import MainWindow
 
 
 def apply_theme(app: QApplication) -> None:
@@ -30,13 +31,59 @@ def apply_theme(app: QApplication) -> None:
     app.setPalette(p)
 
 
-def run_editor(project: Path | None) -> int:
+def make_app() -> QApplication:
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("Speech Studio")
     app.setOrganizationName("Speech Studio")
     apply_theme(app)
+    return app
+
+
+def run_editor(project: Path | None) -> int:
+    from .main_window import MainWindow
+
+    app = make_app()
     window = MainWindow()
     window.show()
     if project is not None:
         window.open_path(project)
     return app.exec()
+
+
+def settle(window, timeout: float = 120.0) -> bool:
+    """Let the renderer finish and the timeline draw what it rendered."""
+    app = QApplication.instance()
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        app.processEvents()
+        if window.render.scheduler.wait_idle(0.05) and not window.render._loading:
+            break
+    for _ in range(10):
+        app.processEvents()
+        time.sleep(0.01)
+    window.timeline.refresh()
+    app.processEvents()
+    return window.render.scheduler.wait_idle(0)
+
+
+def screenshot(out: Path, project: Path | None) -> int:
+    """Open the editor offscreen on a project, wait until rendering settles, save a PNG of the window."""
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from .main_window import MainWindow
+
+    make_app()
+    settings = QSettings(os.path.join(tempfile.mkdtemp(), "screenshot.ini"), QSettings.IniFormat)
+    window = MainWindow(settings=settings)
+    window.resize(1600, 1000)
+    window.show()
+    if project is not None and not window.open_path(project):
+        print(f"studio: {window.message.text()}", file=sys.stderr)
+        return 2
+    settle(window)
+    ok = window.grab().save(str(out))
+    window.close()
+    if not ok:
+        print(f"studio: could not write {out}.", file=sys.stderr)
+        return 2
+    print(f"wrote {out}")
+    return 0

@@ -75,6 +75,14 @@ class Document(QObject):
         self.reset.emit()
         self.path_changed.emit(str(self.path))
 
+    def replace(self, project: Project, path: Path | None = None) -> None:
+        """Show a new project (an import); it is unsaved until the user saves it."""
+        self.project, self.path = project, path
+        self.undo_stack.clear()
+        self.undo_stack.resetClean()
+        self.reset.emit()
+        self.path_changed.emit(str(path) if path else "")
+
     def save(self, path: Path | None = None) -> None:
         target = Path(path) if path else self.path
         if target is None:

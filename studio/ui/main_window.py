@@ -1,78 +1,215 @@
-"""The main window: script panel, segment timeline, menus with the standard shortcuts, and the status line.
+"""The main window: script panel, timeline, voice mixer, transport bar, undo history, menus and shortcuts.
 
-Errors from loading, saving or analysing are shown as one sentence in the status bar and never as a traceback;
-a failed open leaves the current project in place.
+Errors from loading, saving, analysing or rendering are shown as one sentence in the status bar and never as a
+traceback; a failed open leaves the current project in place.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Qt
+import numpy as np
+from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QFileDialog, QLabel, QMainWindow, QSplitter, QUndoView
+from PySide6.QtWidgets import (QDockWidget, QFileDialog, QLabel, QMainWindow, QSplitter, QToolBar, QUndoView)
 
 from studio.core.analysis import AnalysisError
 from studio.core.project_io import ProjectFileError
+from studio.engine.mixdown import mix, stems
 
 from .document import Document
+from .mixer import VoiceMixer
+from .player import Player, default_sink
+from .render_controller import RenderController
 from .script_panel import ScriptPanel
-from .segment_view import SegmentView
+from .timeline import Timeline
 
 PROJECT_FILTER = "Speech Studio projects (*.json);;All files (*)"
+IMPORT_FILTER = "Scripts (*.txt *.ssml);;All files (*)"
+MAX_RECENT = 8
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, document: Document | None = None):
+    def __init__(self, document: Document | None = None, settings: QSettings | None = None,
+                 sink_factory=default_sink, render_cache=None):
         super().__init__()
+        self.settings = settings or QSettings()
         self.document = document or Document(parent=self)
+        self.render = RenderController(self.document, cache=render_cache, parent=self)
+        self.player = Player(sink_factory, parent=self)
         self.script = ScriptPanel(self.document)
-        self.segment_view = SegmentView(self.document)
+        self.timeline = Timeline(self.document, self.render)
+        self.mixer = VoiceMixer(self.document)
+        split = QSplitter(Qt.Vertical)
+        split.addWidget(self.script)
+        split.addWidget(self.timeline)
+        split.setStretchFactor(0, 1)
+        split.setStretchFactor(1, 3)
+        self.setCentralWidget(split)
+        self._dock("Voice mixer", self.mixer, Qt.RightDockWidgetArea)
         self.history = QUndoView(self.document.undo_stack)
         self.history.setEmptyLabel("Opened project")
-        split = QSplitter(Qt.Vertical)
-        top = QSplitter(Qt.Horizontal)
-        top.addWidget(self.script)
-        top.addWidget(self.history)
-        top.setStretchFactor(0, 4)
-        top.setStretchFactor(1, 1)
-        split.addWidget(top)
-        split.addWidget(self.segment_view)
-        split.setStretchFactor(0, 1)
-        split.setStretchFactor(1, 1)
-        self.setCentralWidget(split)
+        self._dock("History", self.history, Qt.RightDockWidgetArea)
         self.message = QLabel()
+        self.render_state = QLabel()
         self.statusBar().addWidget(self.message, 1)
-        self.script.segment_selected.connect(self.segment_view.show_segment)
+        self.statusBar().addPermanentWidget(self.render_state)
+        self._build_transport()
+        self._build_menus()
+        self.setAcceptDrops(True)
+        self.script.segment_selected.connect(self._segment_selected)
         self.script.error.connect(self.show_error)
+        self.mixer.error.connect(self.show_error)
+        self.render.voice_failed.connect(self.show_error)
+        self.render.status_changed.connect(lambda *_: self._update_render_state())
+        self.player.position_changed.connect(self.timeline.set_playhead)
+        self.player.message.connect(self.show_error)
+        self.player.playing_changed.connect(lambda on: self.play_action.setText("Pause" if on else "Play"))
+        self.timeline.cursor_moved.connect(self.render.set_playhead)
         self.document.reset.connect(self._on_reset)
         self.document.undo_stack.cleanChanged.connect(lambda _clean: self._update_title())
         self.document.path_changed.connect(lambda _p: self._update_title())
-        self._build_menus()
-        self.resize(1200, 760)
+        self.resize(1400, 900)
+        geometry = self.settings.value("window/geometry")
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+            self.restoreState(self.settings.value("window/state"))
         self._update_title()
 
+    def _dock(self, title: str, widget, area) -> QDockWidget:
+        dock = QDockWidget(title, self)
+        dock.setObjectName(title)
+        dock.setWidget(widget)
+        self.addDockWidget(area, dock)
+        return dock
+
+    # ---- menus and transport --------------------------------------------------------------------------------
+    def _action(self, menu, text, shortcut, slot) -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcuts(shortcut if isinstance(shortcut, list) else [QKeySequence(shortcut)])
+        action.triggered.connect(slot)
+        if menu is not None:
+            menu.addAction(action)
+        self.addAction(action)
+        return action
+
+    def _build_transport(self) -> None:
+        bar = QToolBar("Transport", self)
+        bar.setObjectName("Transport")
+        self.addToolBar(Qt.TopToolBarArea, bar)
+        self.play_action = self._action(None, "Play", "Space", self.toggle_play)
+        bar.addAction(self.play_action)
+        bar.addAction(self._action(None, "Play segment", "Ctrl+Space", self.play_segment))
+        bar.addAction(self._action(None, "Play from cursor", "Shift+Space", self.play_from_cursor))
+        self.loop_action = self._action(None, "Loop view", "L", lambda: None)
+        self.loop_action.setCheckable(True)
+        bar.addAction(self.loop_action)
+        bar.addAction(self._action(None, "Stop", "Escape", self.player.stop))
+
     def _build_menus(self) -> None:
-        file_menu = self.menuBar().addMenu("&File")
-        self._action(file_menu, "&Open…", QKeySequence.Open, self.ask_open)
-        self._action(file_menu, "&Save", QKeySequence.Save, self.save)
-        self._action(file_menu, "Save &As…", QKeySequence.SaveAs, self.ask_save_as)
-        file_menu.addSeparator()
-        self._action(file_menu, "&Quit", QKeySequence.Quit, self.close)
-        edit_menu = self.menuBar().addMenu("&Edit")
+        m = self.menuBar().addMenu("&File")
+        self._action(m, "&Open…", QKeySequence.Open, self.ask_open)
+        self._action(m, "&Import script…", "Ctrl+I", self.ask_import)
+        self.recent_menu = m.addMenu("Open &recent")
+        self._fill_recent()
+        self._action(m, "&Save", QKeySequence.Save, self.save)
+        self._action(m, "Save &As…", QKeySequence.SaveAs, self.ask_save_as)
+        m.addSeparator()
+        self._action(m, "&Quit", QKeySequence.Quit, self.close)
+        m = self.menuBar().addMenu("&Edit")
         undo = self.document.undo_stack.createUndoAction(self, "&Undo")
         undo.setShortcuts([QKeySequence.Undo])
         redo = self.document.undo_stack.createRedoAction(self, "&Redo")
         redo.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence.Redo])
-        edit_menu.addAction(undo)
-        edit_menu.addAction(redo)
+        m.addAction(undo)
+        m.addAction(redo)
+        m.addSeparator()
+        self._action(m, "Raise selection", "Ctrl+Up", lambda: self._on_selection("shift", 1.0))
+        self._action(m, "Lower selection", "Ctrl+Down", lambda: self._on_selection("shift", -1.0))
+        self._action(m, "Flatten selection", "F", lambda: self._on_selection("flatten"))
+        self._action(m, "Reset selection", "R", lambda: self._on_selection("reset"))
+        m = self.menuBar().addMenu("&Voice")
+        self._action(m, "Choose &model for this track…", "Ctrl+M", self.pick_model)
+        m = self.menuBar().addMenu("&View")
+        self._action(m, "Zoom &in", ["+", "=", "Ctrl++"], lambda: self.timeline.zoom(1.5))
+        self._action(m, "Zoom &out", ["-", "Ctrl+-"], lambda: self.timeline.zoom(1 / 1.5))
+        self._action(m, "Show &all", "Ctrl+0", lambda: self.timeline.show_range(0, max(self.timeline.data.total, 1)))
 
-    def _action(self, menu, text, shortcut, slot) -> QAction:
-        action = QAction(text, self)
-        action.setShortcut(shortcut)
-        action.triggered.connect(slot)
-        menu.addAction(action)
-        return action
+    def _on_selection(self, what: str, delta: float = 0.0) -> None:
+        lane = self.timeline.active_curve
+        if lane is None or not lane.selection:
+            self.show_info("Select points in the pitch or energy lane first (click, shift-click or shift-drag).")
+            return
+        step = delta if lane.field == "pitch_st" else 2 * delta
+        {"shift": lambda: lane.shift_selection(step), "flatten": lane.flatten_selection,
+         "reset": lane.reset_selection}[what]()
+
+    def wheelEvent(self, event) -> None:  # Ctrl+wheel zooms the timeline from anywhere in the window
+        if event.modifiers() & Qt.ControlModifier:
+            self.timeline.zoom(1.25 if event.angleDelta().y() > 0 else 0.8)
+            event.accept()
+        else:
+            super().wheelEvent(event)
+
+    def pick_model(self) -> None:
+        from .model_picker import ModelPicker
+
+        seg_id = self.script.selected_segment_id()
+        if seg_id is None:
+            self.show_info("Select a segment of the track whose voice you want to change.")
+            return
+        ModelPicker(self.document, self.document.project.segment(seg_id).track_id, self).exec()
+
+    # ---- playback --------------------------------------------------------------------------------------------
+    def mixdown(self) -> tuple[np.ndarray, int]:
+        results = {s.id: r for s in self.document.project.segments if (r := self.render.result(s.id)) is not None}
+        rate = next(iter(results.values())).sample_rate if results else 22050
+        audio = mix(stems(self.document.project, results, rate)[0])
+        return audio, rate
+
+    def toggle_play(self) -> None:
+        if self.player.playing:
+            self.player.stop()
+        else:
+            self.play_from_cursor()
+
+    def play_from_cursor(self) -> None:
+        audio, rate = self.mixdown()
+        loop = tuple(self.timeline.phonemes.view.viewRange()[0]) if self.loop_action.isChecked() else None
+        self.player.play(audio, rate, start=self.timeline.cursor, loop=loop)
+
+    def play_segment(self) -> None:
+        seg_id = self.script.selected_segment_id()
+        place = next((p for p in self.timeline.data.placements if p.segment_id == seg_id), None)
+        if place is None:
+            return
+        audio, rate = self.mixdown()
+        self.player.play(audio, rate, loop=(place.start, place.end) if self.loop_action.isChecked() else None,
+                         start=place.start)
+
+    # ---- state and messages ---------------------------------------------------------------------------------
+    def _segment_selected(self, segment_id: str) -> None:
+        self.mixer.show_segment(segment_id)
+        self.timeline.show_segment(segment_id)
+
+    def _update_render_state(self) -> None:
+        from studio.engine.scheduler import State
+
+        counts = {s: 0 for s in State}
+        failed = None
+        for seg in self.document.project.segments:
+            status = self.render.status(seg.id)
+            state = status.state if status else State.STALE
+            counts[state] += 1
+            if state is State.FAILED and failed is None:
+                failed = status.reason
+        self.render_state.setText(f"ready {counts[State.READY]}/{len(self.document.project.segments)}"
+                                  + (f" · rendering {counts[State.RENDERING] + counts[State.STALE]}"
+                                     if counts[State.RENDERING] + counts[State.STALE] else "")
+                                  + (f" · failed {counts[State.FAILED]}" if counts[State.FAILED] else ""))
+        if failed:
+            self.show_error(f"A segment failed to render: {failed}")
 
     def _update_title(self) -> None:
         name = self.document.path.name if self.document.path else "Untitled"
@@ -92,19 +229,55 @@ class MainWindow(QMainWindow):
         self.message.setStyleSheet("")
         self.message.setText(message)
 
+    # ---- files ---------------------------------------------------------------------------------------------
     def open_path(self, path: Path) -> bool:
+        path = Path(path)
+        if path.suffix.lower() in (".txt", ".ssml"):
+            return self.import_script(path)
+        if path.suffix.lower() in (".srt", ".vtt"):
+            self.show_error(f"{path.name}: subtitle import is not available yet; import a .txt or .ssml script.")
+            return False
         try:
             self.document.open(path)
         except (ProjectFileError, AnalysisError) as exc:
             self.show_error(str(exc))
             return False
+        self._remember(path)
         self.show_info(f"Opened {path.name}: {len(self.document.project.segments)} segments.")
+        return True
+
+    def import_script(self, path: Path) -> bool:
+        from studio.core.script import build_project
+        from studio.engine.embedded import SPEAKERS
+        from studio.engine.speak import build
+        from studio.engine.voices import EMBEDDED
+        from studio.interchange.ssml import SsmlError, looks_like_ssml
+        from studio.interchange.text_script import ImportError_, read_script, read_text_file
+
+        try:
+            text = read_text_file(path)
+            if path.suffix.lower() == ".ssml" or looks_like_ssml(text):
+                notes: list[str] = []
+                project = build(text, None, self.document.voices, notes)
+            else:
+                project = build_project(read_script(path), self.document.voices, EMBEDDED,
+                                        speakers=[s.id for s in SPEAKERS], title=path.stem)
+        except (ImportError_, AnalysisError, SsmlError, ValueError) as exc:
+            self.show_error(str(exc))
+            return False
+        self.document.replace(project)
+        self.show_info(f"Imported {path.name}: {len(project.segments)} segments. Save it as a project.")
         return True
 
     def ask_open(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self, "Open project", "", PROJECT_FILTER)
         if path:
             self.open_path(Path(path))
+
+    def ask_import(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Import script", "", IMPORT_FILTER)
+        if path:
+            self.import_script(Path(path))
 
     def save(self) -> bool:
         if self.document.path is None:
@@ -122,5 +295,33 @@ class MainWindow(QMainWindow):
             self.show_error(f"Could not save {path.name} ({exc.strerror or exc}); your work is still open, "
                             "try another folder.")
             return False
+        self._remember(path)
         self.show_info(f"Saved {path.name}.")
         return True
+
+    def _remember(self, path: Path) -> None:
+        recent = [p for p in (self.settings.value("recent", []) or []) if p != str(path)]
+        self.settings.setValue("recent", [str(path)] + recent[: MAX_RECENT - 1])
+        self._fill_recent()
+
+    def _fill_recent(self) -> None:
+        self.recent_menu.clear()
+        for p in self.settings.value("recent", []) or []:
+            self.recent_menu.addAction(Path(p).name, lambda p=p: self.open_path(Path(p)))
+
+    def dragEnterEvent(self, event) -> None:
+        if event.mimeData().hasUrls():
+            event.acceptProposedAction()
+
+    def dropEvent(self, event) -> None:
+        for url in event.mimeData().urls():
+            if url.isLocalFile():
+                self.open_path(Path(url.toLocalFile()))
+                break
+
+    def closeEvent(self, event) -> None:
+        self.player.stop()
+        self.render.close()
+        self.settings.setValue("window/geometry", self.saveGeometry())
+        self.settings.setValue("window/state", self.saveState())
+        super().closeEvent(event)

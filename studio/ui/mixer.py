@@ -1,0 +1,204 @@
+"""The voice mixer: a weight slider per speaker of the current voice, saved mixes, and the anonymity meter.
+
+Sliders edit the mix of the selected segment's track, or of the segment alone when "This segment only" is on.
+A slider drag is one undo step. The anonymity check renders in a background thread and reports how close the
+mix still is to each source (docs/anonymity.md); "Propose" searches weights below the threshold.
+"""
+
+from __future__ import annotations
+
+import threading
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QDoubleSpinBox, QGridLayout, QHBoxLayout, QInputDialog,
+                               QLabel, QProgressBar, QPushButton, QSlider, QVBoxLayout, QWidget)
+
+from studio.core.commands import SetLibraryMix, set_segment_mix, set_track_mix
+from studio.core.model import SpeakerMix
+
+from .document import Document
+
+
+class VoiceMixer(QWidget):
+    error = Signal(str)
+    _measured = Signal(object, object)  # (list of Closeness or None, proposed weights or message)
+
+    def __init__(self, document: Document, parent=None):
+        super().__init__(parent)
+        self.document = document
+        self.segment_id: str | None = None
+        self.sliders: dict[str, QSlider] = {}
+        self.title = QLabel("Voice mix")
+        self.title.setStyleSheet("font-weight: bold;")
+        self.only_segment = QCheckBox("This segment only")
+        self.grid = QGridLayout()
+        self.saved = QComboBox()
+        self.saved.setPlaceholderText("Saved mixes")
+        self.saved.activated.connect(self._apply_saved)
+        save = QPushButton("Save mix…")
+        save.clicked.connect(self._save)
+        self.threshold = QDoubleSpinBox(minimum=0.05, maximum=0.95, singleStep=0.05, value=0.5)
+        self.check = QPushButton("Check anonymity")
+        self.check.clicked.connect(lambda: self._measure(propose=False))
+        self.propose = QPushButton("Propose")
+        self.propose.clicked.connect(lambda: self._measure(propose=True))
+        self.busy = QProgressBar(maximum=0)
+        self.busy.hide()
+        self.meter = QLabel("")
+        self.meter.setWordWrap(True)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.title)
+        layout.addWidget(self.only_segment)
+        layout.addLayout(self.grid)
+        row = QHBoxLayout()
+        row.addWidget(self.saved, 1)
+        row.addWidget(save)
+        layout.addLayout(row)
+        row = QHBoxLayout()
+        row.addWidget(QLabel("threshold"))
+        row.addWidget(self.threshold)
+        row.addWidget(self.check)
+        row.addWidget(self.propose)
+        layout.addLayout(row)
+        layout.addWidget(self.busy)
+        layout.addWidget(self.meter)
+        layout.addStretch(1)
+        self._measured.connect(self._show_measure)
+        document.changed.connect(lambda _t: self.sync())
+        document.reset.connect(lambda: self.show_segment(None))
+
+    # ---- which mix ------------------------------------------------------------------------------------------
+    def show_segment(self, segment_id: str | None) -> None:
+        self.segment_id = segment_id
+        self._rebuild()
+
+    def _segment(self):
+        if self.segment_id is None:
+            return None
+        try:
+            return self.document.project.segment(self.segment_id)
+        except KeyError:
+            return None
+
+    def _speakers(self, seg) -> list[str]:
+        voice = self.document.project.track(seg.track_id).voice
+        backbone = self.document.voices.loaded(voice) or (
+            self.document.voices.backbone(voice) if voice.backbone == "embedded" else None)
+        return [s.id for s in backbone.capabilities().speakers] if backbone else []
+
+    def _rebuild(self) -> None:
+        while self.grid.count():
+            item = self.grid.takeAt(0)
+            if item.widget():
+                item.widget().deleteLater()
+        self.sliders.clear()
+        seg = self._segment()
+        if seg is None:
+            self.title.setText("Voice mix")
+            return
+        track = self.document.project.track(seg.track_id)
+        self.title.setText(f"Voice mix — {track.name}")
+        for row, name in enumerate(self._speakers(seg)):
+            slider = QSlider(Qt.Horizontal, minimum=0, maximum=100)
+            slider.setObjectName(name)
+            slider.sliderMoved.connect(lambda _v, n=name: self._moved(n))
+            slider.sliderReleased.connect(self.document.seal)
+            slider.valueChanged.connect(lambda _v, n=name, s=slider: s.isSliderDown() or self._moved(n))
+            self.grid.addWidget(QLabel(name), row, 0)
+            self.grid.addWidget(slider, row, 1)
+            self.sliders[name] = slider
+        self.sync()
+
+    def sync(self) -> None:
+        seg = self._segment()
+        if seg is None:
+            return
+        weights = self.document.project.effective_mix(seg).as_dict()
+        for name, slider in self.sliders.items():
+            slider.blockSignals(True)
+            slider.setValue(int(round(100 * weights.get(name, 0.0))))
+            slider.blockSignals(False)
+        self.only_segment.setChecked(seg.mix is not None)
+        self.saved.clear()
+        self.saved.addItems(sorted(self.document.project.voice_library))
+
+    def current_mix(self) -> SpeakerMix:
+        return SpeakerMix.of({n: s.value() for n, s in self.sliders.items() if s.value() > 0})
+
+    def _moved(self, _name: str) -> None:
+        self.set_mix(self.current_mix(), merge=True)
+
+    def set_mix(self, mix: SpeakerMix, merge: bool = False) -> None:
+        seg = self._segment()
+        if seg is None or mix.is_empty:
+            return
+        if self.only_segment.isChecked():
+            self.document.push(set_segment_mix(seg.id, mix), merge=merge)
+        else:
+            self.document.push(set_track_mix(seg.track_id, mix), merge=merge)
+
+    # ---- saved mixes ----------------------------------------------------------------------------------------
+    def _save(self) -> None:
+        name, ok = QInputDialog.getText(self, "Save mix", "Name of this mix:")
+        if ok and name.strip():
+            self.save_mix(name)
+
+    def save_mix(self, name: str) -> None:
+        self.document.push(SetLibraryMix(name, self.current_mix()))
+
+    def _apply_saved(self, index: int) -> None:
+        mix = self.document.project.voice_library.get(self.saved.itemText(index))
+        if mix is not None:
+            self.set_mix(mix)
+
+    # ---- anonymity ------------------------------------------------------------------------------------------
+    def _measure(self, propose: bool) -> None:
+        seg = self._segment()
+        if seg is None:
+            return
+        mix = self.document.project.effective_mix(seg)
+        if len(mix.weights) < 2:
+            self.meter.setText("Mix at least two voices to measure anonymity.")
+            return
+        backbone = self.document.voices.loaded(self.document.project.track(seg.track_id).voice)
+        threshold = self.threshold.value()
+        self.busy.show()
+        self.check.setEnabled(False)
+        self.propose.setEnabled(False)
+
+        def work():
+            from studio.engine import anonymity
+            try:
+                render = anonymity.mix_renderer(backbone)
+                model = getattr(backbone, "model", None)
+                if propose:
+                    found = anonymity.propose(render, mix.weights, threshold, model=model)
+                    if found is None:
+                        self._measured.emit(None, f"No mix of these voices measured below {threshold:.2f}; add a "
+                                                  "more different voice or raise the threshold.")
+                    else:
+                        self._measured.emit(found[1], found[0])
+                else:
+                    self._measured.emit(anonymity.measure(render, mix.weights, model), None)
+            except Exception as exc:  # noqa: BLE001 - one sentence in the panel, never a traceback
+                self._measured.emit(None, f"The anonymity check failed: {exc}")
+        threading.Thread(target=work, daemon=True).start()
+
+    def _show_measure(self, closeness, extra) -> None:
+        self.busy.hide()
+        self.check.setEnabled(True)
+        self.propose.setEnabled(True)
+        if closeness is None:
+            self.meter.setText(str(extra))
+            return
+        threshold = self.threshold.value()
+        lines = []
+        for c in closeness:
+            bar = "█" * int(round(c.acoustic * 20))
+            flag = " ⚠" if c.acoustic >= threshold else ""
+            emb = "" if c.embedding is None else f" (embedding {c.embedding:+.2f})"
+            lines.append(f"{c.speaker}: {c.acoustic:.2f} {bar}{flag}{emb}")
+        if isinstance(extra, dict):
+            lines.insert(0, "Proposed: " + ", ".join(f"{n} {w:.0%}" for n, w in sorted(extra.items())))
+            self.set_mix(SpeakerMix.of(extra))
+        self.meter.setText("\n".join(lines))

@@ -1,0 +1,143 @@
+"""The model picker: the embedded voice, Coqui zoo models and local folders, with capabilities and license.
+
+Choosing a model for a track loads it (downloading a zoo model first) and re-analyses the track's segments on a
+background thread; the switch is then one undo step, and edits of phonemes that are still there are kept.
+Coqui's downloader reports progress only to its console bar, so the dialog shows a busy bar and a Cancel that
+abandons the switch (the download itself finishes in the background and stays in Coqui's cache).
+"""
+
+from __future__ import annotations
+
+import threading
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (QDialog, QFileDialog, QHBoxLayout, QHeaderView, QLabel, QProgressBar, QPushButton,
+                               QTableWidget, QTableWidgetItem, QVBoxLayout)
+
+from studio.core.commands import EditText, Macro, set_track_voice
+from studio.core.model import VoiceRef
+from studio.core.retext import carry_edits
+
+from .document import Document
+
+COLUMNS = ["Model", "Kind", "Status", "Controls", "License"]
+
+
+def switch_voice_command(document: Document, track_id: str, voice: VoiceRef):
+    """Load `voice` and re-analyse the track's segments with it (slow: call off the GUI thread)."""
+    project = document.project
+    backbone = document.voices.backbone(voice)
+    commands = [set_track_voice(track_id, voice)]
+    for seg in project.segments_of(track_id):
+        words = backbone.analyze(seg.text, voice, project.effective_mix(seg))
+        commands.append(EditText(seg.id, seg.text, carry_edits(seg.words, words)))
+    return Macro(commands, f"Voice {voice.model}")
+
+
+class ModelPicker(QDialog):
+    _done = Signal(object, str)  # (command or None, error sentence)
+
+    def __init__(self, document: Document, track_id: str, parent=None, folders: list[str] | None = None):
+        super().__init__(parent)
+        self.setWindowTitle("Choose a voice model")
+        self.document, self.track_id = document, track_id
+        self.folders = list(folders or [])
+        self.table = QTableWidget(0, len(COLUMNS))
+        self.table.setHorizontalHeaderLabels(COLUMNS)
+        self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.Stretch)
+        self.table.setSelectionBehavior(QTableWidget.SelectRows)
+        self.table.setEditTriggers(QTableWidget.NoEditTriggers)
+        self.status = QLabel("")
+        self.status.setWordWrap(True)
+        self.progress = QProgressBar(maximum=0)
+        self.progress.hide()
+        folder = QPushButton("Add model folder…")
+        folder.clicked.connect(self._add_folder)
+        self.use = QPushButton("Use for this track")
+        self.use.clicked.connect(self.choose_selected)
+        self.cancel = QPushButton("Cancel")
+        self.cancel.clicked.connect(self._cancel)
+        buttons = QHBoxLayout()
+        buttons.addWidget(folder)
+        buttons.addStretch(1)
+        buttons.addWidget(self.use)
+        buttons.addWidget(self.cancel)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.table)
+        layout.addWidget(self.progress)
+        layout.addWidget(self.status)
+        layout.addLayout(buttons)
+        self.resize(900, 520)
+        self._job = 0
+        self._done.connect(self._finished)
+        self.refill()
+
+    def refill(self) -> None:
+        from studio.engine.catalog import catalog
+
+        self.entries = catalog(self.folders)
+        self.table.setRowCount(len(self.entries))
+        for row, e in enumerate(self.entries):
+            controls = ", ".join(k for k in ("pitch", "energy", "duration", "mix") if e.get(k)) or "—"
+            license = e["license"] + ("" if e["commercial_use"] else " (non-commercial)")
+            for col, text in enumerate([e["name"], e["kind"], e["status"], controls, license]):
+                item = QTableWidgetItem(text)
+                if e["status"] == "unsupported":
+                    item.setForeground(Qt.gray)
+                    item.setToolTip(e.get("reason", ""))
+                self.table.setItem(row, col, item)
+
+    def _add_folder(self) -> None:
+        path = QFileDialog.getExistingDirectory(self, "Coqui model folder")
+        if path:
+            self.folders.append(path)
+            self.refill()
+
+    def choose_selected(self) -> None:
+        rows = self.table.selectionModel().selectedRows()
+        if rows:
+            self.choose(self.entries[rows[0].row()])
+
+    def choose(self, entry: dict) -> None:
+        if entry["status"] == "unsupported":
+            self.status.setText(f"{entry['name']} cannot be edited: {entry.get('reason', 'unsupported')}.")
+            return
+        if entry["kind"] == "embedded":
+            voice = VoiceRef("embedded", "espeak-ng")
+        else:
+            voice = VoiceRef("coqui", entry["name"])
+        if not entry["commercial_use"]:
+            self.status.setText(f"Note: {entry['license']} does not allow commercial use of the audio.")
+        self._job += 1
+        job = self._job
+        self.progress.show()
+        self.use.setEnabled(False)
+
+        def work():
+            try:
+                command = switch_voice_command(self.document, self.track_id, voice)
+                self._done.emit((job, command), "")
+            except Exception as exc:  # noqa: BLE001 - one sentence, never a traceback
+                self._done.emit((job, None), str(exc))
+        threading.Thread(target=work, daemon=True).start()
+
+    def _cancel(self) -> None:
+        if self.progress.isVisible():
+            self._job += 1  # the running load's result will be ignored
+            self.progress.hide()
+            self.use.setEnabled(True)
+            self.status.setText("Cancelled; a download in progress finishes in the background.")
+        else:
+            self.reject()
+
+    def _finished(self, job_and_command, error: str) -> None:
+        job, command = job_and_command
+        if job != self._job:
+            return
+        self.progress.hide()
+        self.use.setEnabled(True)
+        if command is None:
+            self.status.setText(f"{error} The track keeps its voice.")
+            return
+        self.document.push(command)
+        self.accept()

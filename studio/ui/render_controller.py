@@ -1,0 +1,117 @@
+"""The editor's bridge to the engine worker: document changes in, audio and render states out as Qt signals.
+
+The GUI thread only builds frozen requests (cheap) and calls `submit`, which never blocks. The worker thread's
+callbacks are turned into queued Qt signals, so widgets only ever change on the GUI thread. Voices that need a
+model load (Coqui) are loaded on a background thread first; their segments render when the model is there.
+"""
+
+from __future__ import annotations
+
+import threading
+
+from PySide6.QtCore import QObject, Signal, Slot
+
+from studio.core.model import VoiceRef
+from studio.core.timeline import layout
+from studio.engine.backbone import RenderResult, request_for
+from studio.engine.cache import RenderCache, default_cache_dir
+from studio.engine.render import render_request
+from studio.engine.scheduler import RenderScheduler, State, Status
+
+from .document import Document
+
+
+class RenderController(QObject):
+    status_changed = Signal(str, object)  # segment id, Status (queued from the worker thread)
+    voice_failed = Signal(str)  # one sentence: a model could not be loaded
+    _voice_loaded = Signal(object)  # VoiceRef, from the loader thread
+
+    def __init__(self, document: Document, cache: RenderCache | None = None, debounce_s: float = 0.08,
+                 parent: QObject | None = None):
+        super().__init__(parent)
+        self.document = document
+        self.cache = cache if cache is not None else RenderCache(default_cache_dir())
+        self.scheduler = RenderScheduler(self._render, self.cache, debounce_s)
+        self.scheduler.subscribe(lambda seg, status: self.status_changed.emit(seg, status))
+        self.playhead = 0.0
+        self._loading: set[tuple[str, str]] = set()
+        self._waiting: set[str] = set()
+        self._voice_loaded.connect(self._on_voice_loaded)
+        document.changed.connect(self.on_changed)
+        document.reset.connect(self.render_all)
+
+    def _render(self, request) -> RenderResult:
+        backbone = self.document.voices.backbone(VoiceRef(request.backbone, request.model))
+        return render_request(backbone, request)
+
+    def close(self) -> None:
+        self.scheduler.close()
+
+    # ---- requests -----------------------------------------------------------------------------------------
+    def _ready_backbone(self, voice: VoiceRef):
+        """The backbone if it is loaded (or cheap to load), else None and a background load is started."""
+        if voice.backbone == "embedded":
+            return self.document.voices.backbone(voice)
+        key = (voice.backbone, voice.model)
+        loaded = self.document.voices.loaded(voice)
+        if loaded is not None:
+            return loaded
+        if key not in self._loading:
+            self._loading.add(key)
+            threading.Thread(target=self._load, args=(voice,), daemon=True).start()
+        return None
+
+    def _load(self, voice: VoiceRef) -> None:
+        try:
+            self.document.voices.backbone(voice)
+        except Exception as exc:  # noqa: BLE001 - the user gets one sentence
+            self.voice_failed.emit(str(exc))
+        self._voice_loaded.emit(voice)
+
+    @Slot(object)
+    def _on_voice_loaded(self, voice: VoiceRef) -> None:
+        self._loading.discard((voice.backbone, voice.model))
+        waiting, self._waiting = self._waiting, set()
+        self.submit(waiting)
+
+    def submit(self, segment_ids) -> None:
+        project = self.document.project
+        starts = {p.segment_id: p.start for p in layout(project)}
+        for seg_id in segment_ids:
+            try:
+                seg = project.segment(seg_id)
+            except KeyError:
+                self.scheduler.forget(seg_id)
+                continue
+            backbone = self._ready_backbone(project.track(seg.track_id).voice)
+            if backbone is None:
+                self._waiting.add(seg_id)
+                continue
+            try:
+                request = request_for(project, seg, backbone)
+            except ValueError as exc:
+                self.status_changed.emit(seg_id, Status(State.FAILED, 0, str(exc)))
+                continue
+            self.scheduler.submit(seg_id, request, priority=abs(starts.get(seg_id, 0.0) - self.playhead))
+
+    @Slot(set)
+    def on_changed(self, touched: set) -> None:
+        self.submit(touched)
+
+    @Slot()
+    def render_all(self) -> None:
+        self.submit([s.id for s in self.document.project.segments])
+
+    def set_playhead(self, seconds: float) -> None:
+        self.playhead = seconds
+        starts = {p.segment_id: p.start for p in layout(self.document.project)}
+        self.scheduler.reprioritize({k: abs(v - seconds) for k, v in starts.items()})
+
+    def result(self, segment_id: str) -> RenderResult | None:
+        return self.scheduler.result(segment_id)
+
+    def status(self, segment_id: str) -> Status | None:
+        return self.scheduler.status(segment_id)
+
+    def wait_idle(self, timeout: float = 60.0) -> bool:
+        return self.scheduler.wait_idle(timeout) and not self._loading

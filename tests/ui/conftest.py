@@ -1,0 +1,43 @@
+import pytest
+from PySide6.QtCore import QSettings
+
+from studio.engine.cache import RenderCache
+
+
+class FakeSink:
+    """Stands in for QAudioSink: records what would be played and advances a clock on demand."""
+
+    started = []
+
+    def __init__(self, fmt):
+        self.format, self.device, self.usecs = fmt, None, 0
+
+    def start(self, device):
+        self.device = device
+        FakeSink.started.append(self)
+
+    def stop(self):
+        self.device = None
+
+    def processedUSecs(self):
+        return self.usecs
+
+
+@pytest.fixture
+def make_window(qtbot, tmp_path):
+    from studio.ui.main_window import MainWindow
+
+    windows = []
+
+    def make(sink_factory=FakeSink):
+        FakeSink.started = []
+        settings = QSettings(str(tmp_path / f"settings{len(windows)}.ini"), QSettings.IniFormat)
+        w = MainWindow(settings=settings, sink_factory=sink_factory, render_cache=RenderCache(tmp_path / "cache"))
+        qtbot.addWidget(w)
+        w.resize(1500, 950)
+        w.show()
+        windows.append(w)
+        return w
+    yield make
+    for w in windows:
+        w.render.close()
