@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 
 DEMO_PROJECT = Path(__file__).resolve().parent.parent / "assets" / "demo" / "demo.studio.json"
-SUBCOMMANDS = ("new", "say", "voices", "anonymity")
+SUBCOMMANDS = ("new", "say", "voices", "anonymity", "render")
 
 
 def _fail(message: str, code: int = 2) -> int:
@@ -139,6 +139,65 @@ def cmd_anonymity(args: argparse.Namespace) -> int:
     return 0
 
 
+# Exit codes of `studio render`, also in the README.
+EXIT_OK, EXIT_INPUT, EXIT_RENDER_FAILED, EXIT_DID_NOT_FIT = 0, 2, 3, 4
+
+
+def cmd_render(args: argparse.Namespace) -> int:
+    from studio.core.analysis import AnalysisError
+    from studio.core.project_io import ProjectFileError
+    from studio.engine.coqui.loading import ModelError
+    from studio.engine.voices import VoiceRegistry
+    from studio.interchange.batch import load_input, render_project, write_outputs
+    from studio.interchange.ssml import SsmlError
+    from studio.interchange.subtitles import SubtitleError
+    from studio.interchange.text_script import ImportError_
+
+    registry = VoiceRegistry(device=_device(args.device), progress=lambda m: print(m, file=sys.stderr))
+    notes: list[str] = []
+    try:
+        project = load_input(Path(args.input), args.voice, registry, notes)
+    except (ImportError_, AnalysisError, SsmlError, SubtitleError, ProjectFileError, ModelError, ValueError) as exc:
+        return _fail(str(exc), EXIT_INPUT)
+    if not project.segments:
+        return _fail(f"{args.input} has nothing to render.", EXIT_INPUT)
+
+    def progress(done: int, total: int) -> None:
+        bar = "#" * int(30 * done / total)
+        print(f"\rrendering [{bar:<30}] {done}/{total}", end="" if done < total else "\n", file=sys.stderr,
+              flush=True)
+    results, done = render_project(project, registry, fit=args.fit, progress=progress)
+    out_dir = Path(args.output)
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        write_outputs(out_dir, results, done, args.rate)
+    except (OSError, ValueError) as exc:
+        return _fail(f"could not write the output: {getattr(exc, 'strerror', None) or exc}", EXIT_RENDER_FAILED)
+    for note in notes + done.notes:
+        print(f"studio: note: {note}", file=sys.stderr)
+    code = EXIT_OK
+    for seg_id, reason in done.failed.items():
+        print(f"studio: segment \"{project.segment(seg_id).text[:50]}\" failed: {reason}", file=sys.stderr)
+        code = EXIT_RENDER_FAILED
+    for f in (f for f in done.fits if abs(f.miss) > 0.02):
+        print(f"studio: \"{project.segment(f.segment_id).text[:50]}\" {f.message()}", file=sys.stderr)
+    # A line that ends early leaves silence; one that runs long overlaps the next cue, which a dub cannot use.
+    if code == EXIT_OK and any(f.miss > 0.02 for f in done.fits):
+        code = EXIT_DID_NOT_FIT
+    print(f"wrote {out_dir}: {len(results)} segments, {len(project.tracks)} stems at {done.rate} Hz")
+    return code
+
+
+def _device(choice: str) -> str:
+    if choice != "auto":
+        return choice
+    try:
+        import torch
+        return "cuda" if torch.cuda.is_available() else "cpu"
+    except ImportError:
+        return "cpu"
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="studio", description="Speech Studio: an expressive speech editor.")
     sub = parser.add_subparsers(dest="command")
@@ -167,6 +226,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--propose", action="store_true", help="search weights that keep every source below it")
     p.add_argument("--device", default="cpu", choices=["cpu", "cuda"])
     p.set_defaults(func=cmd_anonymity)
+    p = sub.add_parser("render", help="render a script, subtitles, SSML or project to stems, mix and timing files")
+    p.add_argument("input", help="a .txt, .srt, .vtt, .ssml or project .json file")
+    p.add_argument("-o", "--output", required=True, help="the folder to write")
+    p.add_argument("--voice", help="the voice for scripts and subtitles (default: the embedded voice)")
+    p.add_argument("--rate", type=int, help="sample rate of the WAV files, e.g. 48000 for video (24-bit)")
+    p.add_argument("--device", default="auto", choices=["auto", "cpu", "cuda"])
+    p.add_argument("--fit", action="store_true", help="fit each subtitle line to its cue's slot")
+    p.set_defaults(func=cmd_render)
     return parser
 
 

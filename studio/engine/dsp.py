@@ -112,9 +112,15 @@ def time_scale(world: World, frame_bounds: np.ndarray, scales: list[float]) -> t
         return world, frame_bounds
     pieces = [np.arange(0, frame_bounds[0])]
     new_bounds = [frame_bounds[0]]
+    carry = 0.0  # rounding left over from earlier scaled spans, so the total length is right to half a frame
     for (a, b), s in zip(zip(frame_bounds[:-1], frame_bounds[1:]), scales):
         n = b - a
-        m = max(1, int(round(n * s))) if n > 0 else 0
+        if s == 1.0 or n == 0:
+            m = n
+        else:
+            exact = n * s + carry
+            m = max(1, int(round(exact)))
+            carry = exact - m
         if m:
             # Sample the span at m evenly spaced points (centres), nearest frame: repeats or drops whole frames.
             pos = a + (np.arange(m) + 0.5) * (n / m) - 0.5

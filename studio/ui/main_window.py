@@ -25,7 +25,7 @@ from .script_panel import ScriptPanel
 from .timeline import Timeline
 
 PROJECT_FILTER = "Speech Studio projects (*.json);;All files (*)"
-IMPORT_FILTER = "Scripts (*.txt *.ssml);;All files (*)"
+IMPORT_FILTER = "Scripts and subtitles (*.txt *.ssml *.srt *.vtt);;All files (*)"
 MAX_RECENT = 8
 
 
@@ -129,6 +129,8 @@ class MainWindow(QMainWindow):
         self._action(m, "Lower selection", "Ctrl+Down", lambda: self._on_selection("shift", -1.0))
         self._action(m, "Flatten selection", "F", lambda: self._on_selection("flatten"))
         self._action(m, "Reset selection", "R", lambda: self._on_selection("reset"))
+        m.addSeparator()
+        self._action(m, "Fit segments to their slots", "Ctrl+T", self.fit_to_slots)
         m = self.menuBar().addMenu("&Voice")
         self._action(m, "Choose &model for this track…", "Ctrl+M", self.pick_model)
         m = self.menuBar().addMenu("&View")
@@ -151,6 +153,26 @@ class MainWindow(QMainWindow):
             event.accept()
         else:
             super().wheelEvent(event)
+
+    def fit_to_slots(self) -> None:
+        """Fit every segment that has a slot (subtitle cues) as one undo step, and say which lines cannot."""
+        from studio.core.commands import Macro
+        from studio.core.fit import fit_all
+
+        fits = fit_all(self.document.project)
+        if not fits:
+            self.show_info("No segment has a slot; import subtitles to get cue slots.")
+            return
+        commands = [f.command for f in fits if f.command is not None]
+        if commands:
+            self.document.push(Macro(commands, "Fit to slots"))
+        misses = [f for f in fits if abs(f.miss) > 0.02]
+        if misses:
+            worst = max(misses, key=lambda f: abs(f.miss))
+            self.show_error(f"{len(misses)} of {len(fits)} lines cannot fit; \""
+                            f"{self.document.project.segment(worst.segment_id).text[:40]}\" {worst.message()}.")
+        else:
+            self.show_info(f"All {len(fits)} lines fit their slots.")
 
     def pick_model(self) -> None:
         from .model_picker import ModelPicker
@@ -232,11 +254,8 @@ class MainWindow(QMainWindow):
     # ---- files ---------------------------------------------------------------------------------------------
     def open_path(self, path: Path) -> bool:
         path = Path(path)
-        if path.suffix.lower() in (".txt", ".ssml"):
+        if path.suffix.lower() in (".txt", ".ssml", ".srt", ".vtt"):
             return self.import_script(path)
-        if path.suffix.lower() in (".srt", ".vtt"):
-            self.show_error(f"{path.name}: subtitle import is not available yet; import a .txt or .ssml script.")
-            return False
         try:
             self.document.open(path)
         except (ProjectFileError, AnalysisError) as exc:
@@ -252,17 +271,21 @@ class MainWindow(QMainWindow):
         from studio.engine.speak import build
         from studio.engine.voices import EMBEDDED
         from studio.interchange.ssml import SsmlError, looks_like_ssml
+        from studio.interchange.subtitles import SubtitleError, cues_to_project, read_subtitles
         from studio.interchange.text_script import ImportError_, read_script, read_text_file
 
         try:
             text = read_text_file(path)
-            if path.suffix.lower() == ".ssml" or looks_like_ssml(text):
+            if path.suffix.lower() in (".srt", ".vtt"):
+                project = cues_to_project(read_subtitles(path, text), self.document.voices, EMBEDDED,
+                                          [s.id for s in SPEAKERS], title=path.stem)
+            elif path.suffix.lower() == ".ssml" or looks_like_ssml(text):
                 notes: list[str] = []
                 project = build(text, None, self.document.voices, notes)
             else:
                 project = build_project(read_script(path), self.document.voices, EMBEDDED,
                                         speakers=[s.id for s in SPEAKERS], title=path.stem)
-        except (ImportError_, AnalysisError, SsmlError, ValueError) as exc:
+        except (ImportError_, AnalysisError, SsmlError, SubtitleError, ValueError) as exc:
             self.show_error(str(exc))
             return False
         self.document.replace(project)

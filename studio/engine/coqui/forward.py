@@ -45,12 +45,15 @@ def distribute(frames: np.ndarray, groups: list[tuple[int, ...]], scales: list[f
     """Scale each group's total frames and spread the new total over its tokens by largest remainder, so that a
     scale of 1 changes nothing and the group's length is the scaled length to within one frame."""
     out = frames.astype(np.float64).copy()
+    carry = 0.0  # rounding left over from earlier scaled groups, so the total is right to half a frame
     for toks, scale in zip(groups, scales):
         if scale == 1.0:
             continue
         idx = np.array(toks)
         current = frames[idx].astype(np.float64)
-        target = max(1, int(round(current.sum() * scale)))
+        exact = current.sum() * scale + carry
+        target = max(1, int(round(exact)))
+        carry = exact - target
         share = current / current.sum() * target if current.sum() > 0 else np.full(len(idx), target / len(idx))
         base = np.floor(share)
         rest = int(target - base.sum())
