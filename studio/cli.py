@@ -162,10 +162,16 @@ def cmd_render(args: argparse.Namespace) -> int:
     if not project.segments:
         return _fail(f"{args.input} has nothing to render.", EXIT_INPUT)
 
+    tty = sys.stderr.isatty()
+
     def progress(done: int, total: int) -> None:
-        bar = "#" * int(30 * done / total)
-        print(f"\rrendering [{bar:<30}] {done}/{total}", end="" if done < total else "\n", file=sys.stderr,
-              flush=True)
+        # A bar that redraws in a terminal; in a log, a line at every tenth.
+        if tty:
+            bar = "#" * int(30 * done / total)
+            print(f"\rrendering [{bar:<30}] {done}/{total}", end="" if done < total else "\n", file=sys.stderr,
+                  flush=True)
+        elif done == total or done * 10 // total != (done - 1) * 10 // total:
+            print(f"rendering {done}/{total}", file=sys.stderr, flush=True)
     results, done = render_project(project, registry, fit=args.fit, progress=progress)
     out_dir = Path(args.output)
     try:

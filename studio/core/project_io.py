@@ -294,4 +294,36 @@ def load(path: str | os.PathLike) -> Project:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
         raise ProjectFileError(f"{path.name} is not a text file, so it is not a Speech Studio project.") from None
-    return loads(text)
+    project = loads(text)
+    check_paths(project, path.resolve().parent)
+    return project
+
+
+def _is_zoo_name(spec: str) -> bool:
+    parts = spec.split("/")
+    return len(parts) == 4 and parts[0] in ("tts_models", "vocoder_models") and ".." not in parts
+
+
+def check_paths(project: Project, folder: Path) -> None:
+    """Refuse voices that point outside the project's folder, so that a project from elsewhere cannot make the
+    app read arbitrary files. A relative model path must stay inside the folder (it is made absolute here); an
+    absolute one must be a model folder (config.json beside a checkpoint). Zoo names are not paths."""
+    for track in project.tracks:
+        voice = track.voice
+        if voice.backbone == "embedded":
+            continue
+        if voice.backbone != "coqui":
+            raise ProjectFileError(f"Track {track.name} uses an unknown voice backbone '{voice.backbone}'; "
+                                   "the file may come from a newer Speech Studio.")
+        if _is_zoo_name(voice.model):
+            continue
+        target = Path(voice.model)
+        if not target.is_absolute():
+            target = (folder / target).resolve()
+            if folder != target and folder not in target.parents:
+                raise ProjectFileError(f"Track {track.name}'s voice points outside the project folder "
+                                       f"({voice.model}); the project was not opened.")
+        elif not (target.is_dir() and (target / "config.json").is_file()):
+            raise ProjectFileError(f"Track {track.name}'s voice ({voice.model}) is not a model folder; the project "
+                                   "was not opened.")
+        track.voice = VoiceRef("coqui", str(target))

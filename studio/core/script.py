@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 
 import pysbd
@@ -22,9 +23,18 @@ class ScriptLine:
     text: str
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
+
+
+def clean_text(text: str) -> str:
+    """NFC text without control characters, bidi overrides or zero-width marks: they are invisible in the editor,
+    some voices stumble on them, and none of them is ever meant to be spoken."""
+    return unicodedata.normalize("NFC", _CONTROL.sub(" ", text))
+
+
 def split_sentences(text: str) -> list[str]:
     """Sentences of a paragraph. pysbd handles abbreviations ("Dr.", "e.g.") and decimals that a regex would split."""
-    text = " ".join(text.split())
+    text = " ".join(clean_text(text).split())
     if not text:
         return []
     return [s.strip() for s in _segmenter.segment(text) if s.strip()]
@@ -33,7 +43,7 @@ def split_sentences(text: str) -> list[str]:
 def parse_script(text: str) -> list[ScriptLine]:
     """Lines of a script. If most non-empty lines look like `NAME: line`, it is a dialogue script and each line
     keeps its speaker; otherwise the text is narration, split into sentences at paragraph breaks and punctuation."""
-    raw_lines = [ln for ln in text.splitlines() if ln.strip()]
+    raw_lines = [ln for ln in clean_text(text).splitlines() if ln.strip()]
     if not raw_lines:
         return []
     matches = [_SPEAKER_LINE.match(ln) for ln in raw_lines]

@@ -24,6 +24,7 @@ from .render import render_segment
 from .voices import VoiceRegistry, parse_voice
 
 SENTENCE_GAP_S = 0.3
+MAX_SAY_CHARS = 20_000  # about 15 minutes of speech; longer texts belong in a script file for `studio render`
 
 
 @dataclass
@@ -95,6 +96,9 @@ def render_in_sequence(project: Project, registry: VoiceRegistry, notes: list[st
 
 
 def speak(text: str, voice: str | None, registry: VoiceRegistry) -> Spoken:
+    if len(text) > MAX_SAY_CHARS:
+        raise AnalysisError(f"The text has {len(text):,} characters, more than {MAX_SAY_CHARS:,}; save it as a "
+                            "script file and use 'studio render' instead.")
     notes: list[str] = []
     project = build(text, voice, registry, notes)
     return render_in_sequence(project, registry, notes)

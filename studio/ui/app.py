@@ -42,10 +42,13 @@ def make_app() -> QApplication:
 def run_editor(project: Path | None) -> int:
     from .main_window import MainWindow
 
+    from PySide6.QtWidgets import QMessageBox
+
     app = make_app()
     window = MainWindow()
     window.show()
-    if project is not None:
+    ask = lambda text: QMessageBox.question(window, "Recover unsaved work", text) == QMessageBox.Yes  # noqa: E731
+    if not window.offer_recovery(ask) and project is not None:
         window.open_path(project)
     return app.exec()
 
@@ -72,8 +75,9 @@ def screenshot(out: Path, project: Path | None) -> int:
     from .main_window import MainWindow
 
     make_app()
-    settings = QSettings(os.path.join(tempfile.mkdtemp(), "screenshot.ini"), QSettings.IniFormat)
-    window = MainWindow(settings=settings)
+    scratch = tempfile.mkdtemp()
+    settings = QSettings(os.path.join(scratch, "screenshot.ini"), QSettings.IniFormat)
+    window = MainWindow(settings=settings, recovery_dir=Path(scratch) / "recovery")
     window.resize(1600, 1000)
     window.show()
     if project is not None and not window.open_path(project):

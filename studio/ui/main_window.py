@@ -17,6 +17,7 @@ from studio.core.analysis import AnalysisError
 from studio.core.project_io import ProjectFileError
 from studio.engine.mixdown import mix, stems
 
+from .autosave import Autosave, discard, find_recoveries
 from .document import Document
 from .mixer import VoiceMixer
 from .player import Player, default_sink
@@ -31,12 +32,13 @@ MAX_RECENT = 8
 
 class MainWindow(QMainWindow):
     def __init__(self, document: Document | None = None, settings: QSettings | None = None,
-                 sink_factory=default_sink, render_cache=None):
+                 sink_factory=default_sink, render_cache=None, recovery_dir: Path | None = None):
         super().__init__()
         self.settings = settings or QSettings()
         self.document = document or Document(parent=self)
         self.render = RenderController(self.document, cache=render_cache, parent=self)
         self.player = Player(sink_factory, parent=self)
+        self.autosave = Autosave(self.document, recovery_dir, parent=self)
         self.script = ScriptPanel(self.document)
         self.timeline = Timeline(self.document, self.render)
         self.mixer = VoiceMixer(self.document)
@@ -342,7 +344,33 @@ class MainWindow(QMainWindow):
                 self.open_path(Path(url.toLocalFile()))
                 break
 
+    def offer_recovery(self, ask) -> bool:
+        """If an earlier session ended without saving, ask (ask(text) -> bool) whether to open its work."""
+        import datetime
+
+        from studio.core.project_io import ProjectFileError, load
+
+        for recovery in find_recoveries(self.autosave.folder):
+            if recovery.project_file == self.autosave.file:
+                continue
+            when = datetime.datetime.fromtimestamp(recovery.saved_at).strftime("%Y-%m-%d %H:%M")
+            name = Path(recovery.original).name if recovery.original else "an untitled project"
+            if ask(f"Speech Studio closed without saving {name} (last autosave {when}). Recover that work?"):
+                try:
+                    project = load(recovery.project_file)
+                except ProjectFileError as exc:
+                    self.show_error(f"The recovery file could not be read: {exc}")
+                    discard(recovery)
+                    return False
+                self.document.replace(project, Path(recovery.original) if recovery.original else None)
+                discard(recovery)
+                self.show_info(f"Recovered unsaved work on {name}; save it to keep it.")
+                return True
+            discard(recovery)
+        return False
+
     def closeEvent(self, event) -> None:
+        self.autosave.clear()  # a clean exit: nothing to recover next time
         self.player.stop()
         self.render.close()
         self.settings.setValue("window/geometry", self.saveGeometry())

@@ -32,7 +32,8 @@ def make_window(qtbot, tmp_path):
     def make(sink_factory=FakeSink):
         FakeSink.started = []
         settings = QSettings(str(tmp_path / f"settings{len(windows)}.ini"), QSettings.IniFormat)
-        w = MainWindow(settings=settings, sink_factory=sink_factory, render_cache=RenderCache(tmp_path / "cache"))
+        w = MainWindow(settings=settings, sink_factory=sink_factory, render_cache=RenderCache(tmp_path / "cache"),
+                       recovery_dir=tmp_path / "recovery")
         qtbot.addWidget(w)
         w.resize(1500, 950)
         w.show()

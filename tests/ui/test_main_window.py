@@ -248,3 +248,35 @@ def test_dropping_subtitles_imports_pinned_lines_and_fit_is_one_undo_step(make_w
     w.fit_to_slots()
     assert w.document.undo_stack.count() == 1
     assert "*" in w.windowTitle() and w.document.path is None
+
+
+def test_autosave_after_a_change_and_recovery_after_a_crash(make_window, tmp_path):
+    from studio.core.commands import SetPhonemes
+
+    w = make_window()
+    shutil.copy(DEMO_PROJECT, tmp_path / "d.json")
+    assert w.open_path(tmp_path / "d.json")
+    seg = w.document.project.segments[0]
+    w.document.push(SetPhonemes(seg.id, [3], "pitch_st", [5.0]))
+    assert w.autosave.timer.isActive()
+    assert w.autosave.write() and w.autosave.file.is_file()
+    # A crash: the window goes away without closeEvent; the recovery file stays.
+    w.autosave.timer.stop()
+    w2 = make_window()
+    asked = []
+    assert w2.offer_recovery(lambda text: asked.append(text) or True)
+    assert "d.json" in asked[0]
+    assert w2.document.project.segments[0].phonemes()[3].pitch_st == 5.0
+    assert w2.document.path == tmp_path / "d.json" and "*" in w2.windowTitle()
+    assert not w.autosave.file.exists()  # recovered once, then discarded
+
+
+def test_a_save_clears_the_recovery_copy(window):
+    from studio.core.commands import SetPhonemes
+
+    seg = window.document.project.segments[0]
+    window.document.push(SetPhonemes(seg.id, [3], "pitch_st", [5.0]))
+    window.autosave.write()
+    assert window.autosave.file.exists()
+    window.save()
+    assert not window.autosave.file.exists()

@@ -1,0 +1,72 @@
+"""The readers under fuzzing, and what counts as a clean answer from each.
+
+Every reader must either load an input or raise its own error type, whose message is one sentence. Anything
+else (another exception, a hang, a file written) is a defect. Used by scripts/fuzz_readers.py (10,000+ inputs
+per reader) and by a smaller sample in the test suite.
+"""
+
+from __future__ import annotations
+
+import random
+
+from studio.core import project_io
+from studio.core.script import parse_script
+
+from . import ssml, subtitles
+
+SEEDS = {
+    "project": None,  # filled from the demo project at run time
+    "srt": "1\n00:00:01,000 --> 00:00:02,500\nANNA: Where were you?\n\n2\n00:00:03,000 --> 00:00:04,000\nOut.\n",
+    "vtt": "WEBVTT\n\n00:00:01.000 --> 00:00:02.500\n<v Anna>Where were you?\n\n00:00:03.000 --> 00:00:04.000\n"
+           "BEN: Out.\n",
+    "ssml": '<speak xmlns:mstts="m"><voice name="en-us">One <prosody pitch="+2st" rate="80%">two</prosody>'
+            '<break time="300ms"/> <mstts:express-as style="sad" styledegree="1.2">three.</mstts:express-as>'
+            '</voice></speak>',
+    "script": "ANNA: Where were you last night?\nBEN: Out. Walking.\n\nNarration follows, e.g. this line.\n",
+}
+
+READERS = {
+    "project": (project_io.loads, (project_io.ProjectFileError,)),
+    "srt": (subtitles.read_srt, (subtitles.SubtitleError,)),
+    "vtt": (subtitles.read_vtt, (subtitles.SubtitleError,)),
+    "ssml": (ssml.parse, (ssml.SsmlError,)),
+    "script": (parse_script, ()),
+}
+
+_SPICE = ["\x00", "\ufeff", "<", ">", "&", "&amp;", "-->", ":", "\n\n", "NaN", "1e999", "-1", '"', "{", "}", "[",
+          "]", "<!ENTITY x 'y'>", "<speak>", "</speak>", "WEBVTT", "00:00:00,000", "99:99:99,999", "😀", "\u202e"]
+
+
+def mutate(text: str, rng: random.Random, rounds: int | None = None) -> str:
+    """A few random edits: byte-level deletions, duplications, insertions of format-relevant tokens, swaps and
+    truncation, so the fuzzer reaches both the parsers' error paths and their deeper, almost-valid ones."""
+    chars = list(text)
+    for _ in range(rounds or rng.randint(1, 6)):
+        op = rng.random()
+        pos = rng.randrange(len(chars) + 1)
+        if op < 0.2 and chars:
+            del chars[pos:pos + rng.randint(1, 8)]
+        elif op < 0.4:
+            chars[pos:pos] = list(rng.choice(_SPICE))
+        elif op < 0.55 and chars:
+            chars[pos:pos] = chars[max(0, pos - rng.randint(1, 40)):pos]
+        elif op < 0.7 and chars:
+            i = rng.randrange(len(chars))
+            chars[i] = chr(rng.choice([rng.randrange(32, 127), rng.randrange(0, 0x3000)]))
+        elif op < 0.8:
+            chars = chars[:pos]
+        else:
+            chars[pos:pos] = [chr(rng.randrange(1, 0x2FFF)) for _ in range(rng.randint(1, 5))]
+    return "".join(chars)
+
+
+def check(reader: str, text: str) -> str:
+    """'ok', or 'refused' with a one-line message; raises AssertionError for anything else."""
+    parse, allowed = READERS[reader]
+    try:
+        parse(text)
+        return "ok"
+    except allowed as exc:
+        message = str(exc)
+        assert message and "\n" not in message and "Traceback" not in message, message
+        return "refused"
