@@ -84,6 +84,23 @@ def editor_figures(project_path: Path, report: dict) -> None:
     settle(window, timeout=1800)
     report["render_all_s"] = time.perf_counter() - t
     report["rss_rendered_mb"] = rss_mb()
+    # The same scroll with every segment rendered (waveforms drawn), and the redraw at several zoom levels.
+    times = []
+    for _ in range(60):
+        start = rng.uniform(0, max(0.0, total - 10))
+        t = time.perf_counter()
+        window.timeline.show_range(start, start + 10)
+        window.timeline.repaint()
+        app.processEvents()
+        times.append(time.perf_counter() - t)
+    report["scroll_rendered_median_ms"] = statistics.median(times) * 1000
+    report["scroll_rendered_worst_ms"] = max(times) * 1000
+    for span in (60, 300, total):
+        t = time.perf_counter()
+        window.timeline.show_range(0, span)
+        window.timeline.repaint()
+        app.processEvents()
+        report[f"zoom_{int(span)}s_redraw_ms"] = (time.perf_counter() - t) * 1000
     window.close()
 
 

@@ -64,14 +64,26 @@ class Autosave(QObject):
         self.meta = self.folder / f"{name}.meta.json"
         self.timer = QTimer(self, singleShot=True, interval=idle_ms)
         self.timer.timeout.connect(self.write)
-        document.undo_stack.indexChanged.connect(lambda _i: self._changed())
-        document.undo_stack.cleanChanged.connect(lambda clean: clean and self.clear())
+        # Bound methods and the signals' own arguments, not lambdas that reach back into the stack: the stack
+        # emits while it is being destroyed, when it can no longer be asked anything.
+        self._clean = True
+        document.undo_stack.indexChanged.connect(self._changed)
+        document.undo_stack.cleanChanged.connect(self._clean_changed)
 
-    def _changed(self) -> None:
-        if not self.document.undo_stack.isClean():
-            self.timer.start()  # restarts: a burst of edits writes once, after the user pauses
+    def _clean_changed(self, clean: bool) -> None:
+        self._clean = clean
+        if clean:
+            self.clear()
+        else:
+            self.timer.start()
+
+    def _changed(self, _index: int) -> None:
+        # The stack says "index changed" before "no longer clean", so start now and check when writing.
+        self.timer.start()  # restarts: a burst of edits writes once, after the user pauses
 
     def write(self) -> bool:
+        if self._clean:
+            return False  # nothing unsaved (an undo back to the saved state)
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
             project_io.save(self.document.project, self.file)

@@ -47,10 +47,13 @@ class BlocksItem(pg.GraphicsObject):
     def paint(self, painter, option, widget=None) -> None:
         if not len(self.x0):
             return
+        # Brushes may repeat (a palette); colors[i] is a QBrush or QColor.
         view = self.getViewBox()
         lo, hi = (view.viewRange()[0] if view is not None else (self.x0.min(), self.x1.max()))
-        visible = np.flatnonzero((self.x1 >= lo) & (self.x0 <= hi))
         transform = painter.transform()
+        px_per_unit = abs(transform.m11()) or 1.0
+        # Level of detail: blocks narrower than a pixel are not drawn one by one (an hour holds 30,000 phonemes).
+        visible = np.flatnonzero((self.x1 >= lo) & (self.x0 <= hi) & ((self.x1 - self.x0) * px_per_unit >= 1.0))
         painter.setPen(QPen(QColor(20, 20, 26), 0))
         for i in visible:
             painter.setBrush(self.colors[i])
@@ -68,3 +71,49 @@ class BlocksItem(pg.GraphicsObject):
             if rect.width() >= metrics.horizontalAdvance(label) + 2 and rect.height() >= self.font.pixelSize():
                 painter.drawText(rect, Qt.AlignCenter, label)
         painter.setTransform(transform)
+
+
+class EnvelopeItem(pg.GraphicsObject):
+    """A waveform drawn as one min-max line per screen column, from a 5 ms envelope of a whole project.
+
+    Only the visible part is drawn and it is pooled to the view's width first, so an hour of audio costs no more
+    to paint than ten seconds.
+    """
+
+    def __init__(self, color=(150, 200, 240)):
+        super().__init__()
+        self.x = self.hi = self.lo = np.zeros(0)
+        self.pen = QPen(QColor(*color), 0)
+        self._bounds = QRectF(0, -1, 1, 2)
+
+    def set_envelope(self, x, hi, lo) -> None:
+        self.prepareGeometryChange()
+        order = np.argsort(x, kind="stable")
+        self.x, self.hi, self.lo = np.asarray(x)[order], np.asarray(hi)[order], np.asarray(lo)[order]
+        self._bounds = QRectF(float(self.x[0]), -1, float(self.x[-1] - self.x[0]) or 1.0, 2) if len(self.x) \
+            else QRectF(0, -1, 1, 2)
+        self.update()
+
+    def boundingRect(self) -> QRectF:
+        return self._bounds
+
+    def paint(self, painter, option, widget=None) -> None:
+        from PySide6.QtCore import QLineF
+
+        view = self.getViewBox()
+        if view is None or not len(self.x):
+            return
+        (x0, x1), _ = view.viewRange()
+        a, b = np.searchsorted(self.x, [x0, x1])
+        if b <= a:
+            return
+        columns = max(1, int(view.width()))
+        xs, hi, lo = self.x[a:b], self.hi[a:b], self.lo[a:b]
+        if len(xs) > columns:  # pool to one min-max pair per column
+            edges = np.linspace(0, len(xs), columns + 1).astype(int)
+            starts = edges[:-1][np.diff(edges) > 0]
+            xs = xs[starts]
+            hi = np.maximum.reduceat(hi, starts)
+            lo = np.minimum.reduceat(lo, starts)
+        painter.setPen(self.pen)
+        painter.drawLines([QLineF(x, l, x, h) for x, l, h in zip(xs, lo, hi)])

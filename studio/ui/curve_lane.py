@@ -34,7 +34,13 @@ class CurveLane(Lane):
         self.line = pg.PlotDataItem(pen=pg.mkPen(self.color, width=1.5), connect="finite")
         self.points = pg.ScatterPlotItem(size=9, pen=pg.mkPen(20, 20, 20), brush=pg.mkBrush(*self.color),
                                          hoverable=True, tip=self._tip)
-        for item in (self.ghost, self.line, self.points):
+        # The selection is drawn as a second, small scatter on top: restyling thousands of points per click or
+        # drag would make a long project sluggish.
+        self.selected = pg.ScatterPlotItem(size=11, pen=pg.mkPen(20, 20, 20), brush=pg.mkBrush(255, 255, 255))
+        for item in (self.ghost, self.line):
+            item.setClipToView(True)
+            item.setDownsampling(auto=True, method="peak")
+        for item in (self.ghost, self.line, self.points, self.selected):
             self.plot.addItem(item)
         self.selection: set[int] = set()  # indices into the timeline's phoneme arrays
         self._x = self._base = self._edit = np.zeros(0)
@@ -63,10 +69,12 @@ class CurveLane(Lane):
         self.selection &= set(self._index.tolist())
         self._draw_points(self._edit)
 
-    def _draw_points(self, edit: np.ndarray) -> None:
-        brushes = [pg.mkBrush(255, 255, 255) if i in self.selection else pg.mkBrush(*self.color)
-                   for i in self._index]
-        self.points.setData(self._x, self._base + edit, brush=brushes, data=self._index)
+    def _draw_points(self, edit: np.ndarray, moved_only: bool = False) -> None:
+        y = self._base + edit
+        if not moved_only:
+            self.points.setData(self._x, y, data=self._index)
+        chosen = np.isin(self._index, list(self.selection)) if self.selection else np.zeros(len(self._index), bool)
+        self.selected.setData(self._x[chosen], y[chosen])
 
     def _tip(self, x, y, data):
         d = self.timeline.data
@@ -77,7 +85,7 @@ class CurveLane(Lane):
         return f"{sym}   {y:.1f} dB   (edit {offset:+.1f} dB)"
 
     def _nearest(self, pos) -> int | None:
-        if not len(self._x):
+        if not len(self._x) or not self.points.isVisible():
             return None
         dx = (self._x - pos.x()) / max(self.pixels_to_x(1), 1e-12)
         dy = (self._base + self._edit - pos.y()) / max(self.pixels_to_y(1), 1e-12)
@@ -131,7 +139,7 @@ class CurveLane(Lane):
         if self._band is not None:
             self._band.setRect(QRectF(self._band_from, pos).normalized())
             return
-        self._draw_points(self._dragged(pos))
+        self._draw_points(self._dragged(pos), moved_only=True)
 
     def drag_finish(self, pos, ev) -> None:
         if self._band is not None:

@@ -12,7 +12,7 @@ from studio.core.commands import SetPhonemes, set_emotion
 from studio.core.model import EMOTIONS, MAX_EMOTION_INTENSITY, Emotion
 from studio.engine.scheduler import State
 
-from .blocks import BlocksItem
+from .blocks import BlocksItem, EnvelopeItem
 from .lane_base import SPEAKER_COLORS, Lane
 
 EDGE_PX = 6
@@ -41,19 +41,22 @@ class PhonemeLane(Lane):
         self.guide = pg.InfiniteLine(angle=90, pen=pg.mkPen((255, 255, 255), style=Qt.DashLine))
         self._drag = None
 
+    PALETTE = {"pause": pg.mkBrush(70, 72, 80), "vowel": pg.mkBrush(60, 120, 190),
+               "consonant": pg.mkBrush(45, 90, 140), "locked": pg.mkBrush(150, 110, 60), "word": pg.mkBrush(40, 44, 54)}
+
     def refresh(self) -> None:
         d = self.timeline.data
-        colors = []
-        for sym, pause, locked in zip(d.symbol, d.pause, d.locked):
-            base = (70, 72, 80) if pause else ((60, 120, 190) if any(c in VOWELS for c in sym) else (45, 90, 140))
-            colors.append(pg.mkBrush(*base) if not locked else pg.mkBrush(150, 110, 60))
+        pal = self.PALETTE
+        colors = [pal["locked"] if locked else pal["pause"] if pause else
+                  pal["vowel"] if any(c in VOWELS for c in sym) else pal["consonant"]
+                  for sym, pause, locked in zip(d.symbol, d.pause, d.locked)]
         labels = ["" if p else s for s, p in zip(d.symbol, d.pause)]
         wx0 = [w[0] for w in d.words]
         wx1 = [w[1] for w in d.words]
         self.blocks.set_blocks(
             np.r_[d.start, wx0], np.r_[d.end, wx1], np.r_[np.full(len(d.start), 0.05), np.full(len(wx0), 1.05)],
             np.r_[np.full(len(d.start), 0.95), np.full(len(wx0), 1.95)],
-            colors + [pg.mkBrush(40, 44, 54)] * len(wx0), labels + [w[2] for w in d.words])
+            colors + [pal["word"]] * len(wx0), labels + [w[2] for w in d.words])
 
     def drag_start(self, pos, ev) -> bool:
         d = self.timeline.data
@@ -191,13 +194,24 @@ class WaveformLane(Lane):
         super().__init__(timeline)
         self.state_blocks = BlocksItem(font_px=10)
         self.plot.addItem(self.state_blocks)
-        self.upper = pg.PlotDataItem(pen=pg.mkPen((150, 200, 240), width=1), connect="finite")
-        self.lower = pg.PlotDataItem(pen=pg.mkPen((150, 200, 240), width=1), connect="finite")
-        fill = pg.FillBetweenItem(self.upper, self.lower, brush=pg.mkBrush(120, 170, 220, 150))
-        for item in (self.upper, self.lower, fill):
-            self.plot.addItem(item)
+        self.wave = EnvelopeItem()
+        self.plot.addItem(self.wave)
         self.plot.setYRange(-1, 1, padding=0.02)
         self.plot.getAxis("left").setTicks([[]])
+        self._envelopes: dict[str, tuple[object, np.ndarray, np.ndarray, np.ndarray]] = {}
+
+    def envelope(self, segment_id: str, result) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """5 ms min/max envelope of a render, relative to its start; kept until the render changes."""
+        hit = self._envelopes.get(segment_id)
+        if hit is not None and hit[0] is result:
+            return hit[1], hit[2], hit[3]
+        bin_len = max(1, result.sample_rate // 200)
+        n = len(result.audio) // bin_len
+        frames = result.audio[: n * bin_len].reshape(n, bin_len)
+        t = np.arange(n) * bin_len / result.sample_rate
+        env = (t, frames.max(axis=1), frames.min(axis=1))
+        self._envelopes[segment_id] = (result, *env)
+        return env
 
     def click(self, pos, ev) -> bool:
         if ev.button() == Qt.LeftButton:
@@ -219,19 +233,12 @@ class WaveformLane(Lane):
                            State.FAILED: "failed: " + (status.reason if status else "")}[state])
             result = render.result(seg.id) if render else None
             if result is not None and len(result.audio):
-                bin_len = max(1, result.sample_rate // 200)  # 5 ms envelope
-                n = len(result.audio) // bin_len
-                frames = result.audio[: n * bin_len].reshape(n, bin_len)
-                offset = place.start - result.boundaries[0] / result.sample_rate
-                xs.append(offset + np.arange(n) * bin_len / result.sample_rate)
-                hi.append(frames.max(axis=1))
-                lo.append(frames.min(axis=1))
-                xs.append([np.nan]), hi.append([np.nan]), lo.append([np.nan])
+                t, top, bottom = self.envelope(seg.id, result)
+                xs.append(place.start - result.boundaries[0] / result.sample_rate + t)
+                hi.append(top)
+                lo.append(bottom)
         self.state_blocks.set_blocks(x0, x1, np.full(len(x0), -1.0), np.full(len(x0), 1.0), colors, labels)
         if xs:
-            x = np.concatenate(xs)
-            self.upper.setData(x, np.concatenate(hi))
-            self.lower.setData(x, np.concatenate(lo))
+            self.wave.set_envelope(np.concatenate(xs), np.concatenate(hi), np.concatenate(lo))
         else:
-            self.upper.setData([], [])
-            self.lower.setData([], [])
+            self.wave.set_envelope(np.zeros(0), np.zeros(0), np.zeros(0))

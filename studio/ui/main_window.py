@@ -69,7 +69,7 @@ class MainWindow(QMainWindow):
         self.player.playing_changed.connect(lambda on: self.play_action.setText("Pause" if on else "Play"))
         self.timeline.cursor_moved.connect(self.render.set_playhead)
         self.document.reset.connect(self._on_reset)
-        self.document.undo_stack.cleanChanged.connect(lambda _clean: self._update_title())
+        self.document.undo_stack.cleanChanged.connect(self._update_title)
         self.document.path_changed.connect(lambda _p: self._update_title())
         self.resize(1400, 900)
         geometry = self.settings.value("window/geometry")
@@ -235,9 +235,11 @@ class MainWindow(QMainWindow):
         if failed:
             self.show_error(f"A segment failed to render: {failed}")
 
-    def _update_title(self) -> None:
+    def _update_title(self, clean: bool | None = None) -> None:
         name = self.document.path.name if self.document.path else "Untitled"
-        dirty = "" if self.document.undo_stack.isClean() else " *"
+        if clean is None:
+            clean = self.document.undo_stack.isClean()
+        dirty = "" if clean else " *"
         self.setWindowTitle(f"{name}{dirty} — Speech Studio")
 
     def _on_reset(self) -> None:

@@ -15,6 +15,9 @@ from .document import Document
 from .lanes import EmotionLane, MixLane, PhonemeLane, WaveformLane
 from .timeline_data import TimelineData, build
 
+POINTS_MAX_SPAN_S = 120.0
+CURVES_MAX_SPAN_S = 600.0
+
 
 class Timeline(pg.GraphicsLayoutWidget):
     cursor_moved = Signal(float)
@@ -38,12 +41,40 @@ class Timeline(pg.GraphicsLayoutWidget):
             if row:
                 lane.plot.setXLink(self.phonemes.plot)
         self.setMinimumHeight(sum(l.height for l in self.lanes))
-        self._audio_timer = QTimer(self, singleShot=True, interval=60)  # many states arrive at once; draw once
-        self._audio_timer.timeout.connect(self.refresh)
+        self.phonemes.view.sigXRangeChanged.connect(self._level_of_detail)
+        # Render states arrive in bursts from the worker; redraw at most a few times a second. Only finished
+        # renders can move phonemes (emotion tempo, DSP), so other states redraw just the audio lane.
+        self._audio_timer = QTimer(self, singleShot=True, interval=250)
+        self._audio_timer.timeout.connect(self._on_render_progress)
+        self._layout_dirty = False
         document.changed.connect(lambda _touched: self.refresh())
         document.reset.connect(self.refresh_and_fit)
         if render is not None:
-            render.status_changed.connect(lambda *_: self._audio_timer.start())
+            render.status_changed.connect(self._on_status)
+
+    def _level_of_detail(self, _view, x_range) -> None:
+        """Per-phoneme points are editable only where they can be told apart; far out, the curves stay."""
+        span = x_range[1] - x_range[0]
+        for lane in (self.pitch, self.energy):
+            lane.points.setVisible(span <= POINTS_MAX_SPAN_S)
+            lane.selected.setVisible(span <= POINTS_MAX_SPAN_S)
+            # Tens of thousands of curve segments cost seconds to rasterize and show nothing readable.
+            lane.ghost.setVisible(span <= CURVES_MAX_SPAN_S)
+            lane.line.setVisible(span <= CURVES_MAX_SPAN_S)
+
+    def _on_status(self, _segment_id, status) -> None:
+        from studio.engine.scheduler import State
+
+        self._layout_dirty |= status.state is State.READY
+        if not self._audio_timer.isActive():
+            self._audio_timer.start()
+
+    def _on_render_progress(self) -> None:
+        if self._layout_dirty:
+            self._layout_dirty = False
+            self.refresh()
+        else:
+            self.audio.refresh()
 
     def results(self) -> dict:
         if self.render is None:

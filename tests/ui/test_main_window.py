@@ -42,7 +42,7 @@ def test_demo_opens_as_a_phoneme_timeline_with_every_lane_filled(window):
     assert len(window.timeline.emotion.blocks.labels) == len(project.segments)
     assert len(window.timeline.mix.blocks.labels) >= len(project.segments)
     assert all(window.render.status(s.id).state is State.READY for s in project.segments)
-    assert len(window.timeline.audio.upper.getData()[0]) > 100
+    assert len(window.timeline.audio.wave.x) > 100
     assert "ready 8/8" in window.render_state.text()
     shot(window, "editor_demo.png")
 
