@@ -84,6 +84,9 @@ def screenshot(out: Path, project: Path | None) -> int:
         print(f"studio: {window.message.text()}", file=sys.stderr)
         return 2
     settle(window)
+    total = window.timeline.data.total
+    window.timeline.show_range(0, min(max(total, 1.0), 60.0))  # the rendered length, now that it is known
+    QApplication.instance().processEvents()
     ok = window.grab().save(str(out))
     window.close()
     if not ok:
