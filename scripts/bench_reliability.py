@@ -68,15 +68,20 @@ def editor_figures(project_path: Path, report: dict) -> None:
     report["rss_open_mb"] = rss_mb()
     total = window.timeline.data.total
     report["project_hours"] = total / 3600
-    times = []
     rng = random.Random(0)
-    for _ in range(60):
-        start = rng.uniform(0, max(0.0, total - 10))
-        t = time.perf_counter()
-        window.timeline.show_range(start, start + 10)
-        window.timeline.repaint()
-        app.processEvents()
-        times.append(time.perf_counter() - t)
+
+    def scroll() -> list[float]:
+        """Redraw times of a 10-second view at 60 random places."""
+        times = []
+        for _ in range(60):
+            start = rng.uniform(0, max(0.0, total - 10))
+            t = time.perf_counter()
+            window.timeline.show_range(start, start + 10)
+            window.timeline.repaint()
+            app.processEvents()
+            times.append(time.perf_counter() - t)
+        return times
+    times = scroll()
     report["scroll_redraw_median_ms"] = statistics.median(times) * 1000
     report["scroll_redraw_worst_ms"] = max(times) * 1000
     report["rss_scrolled_mb"] = rss_mb()
@@ -85,14 +90,7 @@ def editor_figures(project_path: Path, report: dict) -> None:
     report["render_all_s"] = time.perf_counter() - t
     report["rss_rendered_mb"] = rss_mb()
     # The same scroll with every segment rendered (waveforms drawn), and the redraw at several zoom levels.
-    times = []
-    for _ in range(60):
-        start = rng.uniform(0, max(0.0, total - 10))
-        t = time.perf_counter()
-        window.timeline.show_range(start, start + 10)
-        window.timeline.repaint()
-        app.processEvents()
-        times.append(time.perf_counter() - t)
+    times = scroll()
     report["scroll_rendered_median_ms"] = statistics.median(times) * 1000
     report["scroll_rendered_worst_ms"] = max(times) * 1000
     for span in (60, 300, total):

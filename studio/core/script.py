@@ -61,23 +61,24 @@ def parse_script(text: str) -> list[ScriptLine]:
     return [ScriptLine(None, s) for para in paragraphs for s in split_sentences(para)]
 
 
+def track_for(project: Project, name: str | None, voice: VoiceRef, speakers: list[str] | None) -> Track:
+    """The track of a speaker, created on first use. Track k gets the voice's speaker k (cycling), so that the
+    characters of a dialogue are told apart from the start."""
+    name = name or NARRATOR
+    track = project.track_named(name)
+    if track is None:
+        mix = SpeakerMix.single(speakers[len(project.tracks) % len(speakers)]) if speakers else SpeakerMix()
+        track = Track(id=new_id(), name=name, voice=voice, mix=mix)
+        project.tracks.append(track)
+    return track
+
+
 def build_project(lines: list[ScriptLine], analyzer: Analyzer, voice: VoiceRef = VoiceRef(),
                   speakers: list[str] | None = None, title: str = "") -> Project:
-    """A project with one track per speaker (in order of first appearance) and one segment per line.
-
-    `speakers` are the voice's speaker ids; track k gets speaker k (cycling), so that the characters of a
-    dialogue are told apart from the start.
-    """
+    """A project with one track per speaker (in order of first appearance) and one segment per line."""
     project = Project(title=title)
-    by_name: dict[str, Track] = {}
     for line in lines:
-        name = line.speaker or NARRATOR
-        track = by_name.get(name)
-        if track is None:
-            mix = SpeakerMix.single(speakers[len(by_name) % len(speakers)]) if speakers else SpeakerMix()
-            track = Track(id=new_id(), name=name, voice=voice, mix=mix)
-            by_name[name] = track
-            project.tracks.append(track)
+        track = track_for(project, line.speaker, voice, speakers)
         words = analyzer.analyze(line.text, voice, track.mix)
         project.segments.append(Segment(id=new_id(), text=line.text, track_id=track.id, words=words))
     return project

@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 
-from studio.core.model import Project, Segment, SpeakerMix, Track, VoiceRef, new_id
-from studio.core.script import NARRATOR
+from studio.core.model import Project, Segment, VoiceRef, new_id
+from studio.core.script import track_for
 
 _LABEL = re.compile(r"^\s*([^\W\d_][\w .'\-]{0,39}?)\s*:\s+(\S.*)$", re.S)
 _TAGS = re.compile(r"<[^>]+>")
@@ -90,15 +90,8 @@ def read_subtitles(path: str | Path, text: str) -> list[Cue]:
 
 def cues_to_project(cues: list[Cue], analyzer, voice: VoiceRef, speakers: list[str], title: str = "") -> Project:
     project = Project(title=title)
-    tracks: dict[str, Track] = {}
     for cue in cues:
-        name = cue.speaker or NARRATOR
-        track = tracks.get(name)
-        if track is None:
-            mix = SpeakerMix.single(speakers[len(tracks) % len(speakers)]) if speakers else SpeakerMix()
-            track = Track(new_id(), name, voice, mix)
-            tracks[name] = track
-            project.tracks.append(track)
+        track = track_for(project, cue.speaker, voice, speakers)
         words = analyzer.analyze(cue.text, voice, track.mix)
         project.segments.append(Segment(new_id(), cue.text, track.id, words, start=cue.start,
                                         slot=cue.end - cue.start))

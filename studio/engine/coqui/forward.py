@@ -215,25 +215,22 @@ class ForwardBackbone(Backbone):
             return self.model.energy_predictor(o_en, front.x_mask)[0, 0].cpu().numpy()
 
     def _shift_pitch(self, pitch, groups, semitones):
-        if not any(semitones):
-            return pitch
-        mean, std = self.stats["pitch_mean_hz"], self.stats["pitch_std_hz"]
-        out = pitch.clone()
-        for toks, st in zip(groups, semitones):
-            if st:
-                idx = list(toks)
-                hz = out[0, 0, idx] * std + mean
-                out[0, 0, idx] = (hz * 2.0 ** (st / 12.0) - mean) / std
-        return out
+        return _rescale(pitch, groups, [2.0 ** (st / 12.0) for st in semitones],
+                        self.stats["pitch_mean_hz"], self.stats["pitch_std_hz"])
 
     def _gain_energy(self, energy, groups, gains_db):
-        if not any(gains_db):
-            return energy
-        mean, std = self.stats["energy_mean"], self.stats["energy_std"]
-        out = energy.clone()
-        for toks, db in zip(groups, gains_db):
-            if db:
-                idx = list(toks)
-                lin = out[0, 0, idx] * std + mean
-                out[0, 0, idx] = (lin * 10.0 ** (db / 20.0) - mean) / std
-        return out
+        return _rescale(energy, groups, [10.0 ** (db / 20.0) for db in gains_db],
+                        self.stats["energy_mean"], self.stats["energy_std"])
+
+
+def _rescale(values, groups, factors, mean: float, std: float):
+    """Multiply normalized values ((x - mean) / std) of each group's tokens by a factor in the linear domain."""
+    if all(f == 1.0 for f in factors):
+        return values
+    out = values.clone()
+    for toks, factor in zip(groups, factors):
+        if factor != 1.0:
+            idx = list(toks)
+            linear = out[0, 0, idx] * std + mean
+            out[0, 0, idx] = (linear * factor - mean) / std
+    return out
