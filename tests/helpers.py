@@ -19,3 +19,19 @@ class FakeAnalyzer:
             if token.endswith(","):
                 words.append(Word("", [Phoneme(PAUSE, 0.2)]))
         return words
+
+
+def make_request(backbone, text, words, mix=(), seed=0, edits=None, options=()):
+    """A render request for `words` (core Words) with per-phoneme `edits` ({index: {field: value}})."""
+    from studio.engine.backbone import PhonemeSpec, RenderRequest, WordSpec
+
+    edits = edits or {}
+    specs, i = [], 0
+    for w in words:
+        ph = []
+        for p in w.phonemes:
+            ph.append(PhonemeSpec(p.symbol, p.duration, p.pitch, p.energy, **edits.get(i, {})))
+            i += 1
+        specs.append(WordSpec(w.text, tuple(ph)))
+    return RenderRequest("coqui", "tiny", backbone.version, text, tuple(specs), tuple(mix), seed=seed,
+                         options=tuple(options))

@@ -212,10 +212,7 @@ class EmbeddedVoice(Backbone):
         espeak has no per-phoneme controls, so edits, emotion and mixes are applied afterwards by the DSP layer
         (engine.render); this is the unedited voice of the mix's dominant speaker.
         """
-        synth = self.synthesize(" ".join(request.text.split()), dominant_speaker(SpeakerMix(request.mix)))
-        spans = [span for _, phones in align(request.text, synth) for _, span in phones]
-        if len(spans) != len(request.phonemes()):
+        plain = self.render_speaker(request.text, dominant_speaker(SpeakerMix(request.mix)))
+        if len(plain.boundaries) != len(request.phonemes()) + 1:
             raise ValueError("This segment's phonemes no longer match the voice; re-analyse the segment.")
-        boundaries = tuple(s.start for s in spans) + (spans[-1].end,)
-        return RenderResult(audio=synth.audio.astype(np.float32) / 32768.0, sample_rate=synth.sample_rate,
-                            boundaries=boundaries)
+        return RenderResult(audio=plain.audio, sample_rate=plain.sample_rate, boundaries=plain.boundaries)

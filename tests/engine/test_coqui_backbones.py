@@ -10,23 +10,14 @@ import torch
 
 from studio.core.model import SpeakerMix, VoiceRef
 from studio.engine import coqui
-from studio.engine.backbone import PhonemeSpec, RenderRequest, WordSpec
 from studio.engine.coqui.frontend import tokenize
+from tests.helpers import make_request
 
 TEXT = "Hello world, this is a test."
 
 
 def request(backbone, words, mix=(), seed=0, edits=None):
-    """A render request; `edits` maps a phoneme index to {field: value}."""
-    edits = edits or {}
-    specs, i = [], 0
-    for w in words:
-        ph = []
-        for p in w.phonemes:
-            ph.append(PhonemeSpec(p.symbol, p.duration, p.pitch, p.energy, **edits.get(i, {})))
-            i += 1
-        specs.append(WordSpec(w.text, tuple(ph)))
-    return RenderRequest("coqui", "tiny", backbone.version, TEXT, tuple(specs), tuple(mix), seed=seed)
+    return make_request(backbone, TEXT, words, mix, seed, edits)
 
 
 def synthesizer(folder, vocoder=None):
@@ -140,7 +131,5 @@ def test_missing_vocoder_falls_back_to_griffin_lim_and_says_so(tiny_models, tmp_
     backbone = coqui.load(str(folder))
     assert "Griffin-Lim" in backbone.capabilities().notes
     words = backbone.analyze("Hi.", VoiceRef(), SpeakerMix())
-    r = backbone.render(RenderRequest("coqui", "x", backbone.version, "Hi.", tuple(
-        WordSpec(w.text, tuple(PhonemeSpec(p.symbol, p.duration, p.pitch, p.energy) for p in w.phonemes))
-        for w in words), ()))
+    r = backbone.render(make_request(backbone, "Hi.", words))
     assert any("Griffin-Lim" in n for n in r.notes) and len(r.audio) > 0

@@ -5,8 +5,8 @@ import pytest
 
 from studio.core.model import SpeakerMix, VoiceRef
 from studio.engine import coqui
-from studio.engine.backbone import PhonemeSpec, RenderRequest, WordSpec
 from studio.engine.coqui.incremental import CROSSFADE, receptive_field_frames
+from tests.helpers import make_request
 
 TEXT = "Hello world, this is a test of windowed rendering in a longer sentence with many words in it."
 
@@ -16,16 +16,8 @@ def backbone(tiny_models):
     return coqui.load(str(tiny_models["fastpitch"]))
 
 
-def make_request(backbone, words, edits, windowed):
-    specs, i = [], 0
-    for w in words:
-        ph = []
-        for p in w.phonemes:
-            ph.append(PhonemeSpec(p.symbol, p.duration, p.pitch, p.energy, **edits.get(i, {})))
-            i += 1
-        specs.append(WordSpec(w.text, tuple(ph)))
-    return RenderRequest("coqui", "tiny", backbone.version, TEXT, tuple(specs), (),
-                         options=(("windowed", "1"),) if windowed else ())
+def request(backbone, words, edits, windowed):
+    return make_request(backbone, TEXT, words, edits=edits, options=(("windowed", "1"),) if windowed else ())
 
 
 def test_receptive_field_follows_the_vocoder_config():
@@ -44,9 +36,9 @@ def test_receptive_field_follows_the_vocoder_config():
                                    {12: {"pitch_st": -3.0}, 13: {"duration_scale": 0.5}}])
 def test_outside_the_window_is_the_cached_audio_and_inside_matches_a_full_render(backbone, edits):
     words = backbone.analyze(TEXT, VoiceRef(), SpeakerMix())
-    before = backbone.render(make_request(backbone, words, {}, True))
-    windowed = backbone.render(make_request(backbone, words, edits, True))
-    full = backbone.render(make_request(backbone, words, edits, False))
+    before = backbone.render(request(backbone, words, {}, True))
+    windowed = backbone.render(request(backbone, words, edits, True))
+    full = backbone.render(request(backbone, words, edits, False))
     assert len(windowed.audio) == len(full.audio) and windowed.boundaries == full.boundaries
     # The window: the edited phonemes' samples, widened by the crossfade margin.
     first, last = min(edits), max(edits)
@@ -65,4 +57,4 @@ def test_outside_the_window_is_the_cached_audio_and_inside_matches_a_full_render
 
 def test_windowed_and_exact_renders_are_cached_apart(backbone):
     words = backbone.analyze(TEXT, VoiceRef(), SpeakerMix())
-    assert make_request(backbone, words, {}, True).key() != make_request(backbone, words, {}, False).key()
+    assert request(backbone, words, {}, True).key() != request(backbone, words, {}, False).key()
