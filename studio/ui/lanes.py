@@ -8,7 +8,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QMenu
 
-from studio.core.commands import SetPhonemes, set_emotion
+from studio.core.commands import SetPhonemes, SetWordEmotion, set_emotion
 from studio.core.model import EMOTIONS, MAX_EMOTION_INTENSITY, Emotion
 from studio.engine.scheduler import State
 
@@ -90,7 +90,8 @@ class PhonemeLane(Lane):
 
 class EmotionLane(Lane):
     """One region per segment, labelled with its emotion and intensity; drag up or down to change the intensity,
-    right-click to choose the emotion."""
+    right-click to choose the emotion. Shift-drag over a word gives that word its own intensity, so an emotion
+    can swell or fade across a sentence; such segments are drawn word by word."""
 
     title = "emotion"
     height = 60
@@ -104,21 +105,36 @@ class EmotionLane(Lane):
 
     def refresh(self) -> None:
         project = self.timeline.document.project
-        places = self.timeline.data.placements
+        data = self.timeline.data
+        words_of: dict[int, list] = {}
+        for w in data.words:
+            words_of.setdefault(w[3], []).append(w)
         x0, x1, y1, colors, labels = [], [], [], [], []
-        for seg, place in zip(project.segments, places):
+        for si, (seg, place) in enumerate(zip(project.segments, data.placements)):
             e = seg.emotion
-            x0.append(place.start)
-            x1.append(place.end)
-            y1.append(max(e.intensity, 0.05) if e.name != "neutral" else 0.05)
-            colors.append(pg.mkBrush(*EMOTION_COLORS.get(e.name, (150, 150, 150))))
-            labels.append(f"{e.name} {e.intensity:.1f}" if e.name != "neutral" else "")
+            brush = pg.mkBrush(*EMOTION_COLORS.get(e.name, (150, 150, 150)))
+            curve = e.name != "neutral" and any(w.emotion_intensity is not None for w in seg.words)
+            spans = [(w[0], w[1], seg.words[w[4]].emotion_intensity) for w in words_of.get(si, [])] if curve \
+                else [(place.start, place.end, None)]
+            for i, (a, b, own) in enumerate(spans):
+                k = e.intensity if own is None else own
+                x0.append(a)
+                x1.append(b)
+                y1.append(max(k, 0.05) if e.name != "neutral" else 0.05)
+                colors.append(brush)
+                labels.append(f"{e.name} {e.intensity:.1f}" if e.name != "neutral" and i == 0 else "")
         self.blocks.set_blocks(x0, x1, np.zeros(len(x0)), y1, colors, labels)
 
     def _segment_at(self, x: float):
         for seg, place in zip(self.timeline.document.project.segments, self.timeline.data.placements):
             if place.start <= x < place.end:
                 return seg
+        return None
+
+    def _word_at(self, x: float) -> int | None:
+        for start, end, _text, _si, wi in self.timeline.data.words:
+            if start <= x < end:
+                return wi
         return None
 
     def click(self, pos, ev) -> bool:
@@ -139,14 +155,17 @@ class EmotionLane(Lane):
         seg = self._segment_at(pos.x())
         if seg is None or seg.emotion.name == "neutral":
             return False
-        self._drag = seg
+        word = self._word_at(pos.x()) if ev.modifiers() & Qt.ShiftModifier else None
+        self._drag = (seg, word)
         return True
 
     def drag_finish(self, pos, ev) -> None:
-        seg, self._drag = self._drag, None
-        value = float(np.clip(pos.y(), 0.0, MAX_EMOTION_INTENSITY))
-        if abs(value - seg.emotion.intensity) > 0.01:
-            self.timeline.document.push(set_emotion(seg.id, Emotion(seg.emotion.name, round(value, 2)), False))
+        (seg, word), self._drag = self._drag, None
+        value = round(float(np.clip(pos.y(), 0.0, MAX_EMOTION_INTENSITY)), 2)
+        if word is not None:
+            self.timeline.document.push(SetWordEmotion(seg.id, [word], [value]))
+        elif abs(value - seg.emotion.intensity) > 0.01:
+            self.timeline.document.push(set_emotion(seg.id, Emotion(seg.emotion.name, value), False))
 
 
 class MixLane(Lane):

@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (QDockWidget, QFileDialog, QLabel, QMainWindow, QSplitter, QToolBar, QUndoView)
 
@@ -199,18 +199,44 @@ class MainWindow(QMainWindow):
             self.play_from_cursor()
 
     def play_from_cursor(self) -> None:
-        audio, rate = self.mixdown()
         loop = tuple(self.timeline.phonemes.view.viewRange()[0]) if self.loop_action.isChecked() else None
-        self.player.play(audio, rate, start=self.timeline.cursor, loop=loop)
+        self._play_when_ready(self.timeline.cursor, loop)
 
     def play_segment(self) -> None:
         seg_id = self.script.selected_segment_id()
         place = next((p for p in self.timeline.data.placements if p.segment_id == seg_id), None)
-        if place is None:
+        if place is not None:
+            self._play_when_ready(place.start, (place.start, place.end) if self.loop_action.isChecked() else None,
+                                  until=place.end)
+
+    def _pending_segments(self, start: float, end: float) -> list[str]:
+        """Segments in [start, end] that are still to be rendered: playback waits for them."""
+        from studio.engine.scheduler import State
+
+        waiting = []
+        for place in self.timeline.data.placements:
+            if place.end >= start and place.start <= end:
+                status = self.render.status(place.segment_id)
+                if status is None or status.state in (State.STALE, State.RENDERING):
+                    waiting.append(place.segment_id)
+        return waiting
+
+    def _play_when_ready(self, start: float, loop, until: float | None = None, deadline: float | None = None) -> None:
+        """Cached audio plays at once; stale segments in the played span render first (nearest the cursor first),
+        then playback starts. After 30 s it plays what there is."""
+        import time
+
+        end = loop[1] if loop else (until if until is not None else self.timeline.data.total)
+        begin = loop[0] if loop else start
+        deadline = deadline or time.monotonic() + 30.0
+        waiting = self._pending_segments(begin, end)
+        if waiting and time.monotonic() < deadline:
+            self.render.set_playhead(begin)
+            self.show_info(f"Rendering {len(waiting)} segment{'s' if len(waiting) > 1 else ''} before playback…")
+            QTimer.singleShot(100, lambda: self._play_when_ready(start, loop, until, deadline))
             return
         audio, rate = self.mixdown()
-        self.player.play(audio, rate, loop=(place.start, place.end) if self.loop_action.isChecked() else None,
-                         start=place.start)
+        self.player.play(audio, rate, start=start, loop=loop)
 
     # ---- state and messages ---------------------------------------------------------------------------------
     def _segment_selected(self, segment_id: str) -> None:

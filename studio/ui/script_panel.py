@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableWidget, QTableWidgetItem
 
@@ -16,6 +18,8 @@ COL_TRACK, COL_TEXT, COL_LENGTH = range(3)
 class ScriptPanel(QTableWidget):
     segment_selected = Signal(str)
     error = Signal(str)
+    analysed = Signal(str)  # a text edit was analysed and pushed
+    _analysed = Signal(str, int, object, str)  # from the worker thread: segment, generation, command, error
 
     def __init__(self, document: Document, parent=None):
         super().__init__(0, 3, parent)
@@ -29,6 +33,8 @@ class ScriptPanel(QTableWidget):
         self.setSelectionMode(QAbstractItemView.SingleSelection)
         self.setWordWrap(True)
         self._filling = False
+        self._generation: dict[str, int] = {}
+        self._analysed.connect(self._on_analysed)
         document.reset.connect(self.refill)
         document.changed.connect(self._on_changed)
         self.itemChanged.connect(self._on_item_changed)
@@ -52,11 +58,27 @@ class ScriptPanel(QTableWidget):
         self.resizeRowsToContents()
         self._filling = False
 
-    def _on_changed(self, _touched: set) -> None:
-        selected = self.selected_segment_id()
-        self.refill()
-        if selected:
-            self.select_segment(selected)
+    def _row_ids(self) -> list[str]:
+        return [self.item(r, COL_TEXT).data(Qt.UserRole) for r in range(self.rowCount())]
+
+    def _on_changed(self, touched: set) -> None:
+        project = self.document.project
+        if self._row_ids() != [s.id for s in project.segments] or any(
+                project.track(s.track_id).name != self.item(r, COL_TRACK).text()
+                for r, s in enumerate(project.segments)):
+            selected = self.selected_segment_id()
+            self.refill()
+            if selected:
+                self.select_segment(selected)
+            return
+        # Same rows: update just the touched ones (a drag on a long project must not rebuild the table).
+        self._filling = True
+        for row, seg in enumerate(project.segments):
+            if seg.id in touched:
+                self.item(row, COL_TEXT).setText(seg.text)
+                self.item(row, COL_LENGTH).setText(f"{seg.duration:.2f} s")
+                self.resizeRowToContents(row)
+        self._filling = False
 
     def selected_segment_id(self) -> str | None:
         rows = self.selectionModel().selectedRows()
@@ -82,12 +104,30 @@ class ScriptPanel(QTableWidget):
         seg = self.document.project.segment(seg_id)
         if item.text().strip() == seg.text:
             return
+        # The voice analyses the new text on a worker thread (a Coqui model can take a moment); the command is
+        # pushed back on the GUI thread, unless a newer edit of the same segment came first.
+        self._generation[seg_id] = self._generation.get(seg_id, 0) + 1
+        generation, text = self._generation[seg_id], item.text()
+        project, voices = self.document.project, self.document.voices
+
+        def work():
+            try:
+                self._analysed.emit(seg_id, generation, edit_text(project, seg_id, text, voices), "")
+            except (ValueError, AnalysisError, KeyError) as exc:
+                self._analysed.emit(seg_id, generation, None, str(exc) or "The text could not be analysed.")
+        threading.Thread(target=work, daemon=True).start()
+
+    def _on_analysed(self, seg_id: str, generation: int, command, error: str) -> None:
+        if self._generation.get(seg_id) != generation:
+            return  # a newer edit of this segment is on its way
         try:
-            command = edit_text(self.document.project, seg_id, item.text(), self.document.voices)
-        except (ValueError, AnalysisError) as exc:
-            self.error.emit(str(exc))
-            self._filling = True
-            item.setText(seg.text)
-            self._filling = False
+            seg = self.document.project.segment(seg_id)
+        except KeyError:
+            return
+        if command is None:
+            self.error.emit(error)
+            self.select_segment(seg_id)
+            self._on_changed({seg_id})  # put the segment's text back
             return
         self.document.push(command)
+        self.analysed.emit(seg.id)

@@ -40,7 +40,8 @@ class TimelineData:
     energy_edit: np.ndarray = field(default_factory=lambda: np.zeros(0))
     duration_pred: np.ndarray = field(default_factory=lambda: np.zeros(0))
     locked: np.ndarray = field(default_factory=lambda: np.zeros(0, bool))
-    words: list[tuple[float, float, str, int]] = field(default_factory=list)  # start, end, text, segment position
+    # start, end, text, segment position, index of the word in its segment
+    words: list[tuple[float, float, str, int, int]] = field(default_factory=list)
 
     @property
     def total(self) -> float:
@@ -70,7 +71,7 @@ def build(project: Project, results: dict | None = None) -> TimelineData:
         rendered = None
         if result is not None and len(result.boundaries) == len(seg.phonemes()) + 1:
             rendered = np.diff(result.boundaries) / result.sample_rate
-        for word in seg.words:
+        for wi, word in enumerate(seg.words):
             w_start = t
             for p in word.phonemes:
                 d = float(rendered[k]) if rendered is not None else p.target_duration
@@ -89,7 +90,7 @@ def build(project: Project, results: dict | None = None) -> TimelineData:
                 t += d
                 k += 1
             if word.text:
-                words.append((w_start, t, word.text, si))
+                words.append((w_start, t, word.text, si, wi))
     return TimelineData(
         placements=placements, seg_index=np.array(rows["seg"], int), ph_index=np.array(rows["ph"], int),
         start=np.array(rows["start"], float), end=np.array(rows["end"], float), symbol=rows["sym"],

@@ -280,3 +280,59 @@ def test_a_save_clears_the_recovery_copy(window):
     assert window.autosave.file.exists()
     window.save()
     assert not window.autosave.file.exists()
+
+
+def test_editing_text_in_the_script_panel_is_analysed_off_the_gui_thread_and_undoable(window, qtbot):
+    doc = window.document
+    seg = doc.project.segments[1]
+    old = seg.text
+    with qtbot.waitSignal(window.script.analysed, timeout=10000):
+        window.script.item(1, COL_TEXT).setText("A completely new line.")
+    assert seg.text == "A completely new line."
+    assert [w.text for w in seg.words if w.text] == ["A", "completely", "new", "line"]
+    assert settle(window) and window.render.status(seg.id).state is State.READY
+    doc.undo_stack.undo()
+    assert seg.text == old and window.script.item(1, COL_TEXT).text() == old
+
+
+def test_an_empty_text_edit_is_refused_and_the_old_text_comes_back(window, qtbot):
+    seg = window.document.project.segments[0]
+    old = seg.text
+    with qtbot.waitSignal(window.script._analysed, timeout=10000):
+        window.script.item(0, COL_TEXT).setText("   ")
+    assert seg.text == old and window.script.item(0, COL_TEXT).text() == old
+    assert "needs some text" in window.message.text()
+
+
+def test_play_waits_for_a_stale_segment_then_plays(window, qtbot):
+    from studio.core.commands import SetPhonemes
+
+    seg = window.document.project.segments[0]
+    window.document.push(SetPhonemes(seg.id, [2], "pitch_st", [6.0]))
+    window.timeline.set_cursor(0.0)
+    window.play_from_cursor()
+    assert not window.player.playing or window.render.status(seg.id).state.value == "ready"
+    qtbot.waitUntil(lambda: window.player.playing, timeout=20000)
+    assert window.render.status(seg.id).state is State.READY and FakeSink.started
+
+
+def test_emotion_lane_drags_set_segment_and_word_intensities(window):
+    from PySide6.QtCore import Qt
+
+    tl = window.timeline
+    lane = tl.emotion
+    seg_pos = 3  # "It is only the wind, Mara." (calm)
+    seg = window.document.project.segments[seg_pos]
+    place = tl.data.placements[seg_pos]
+    tl.show_range(place.start - 0.2, place.end + 0.2)
+    window.repaint()
+    x = place.start + 0.05
+    # Quick drags shorter than pyqtgraph's move distance count as clicks, so these travel far enough.
+    drag(tl, view_to_widget(tl, lane, x, 0.1), view_to_widget(tl, lane, x, 1.8))
+    assert seg.emotion.intensity == pytest.approx(1.8, abs=0.1)
+    word = next(w for w in tl.data.words if w[3] == seg_pos and w[2] == "wind")
+    wx = (word[0] + word[1]) / 2
+    drag(tl, view_to_widget(tl, lane, wx, 1.9), view_to_widget(tl, lane, wx, 0.3), modifiers=Qt.ShiftModifier)
+    assert seg.words[word[4]].emotion_intensity == pytest.approx(0.3, abs=0.1)
+    assert window.document.undo_stack.count() == 2
+    assert sum(1 for label in lane.blocks.labels if label) >= 1 and len(lane.blocks.x0) > len(tl.data.placements)
