@@ -18,6 +18,13 @@ ldconfig -p 2>/dev/null | grep -q 'libGL.so.1' || need_apt+=(libgl1)
 ldconfig -p 2>/dev/null | grep -q 'libfontconfig.so.1' || need_apt+=(libfontconfig1)
 ldconfig -p 2>/dev/null | grep -q 'libdbus-1.so.3' || need_apt+=(libdbus-1-3)
 ldconfig -p 2>/dev/null | grep -q 'libsndfile.so.1' || need_apt+=(libsndfile1)
+# Qt's xcb platform (a real window on an X or XWayland desktop) needs these since Qt 6.5.
+for lib in libxcb-cursor.so.0:libxcb-cursor0 libxcb-icccm.so.4:libxcb-icccm4 libxcb-keysyms.so.1:libxcb-keysyms1 \
+           libxcb-image.so.0:libxcb-image0 libxcb-render-util.so.0:libxcb-render-util0 \
+           libxcb-xinerama.so.0:libxcb-xinerama0 libxcb-xkb.so.1:libxcb-xkb1 libxkbcommon-x11.so.0:libxkbcommon-x11-0 \
+           libxcb-shape.so.0:libxcb-shape0 libxcb-randr.so.0:libxcb-randr0; do
+  ldconfig -p 2>/dev/null | grep -q "${lib%%:*}" || need_apt+=("${lib##*:}")
+done
 if [ ${#need_apt[@]} -gt 0 ]; then
   echo "setup: installing system packages: ${need_apt[*]}"
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
