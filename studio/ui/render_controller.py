@@ -8,6 +8,7 @@ model load (Coqui) are loaded on a background thread first; their segments rende
 from __future__ import annotations
 
 import threading
+from dataclasses import replace
 
 from PySide6.QtCore import QObject, Signal, Slot
 
@@ -89,6 +90,10 @@ class RenderController(QObject):
                 continue
             try:
                 request = request_for(project, seg, backbone)
+                if getattr(backbone, "receptive_field", None):
+                    # While editing, vocode only what an edit changed (engine/coqui/incremental.py); exports
+                    # render exactly, and the two are cached apart.
+                    request = replace(request, options=request.options + (("windowed", "1"),))
             except ValueError as exc:
                 self.status_changed.emit(seg_id, Status(State.FAILED, 0, str(exc)))
                 continue

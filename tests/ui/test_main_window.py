@@ -336,3 +336,25 @@ def test_emotion_lane_drags_set_segment_and_word_intensities(window):
     assert seg.words[word[4]].emotion_intensity == pytest.approx(0.3, abs=0.1)
     assert window.document.undo_stack.count() == 2
     assert sum(1 for label in lane.blocks.labels if label) >= 1 and len(lane.blocks.x0) > len(tl.data.placements)
+
+
+def test_editor_edits_on_a_fastpitch_track_vocode_only_the_window(make_window, tiny_models, tmp_path):
+    from studio.core.commands import SetPhonemes
+    from studio.core.model import VoiceRef
+    from studio.core.project_io import save
+    from studio.core.script import build_project, parse_script
+    from studio.engine.voices import VoiceRegistry
+
+    voice = VoiceRef("coqui", str(tiny_models["fastpitch"]))
+    text = "Hello world, this is a test of windowed rendering in a longer sentence with many words in it."
+    save(build_project(parse_script(text), VoiceRegistry(), voice), tmp_path / "fp.json")
+    w = make_window()
+    assert w.open_path(tmp_path / "fp.json") and settle(w)
+    seg = w.document.project.segments[0]
+    before = w.render.result(seg.id)
+    w.document.push(SetPhonemes(seg.id, [12], "pitch_st", [5.0]))
+    assert settle(w)
+    after = w.render.result(seg.id)
+    head = before.boundaries[12] - 2 * 256
+    assert np.array_equal(after.audio[:head], before.audio[:head])  # untouched audio reused, sample for sample
+    assert not np.array_equal(after.audio, before.audio)
