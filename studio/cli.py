@@ -153,7 +153,7 @@ def cmd_render(args: argparse.Namespace) -> int:
     from studio.interchange.subtitles import SubtitleError
     from studio.interchange.text_script import ImportError_
 
-    registry = VoiceRegistry(device=_device(args.device), progress=lambda m: print(m, file=sys.stderr))
+    registry = VoiceRegistry(device=args.device, progress=lambda m: print(m, file=sys.stderr))
     notes: list[str] = []
     try:
         project = load_input(Path(args.input), args.voice, registry, notes)
@@ -192,16 +192,6 @@ def cmd_render(args: argparse.Namespace) -> int:
         code = EXIT_DID_NOT_FIT
     print(f"wrote {out_dir}: {len(results)} segments, {len(project.tracks)} stems at {done.rate} Hz")
     return code
-
-
-def _device(choice: str) -> str:
-    if choice != "auto":
-        return choice
-    try:
-        import torch
-        return "cuda" if torch.cuda.is_available() else "cpu"
-    except ImportError:
-        return "cpu"
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -65,14 +65,14 @@ def to_frames(boundaries: tuple[int, ...] | list[int], hop: int, n_frames: int) 
     return np.clip(np.round(np.asarray(boundaries, dtype=np.float64) / hop).astype(int), 0, n_frames)
 
 
-def _per_frame(frame_bounds: np.ndarray, values: list[float], n_frames: int, default: float = 0.0) -> np.ndarray:
+def per_frame(frame_bounds: np.ndarray, values: list[float], n_frames: int, default: float = 0.0) -> np.ndarray:
     curve = np.full(n_frames, default, dtype=np.float64)
     for (a, b), v in zip(zip(frame_bounds[:-1], frame_bounds[1:]), values):
         curve[a:b] = v
     return curve
 
 
-def _smooth(curve: np.ndarray, hop: int, sample_rate: int, ms: float) -> np.ndarray:
+def smooth(curve: np.ndarray, hop: int, sample_rate: int, ms: float) -> np.ndarray:
     width = max(1, int(round(ms / (1000.0 * hop / sample_rate))))
     if width <= 1 or len(curve) < 2:
         return curve
@@ -86,7 +86,7 @@ def shift_pitch(world: World, frame_bounds: np.ndarray, semitones: list[float]) 
     """F0 times 2^(st/12) inside each phoneme, gliding across boundaries."""
     if not any(semitones):
         return world
-    st = _smooth(_per_frame(frame_bounds, semitones, world.frames), world.hop, world.sample_rate, SMOOTH_MS)
+    st = smooth(per_frame(frame_bounds, semitones, world.frames), world.hop, world.sample_rate, SMOOTH_MS)
     return replace(world, f0=np.where(world.f0 > 0, world.f0 * 2.0 ** (st / 12.0), 0.0))
 
 

@@ -23,11 +23,16 @@ def resample(audio: np.ndarray, rate_in: int, rate_out: int) -> np.ndarray:
     return soxr.resample(audio.astype(np.float32), rate_in, rate_out, quality="HQ").astype(np.float32)
 
 
+def spoken_durations(results: dict[str, RenderResult]) -> dict[str, float]:
+    """Each rendered segment's spoken length (first to last phoneme boundary): emotion tempo and DSP make it
+    differ from the sum of the document's durations, and the timeline and the stems follow what is heard."""
+    return {k: (r.boundaries[-1] - r.boundaries[0]) / r.sample_rate for k, r in results.items()}
+
+
 def stems(project: Project, results: dict[str, RenderResult], rate: int, tail_s: float = 0.5
           ) -> tuple[dict[str, np.ndarray], dict[str, int]]:
     """({track id: audio}, {segment id: first sample of its audio}) for the segments that have a result."""
-    spoken = {k: (r.boundaries[-1] - r.boundaries[0]) / r.sample_rate for k, r in results.items()}
-    places = {p.segment_id: p for p in layout(project, spoken)}
+    places = {p.segment_id: p for p in layout(project, spoken_durations(results))}
     pieces: list[tuple[str, int, np.ndarray]] = []
     offsets: dict[str, int] = {}
     end = 0

@@ -91,8 +91,8 @@ def render_request(backbone: Backbone, request: RenderRequest) -> RenderResult:
         notes, sample_rate, level = base.notes, base.sample_rate, _rms(base.audio)
     world = dsp.shift_pitch(world, frame_bounds, pitch)
     if emotional:
-        weights = dsp._per_frame(frame_bounds, k, world.frames, default=request.emotion_intensity)
-        weights = dsp._smooth(weights, world.hop, sample_rate, dsp.SMOOTH_MS)
+        weights = dsp.per_frame(frame_bounds, k, world.frames, default=request.emotion_intensity)
+        weights = dsp.smooth(weights, world.hop, sample_rate, dsp.SMOOTH_MS)
         world = dsp.reshape_pitch(world, preset.pitch_st, preset.range_factor, weights)
     world, frame_bounds = dsp.time_scale(world, frame_bounds, scales)
     if emotional:

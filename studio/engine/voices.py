@@ -49,10 +49,19 @@ class VoiceRegistry:
                     from . import coqui
 
                     self._backbones[key] = coqui.load(voice.model, trusted=voice.model in self.trusted,
-                                                      device=self.device, progress=self.progress)
+                                                      device=self._torch_device(), progress=self.progress)
                 else:
                     raise AnalysisError(f"Speech Studio has no '{voice.backbone}' backbone; use the embedded voice.")
             return self._backbones[key]
+
+    def _torch_device(self) -> str:
+        """The torch device: "auto" becomes cuda where torch sees a GPU. Asked only when a Coqui model loads,
+        so the embedded voice never pays for importing torch."""
+        if self.device != "auto":
+            return self.device
+        import torch
+
+        return "cuda" if torch.cuda.is_available() else "cpu"
 
     def loaded(self, voice: VoiceRef) -> Backbone | None:
         """The backbone if it is already created, without loading anything."""

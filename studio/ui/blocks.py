@@ -47,7 +47,6 @@ class BlocksItem(pg.GraphicsObject):
     def paint(self, painter, option, widget=None) -> None:
         if not len(self.x0):
             return
-        # Brushes may repeat (a palette); colors[i] is a QBrush or QColor.
         view = self.getViewBox()
         lo, hi = (view.viewRange()[0] if view is not None else (self.x0.min(), self.x1.max()))
         transform = painter.transform()

@@ -13,6 +13,7 @@ import numpy as np
 
 from studio.core.model import Project
 from studio.core.timeline import Placement, layout
+from studio.engine.mixdown import spoken_durations
 
 REF_HZ = 100.0
 
@@ -47,20 +48,11 @@ class TimelineData:
     def total(self) -> float:
         return max((p.end for p in self.placements), default=0.0)
 
-    def segment_ids(self, project: Project) -> list[str]:
-        return [s.id for s in project.segments]
-
-
-def rendered_durations(results: dict) -> dict[str, float]:
-    """Each rendered segment's spoken length (first to last phoneme boundary): emotion tempo and DSP make it
-    differ from the sum of the document's durations, and the timeline shows what is heard."""
-    return {k: (r.boundaries[-1] - r.boundaries[0]) / r.sample_rate for k, r in results.items()}
-
 
 def build(project: Project, results: dict | None = None) -> TimelineData:
     """`results` (segment id -> RenderResult) place phonemes where the render put them, where there is one."""
     results = results or {}
-    placements = layout(project, rendered_durations(results))
+    placements = layout(project, spoken_durations(results))
     rows: dict[str, list] = {k: [] for k in ("seg", "ph", "start", "end", "sym", "pause", "pp", "pe", "ep", "ee",
                                                 "dp", "lock")}
     words = []

@@ -172,7 +172,7 @@ class ForwardBackbone(Backbone):
                                self.receptive_field)
         if audio is None:
             audio = self.vocoder(mel)
-        self._previous[key] = Previous(frames.copy(), inputs["pitch"], inputs["energy"], None, audio)
+        self._previous[key] = Previous(frames.copy(), inputs["pitch"], inputs["energy"], audio)
         self._previous.move_to_end(key)
         while len(self._previous) > 32:
             self._previous.popitem(last=False)

@@ -28,7 +28,6 @@ class Previous:
     frames: np.ndarray  # per token
     pitch: np.ndarray | None
     energy: np.ndarray | None
-    mel: object  # unused by splice; kept None to save memory
     audio: np.ndarray
 
 
