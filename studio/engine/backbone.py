@@ -35,6 +35,7 @@ class Capabilities:
     commercial_use: bool
     segment_level_only: bool = False  # no phoneme alignment: edits apply to whole segments
     notes: str = ""
+    commercial_note: str = ""  # e.g. "check the base voice's licence", where the answer is neither yes nor no
 
 
 @dataclass(frozen=True)
@@ -114,6 +115,10 @@ class Backbone:
 
     def render(self, request: RenderRequest) -> RenderResult:
         raise NotImplementedError
+
+    def needs_morph(self, mix: tuple[tuple[str, float], ...]) -> bool:
+        """Whether a mix of several speakers must be morphed by the DSP layer rather than mixed natively."""
+        return not self.capabilities().can_mix
 
 
 def request_for(project: Project, segment: Segment, backbone: Backbone) -> RenderRequest:

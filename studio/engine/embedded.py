@@ -110,16 +110,23 @@ def _word_text(text: str, token: tuple[int, int] | None, w) -> str:
     return raw.strip(_PUNCTUATION) or raw.strip()
 
 
-def measure_prosody(audio: np.ndarray, sample_rate: int, spans: list[Span]) -> list[tuple[float, float]]:
-    """(median F0 in Hz or 0 if unvoiced, RMS in dBFS) for each span, measured with WORLD's DIO + StoneMask."""
+def measure_prosody(audio: np.ndarray, sample_rate: int, spans: list[Span],
+                    robust: bool = False) -> list[tuple[float, float]]:
+    """(median F0 in Hz or 0 if unvoiced, RMS in dBFS) for each span, measured with WORLD's DIO + StoneMask, or
+    with Harvest where `robust` (neural voices, on which DIO makes octave errors)."""
     import pyworld  # imported here: the module loads only when a voice first analyses
 
     x = audio.astype(np.float64)
     if len(x) == 0:
         return [(0.0, -120.0) for _ in spans]
-    period_ms = 5.0
-    f0, t = pyworld.dio(x, sample_rate, frame_period=period_ms, f0_floor=60.0, f0_ceil=600.0)
-    f0 = pyworld.stonemask(x, f0, t, sample_rate)
+    if robust:
+        from .dsp import track_f0
+
+        f0, period_ms = track_f0(x, sample_rate)
+    else:
+        period_ms = 5.0
+        f0, t = pyworld.dio(x, sample_rate, frame_period=period_ms, f0_floor=60.0, f0_ceil=600.0)
+        f0 = pyworld.stonemask(x, f0, t, sample_rate)
     out = []
     for s in spans:
         a, b = s.start, max(s.end, s.start + 1)

@@ -39,6 +39,7 @@ PARAM_VOLUME = 2
 PARAM_PITCH = 3
 PARAM_RANGE = 4
 PARAM_WORDGAP = 7
+PHONEMES_IPA = 0x02
 
 
 class _EventId(ctypes.Union):
@@ -124,6 +125,8 @@ class Espeak:
             ctypes.POINTER(ctypes.c_uint), ctypes.c_void_p,
         ]
         lib.espeak_Synth.restype = ctypes.c_int
+        lib.espeak_TextToPhonemes.argtypes = [ctypes.POINTER(ctypes.c_void_p), ctypes.c_int, ctypes.c_int]
+        lib.espeak_TextToPhonemes.restype = ctypes.c_char_p
         rate = lib.espeak_Initialize(
             AUDIO_OUTPUT_SYNCHRONOUS, 0, None,
             INITIALIZE_PHONEME_EVENTS | INITIALIZE_PHONEME_IPA | INITIALIZE_DONT_EXIT,
@@ -184,6 +187,33 @@ class Espeak:
         return Synthesis(audio=audio, sample_rate=self.sample_rate, words=tuple(words), phonemes=tuple(phonemes))
 
 
+    def phonemize(self, text: str, voice: str) -> list[tuple[str, str]]:
+        """(IPA, terminator) of each clause espeak finds in `text`, in order; the terminator is the clause's
+        closing punctuation mark (".", ",", "?", "!", ":", ";") or "".
+
+        This is how Piper phonemizes: whole clauses go to espeak, so it reads "$20.50", "10:30" or "Dr." as
+        words. espeak-ng 1.51 has no espeak_TextToPhonemesWithTerminator, so the terminator is read off the text
+        espeak consumed for the clause (which ends one character into the next clause: espeak reads ahead).
+        """
+        data = ctypes.create_string_buffer(text.encode("utf-8") + b"\0")
+        base = ctypes.addressof(data)
+        ptr = ctypes.c_void_p(base)
+        out: list[tuple[str, str]] = []
+        with self._lock:
+            if self._lib.espeak_SetVoiceByName(voice.encode("utf-8")) != 0:
+                raise ValueError(f"espeak-ng has no voice named '{voice}'; pick one from 'studio voices'.")
+            while ptr.value:
+                start = ptr.value - base
+                ipa = self._lib.espeak_TextToPhonemes(ctypes.byref(ptr), CHARS_UTF8, PHONEMES_IPA) or b""
+                end = (ptr.value - base) if ptr.value else len(data.raw) - 1
+                clause = data.raw[start:end].decode("utf-8", "replace")
+                clause = clause[:-1] if ptr.value else clause  # drop the read-ahead character
+                tail = clause.rstrip("\0 \t\n").rstrip("\"'”’)»]").rstrip()
+                mark = tail[-1] if tail and tail[-1] in ".,?!:;" else ""
+                out.append((ipa.decode("utf-8", "replace"), mark))
+        return out
+
+
 class EspeakProcess:
     """Client of espeak_worker: the same `synthesize` as Espeak, deterministic and crash-isolated.
 
@@ -237,24 +267,34 @@ class EspeakProcess:
             self._proc.stdout.close()
             self._proc = None
 
+    def _ask(self, request: bytes) -> dict:
+        """Send one request and read the answer's header; the caller holds the lock."""
+        for attempt in (1, 2):
+            if self._proc is None or self._proc.poll() is not None:
+                self._start()
+            try:
+                self._proc.stdin.write(struct.pack(">I", len(request)) + request)
+                self._proc.stdin.flush()
+                header = self._receive()
+                break
+            except (BrokenPipeError, EspeakUnavailable):
+                self.close()
+                if attempt == 2:
+                    raise
+        if "error" in header:
+            raise ValueError(header["error"])
+        return header
+
+    def phonemize(self, text: str, voice: str) -> list[tuple[str, str]]:
+        """Espeak.phonemize, in the worker."""
+        with self._lock:
+            return [tuple(c) for c in self._ask(json.dumps({"phonemize": text, "voice": voice}).encode())["clauses"]]
+
     def synthesize(self, text: str, voice: str, prosody: ProsodySettings = ProsodySettings(),
                    ssml: bool = False) -> Synthesis:
         request = json.dumps({"text": text, "voice": voice, "prosody": asdict(prosody), "ssml": ssml}).encode()
         with self._lock:
-            for attempt in (1, 2):
-                if self._proc is None or self._proc.poll() is not None:
-                    self._start()
-                try:
-                    self._proc.stdin.write(struct.pack(">I", len(request)) + request)
-                    self._proc.stdin.flush()
-                    header = self._receive()
-                    break
-                except (BrokenPipeError, EspeakUnavailable):
-                    self.close()
-                    if attempt == 2:
-                        raise
-            if "error" in header:
-                raise ValueError(header["error"])
+            header = self._ask(request)
             audio = np.frombuffer(self._proc.stdout.read(2 * header["n"]), dtype="<i2").astype(np.int16)
         return Synthesis(audio=audio, sample_rate=int(header["sample_rate"]),
                          words=tuple(WordEvent(**w) for w in header["words"]),

@@ -65,6 +65,9 @@ def serve() -> None:
         if pid == 0:  # child: synthesize once from the pristine image, answer, and leave without cleanup
             try:
                 libc.srand(1)
+                if "phonemize" in req:
+                    _answer(outfd, {"clauses": engine.phonemize(req["phonemize"], req["voice"])})
+                    os._exit(0)
                 synth = engine.synthesize(req["text"], req["voice"], ProsodySettings(**req["prosody"]), req["ssml"])
                 header = {"sample_rate": synth.sample_rate, "n": int(len(synth.audio)),
                           "words": [asdict(w) for w in synth.words], "phonemes": [asdict(p) for p in synth.phonemes]}

@@ -37,6 +37,16 @@ def _native_only(request: RenderRequest, native_pitch: bool, native_energy: bool
     return replace(request, words=words, mix=request.mix if mix is None else mix)
 
 
+def _with_tempo(request: RenderRequest, tempo: list[float]) -> RenderRequest:
+    """The request with the emotion's tempo folded into its (native) duration scales."""
+    if all(t == 1.0 for t in tempo):
+        return request
+    it = iter(tempo)
+    words = tuple(WordSpec(w.text, tuple(replace(p, duration_scale=p.duration_scale * next(it)) for p in w.phonemes),
+                           w.emotion_intensity) for w in request.words)
+    return replace(request, words=words)
+
+
 def _phoneme_intensities(request: RenderRequest) -> list[float]:
     return [request.emotion_intensity if w.emotion_intensity is None else w.emotion_intensity
             for w in request.words for _ in w.phonemes]
@@ -68,24 +78,36 @@ def render_request(backbone: Backbone, request: RenderRequest) -> RenderResult:
     specs = request.phonemes()
     preset = EmotionPreset(**dict(request.emotion_preset)) if request.emotion_preset else EmotionPreset()
     k = _phoneme_intensities(request)
-    morphing = len(request.mix) > 1 and not caps.can_mix and hasattr(backbone, "render_speaker")
+    morphing = len(request.mix) > 1 and hasattr(backbone, "render_speaker") and backbone.needs_morph(request.mix)
     pitch = [0.0 if caps.native_pitch else p.pitch_st for p in specs]
     energy = [(0.0 if caps.native_energy else p.energy_db) + preset.energy_db * ki for p, ki in zip(specs, k)]
-    scales = []
-    for p, ki in zip(specs, k):
-        scale = 1.0 if caps.native_duration else p.duration_scale
-        emo = preset.scaled(ki)
-        scales.append(scale * (emo.pause_factor if p.symbol == PAUSE else 1.0 / emo.tempo))
+    # The emotion's tempo and pauses, per phoneme; a backbone with native durations takes them as its own.
+    tempo = [(preset.scaled(ki).pause_factor if p.symbol == PAUSE else 1.0 / preset.scaled(ki).tempo)
+             for p, ki in zip(specs, k)]
+    native = _native_only(request, caps.native_pitch, caps.native_energy, caps.native_duration)
+    if caps.native_duration and not morphing:
+        native = _with_tempo(native, tempo)
+        scales = [1.0] * len(specs)
+    else:
+        # A morph is made of plain renders of each voice, so every duration change is DSP time-scaling.
+        scales = [p.duration_scale * t for p, t in zip(specs, tempo)]
     emotional = not preset.is_neutral and any(ki > 0 for ki in k)
-    if not (morphing or emotional or any(pitch) or any(energy) or any(s != 1.0 for s in scales)):
-        return backbone.render(_native_only(request, caps.native_pitch, caps.native_energy, caps.native_duration))
+    reshaping = emotional and (preset.pitch_st or preset.range_factor != 1.0 or preset.breathiness
+                               or preset.tilt_db_per_octave or preset.whisper)
+    whole = morphing or reshaping or any(s != 1.0 for s in scales)
+    if not whole:
+        # Pitch edits touch only their spans, gain is per sample: the voice's own samples stay elsewhere.
+        base = backbone.render(native)
+        audio = dsp.splice_pitch(base.audio, base.sample_rate, base.boundaries, pitch)
+        audio = dsp.gain(audio, np.asarray(base.boundaries), energy, base.sample_rate)
+        return replace(base, audio=audio) if audio is not base.audio else base
 
     if morphing:
-        world, frame_bounds, level = _morph_speakers(backbone, request)
+        world, frame_bounds, level = _morph_speakers(backbone, native)
         notes: tuple[str, ...] = ()
         sample_rate = world.sample_rate
     else:
-        base = backbone.render(_native_only(request, caps.native_pitch, caps.native_energy, caps.native_duration))
+        base = backbone.render(native)
         world = dsp.analyse(base.audio, base.sample_rate)
         frame_bounds = dsp.to_frames(base.boundaries, world.hop, world.frames)
         notes, sample_rate, level = base.notes, base.sample_rate, _rms(base.audio)

@@ -43,10 +43,12 @@ def open_voice(voice: str | None, registry: VoiceRegistry, notes: list[str]):
         backbone = registry.backbone(ref)
     except ModelError as exc:
         notes.append(f"{exc} Speaking with the embedded voice instead.")
-        ref, mix = parse_voice(None)
+        ref, mix = parse_voice("embedded")
         backbone = registry.backbone(ref)
     caps = backbone.capabilities()
-    if not caps.commercial_use:
+    if getattr(caps, "commercial_note", ""):
+        notes.append(f"This voice's license: {caps.license}. Commercial use: {caps.commercial_note}.")
+    elif not caps.commercial_use:
         notes.append(f"This model's license ({caps.license}) does not allow commercial use; check it before you "
                      "publish the audio.")
     if mix.is_empty and caps.speakers:

@@ -16,11 +16,15 @@ from .backbone import Backbone
 from .embedded import SPEAKERS, EmbeddedVoice
 
 EMBEDDED = VoiceRef("embedded", "espeak-ng")
+# The default narrator: the neural voice converted from its Piper package on first use (engine/coqui/store.py).
+NEURAL = VoiceRef("coqui", "en_US-joe-medium")
 
 
 def parse_voice(spec: str | None) -> tuple[VoiceRef, SpeakerMix]:
-    """A voice reference and a speaker mix for a --voice argument."""
-    if not spec or spec in ("embedded", "espeak-ng"):
+    """A voice reference and a speaker mix for a --voice argument; no argument means the neural narrator."""
+    if not spec:
+        return NEURAL, SpeakerMix()
+    if spec in ("embedded", "espeak-ng"):
         return EMBEDDED, SpeakerMix.single(SPEAKERS[0].id)
     if spec in {s.id for s in SPEAKERS}:
         return EMBEDDED, SpeakerMix.single(spec)

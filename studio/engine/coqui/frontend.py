@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 
 import numpy as np
@@ -21,12 +22,36 @@ class Tokens:
     words: tuple[WordGroups, ...]
 
 
+def piper_phonemes(text: str, voice: str) -> str:
+    """Phonemes the way Piper makes them: whole clauses through espeak-ng, each clause's punctuation mark after
+    its phonemes (with a space after a comma, colon or semicolon, and between sentences), decomposed to NFD."""
+    from ..espeak import EspeakProcess
+
+    parts = []
+    for ipa, mark in EspeakProcess.get().phonemize(text, voice):
+        if not ipa.strip() and not mark:
+            continue
+        parts.append(unicodedata.normalize("NFD", ipa.strip()) + mark)
+    return " ".join(parts)
+
+
+def is_piper(model) -> bool:
+    return type(model.tokenizer.characters).__name__ == "PiperCharacters"
+
+
 def tokenize(model, text: str, language: str | None = None) -> Tokens:
-    """Token ids exactly as Coqui's TTSTokenizer.text_to_ids makes them, plus the phoneme groups of each word."""
+    """Token ids exactly as Coqui's TTSTokenizer.text_to_ids makes them, plus the phoneme groups of each word.
+
+    A converted Piper voice is phonemized as Piper does it (piper_phonemes): Coqui's phonemizer splits the text
+    at punctuation first, which misreads "$20.50" or "10:30".
+    """
     tokenizer = model.tokenizer
-    cleaned = tokenizer.text_cleaner(text, lang=language) if tokenizer.text_cleaner is not None else text
-    phon = tokenizer.phonemizer.phonemize(cleaned, separator="", language=language) if tokenizer.phonemizer \
-        else cleaned
+    if is_piper(model):
+        phon = piper_phonemes(text, language or tokenizer.phonemizer.language)
+    else:
+        cleaned = tokenizer.text_cleaner(text, lang=language) if tokenizer.text_cleaner is not None else text
+        phon = tokenizer.phonemizer.phonemize(cleaned, separator="", language=language) if tokenizer.phonemizer \
+            else cleaned
     # encode() silently drops characters outside the vocabulary; drop them first so characters and tokens align.
     vocab = set(tokenizer.characters.vocab)
     phon = "".join(ch for ch in phon if ch in vocab)

@@ -12,9 +12,13 @@ import json
 import logging
 import pickle
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Callable
+
+# Parameters only training uses: a checkpoint may leave them out (a converted Piper voice does).
+# The duration predictor's first coupling flow runs only in the training direction ("a useless vflow").
+TRAINING_ONLY = ("posterior_encoder.", "duration_predictor.post_", "duration_predictor.flows.1.", "disc.")
 
 CHECKPOINT_NAMES = ("model.pth", "model_file.pth", "checkpoint.pth", "best_model.pth", "model.pth.tar",
                     "model_file.pth.tar")
@@ -38,6 +42,11 @@ class ModelCard:
     # Training-set pitch and energy statistics ("pitch_mean_hz", "pitch_std_hz", "energy_mean", "energy_std"),
     # which FastPitch-type models normalize by; semitone and dB edits need them.
     stats: dict = field(default_factory=dict)
+    # Where commercial use is neither allowed nor refused outright (a voice fine-tuned from a base whose licence
+    # is not stated), what the user must check.
+    commercial_note: str = ""
+    dataset_license: str = ""
+    finetuned_from: str = ""
 
 
 @dataclass
@@ -64,6 +73,9 @@ def card_from(name: str, info: dict | None) -> ModelCard:
     stats = info.get("prosody_stats") if isinstance(info.get("prosody_stats"), dict) else {}
     return ModelCard(name=name, license=lic, commercial_use=bool(commercial), source=str(info.get("source", "")),
                      description=str(info.get("description", "")),
+                     commercial_note=str(info.get("commercial_note", "")),
+                     dataset_license=str(info.get("dataset_license", "")),
+                     finetuned_from=str(info.get("finetuned_from", "")),
                      stats={k: float(v) for k, v in stats.items() if isinstance(v, (int, float))})
 
 
@@ -134,7 +146,16 @@ def fetch_zoo(name: str, progress: Callable[[str], None] | None = None) -> Model
 
 
 def resolve(spec: str, progress: Callable[[str], None] | None = None) -> ModelFolder:
-    return fetch_zoo(spec, progress) if is_zoo_name(spec) else open_folder(spec)
+    """A zoo name, a voice in the user's model store (converted on first use), or a folder."""
+    from . import store
+
+    if is_zoo_name(spec):
+        return fetch_zoo(spec, progress)
+    if store.is_store_name(spec) and not Path(spec).exists():
+        folder = open_folder(store.ensure(spec, progress))
+        folder.card = replace(folder.card, name=spec)
+        return folder
+    return open_folder(spec)
 
 
 def load_checkpoint(path: Path, trusted: bool = False) -> dict:
@@ -181,10 +202,15 @@ def build_tts(folder: ModelFolder, trusted: bool = False):
     state = load_checkpoint(folder.checkpoint, trusted)
     model = setup_model(config)
     try:
-        model.load_state_dict(state["model"])
-    except (KeyError, RuntimeError) as exc:
+        missing, unexpected = model.load_state_dict(state["model"], strict=False)
+    except (KeyError, RuntimeError, TypeError) as exc:
         raise ModelError(f"The weights in {folder.checkpoint.name} do not fit its config.json; "
                          "the folder may mix two models.") from exc
+    # Converted voices (Piper) carry only what inference uses; anything else missing is a broken folder.
+    missing = [k for k in missing if not k.startswith(TRAINING_ONLY)]
+    if missing or unexpected:
+        raise ModelError(f"The weights in {folder.checkpoint.name} do not fit its config.json "
+                         f"({(missing or unexpected)[0]}); the folder may mix two models.")
     model.eval()
     return model, config
 

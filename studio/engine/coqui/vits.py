@@ -2,22 +2,63 @@
 
 The steps are those of `Vits.inference()`, in the same order and drawing noise in the same order, so a render
 with no edits equals Coqui's own output for the same seed. The stochastic duration predictor always runs (it
-draws noise first), and edited durations then replace its output. Noise is seeded per segment, so every render
-of a request repeats exactly. Pitch and energy edits are not native here; the shared DSP layer applies them.
+draws noise first), then the prior's noise is drawn for the *predicted* frames. Edited durations re-lay that
+noise token by token (a token stretched to twice its frames repeats its own noise frames), so a duration edit
+leaves every other token's noise, and therefore its sound, as it was. Pitch and energy are not native here;
+the shared DSP layer applies them on the cached base render.
+
+Sub-segment re-synthesis: the flow and the decoder are convolutional, so a duration edit changes the audio only
+within their receptive field (computed from the config) around the edited frames. When the last render of the
+same text and voice is known, only that window goes through the flow and the decoder, and the result is
+spliced into the previous audio; outside the window the previous samples are kept exactly.
 """
 
 from __future__ import annotations
 
+import math
 import threading
+from collections import OrderedDict
+from dataclasses import dataclass
 
 import numpy as np
 
 from studio.core.model import Phoneme, SpeakerMix, VoiceRef, Word
 
 from ..backbone import Backbone, Capabilities, PhonemeSpec, RenderRequest, RenderResult, Speaker
+from ..embedded import SPEAKERS as EMBEDDED_SPEAKERS
 from .forward import distribute, frame_boundaries
 from .frontend import mixed_conditioning, speaker_names, tokenize
 from .loading import ModelFolder
+
+_EMBEDDED_IDS = {s.id for s in EMBEDDED_SPEAKERS}
+CROSSFADE = 64  # samples at each seam of a windowed render; the two sides agree there to float precision
+
+
+@dataclass
+class _Previous:
+    frames: np.ndarray  # per token, after edits
+    audio: np.ndarray
+
+
+def flow_field(config) -> int:
+    """Frames of context one side that the reverse flow needs: each coupling layer's WaveNet widens the field by
+    (kernel - 1) * dilation / 2 per layer, and the flows run one after another."""
+    a = config.model_args
+    per_flow = sum((a.kernel_size_flow - 1) * a.dilation_rate_flow ** i for i in range(a.num_layers_flow)) / 2
+    return int(math.ceil(4 * per_flow))
+
+
+def decoder_field(config) -> int:
+    """Frames of context one side that the HiFiGAN decoder needs (see incremental.receptive_field_frames)."""
+    from types import SimpleNamespace
+
+    from .incremental import receptive_field_frames
+
+    a = config.model_args
+    params = {"upsample_factors": a.upsample_rates_decoder, "upsample_kernel_sizes": a.upsample_kernel_sizes_decoder,
+              "resblock_kernel_sizes": a.resblock_kernel_sizes_decoder,
+              "resblock_dilation_sizes": a.resblock_dilation_sizes_decoder, "resblock_type": a.resblock_type_decoder}
+    return receptive_field_frames(SimpleNamespace(generator_model_params=params))
 
 
 class VitsBackbone(Backbone):
@@ -28,23 +69,45 @@ class VitsBackbone(Backbone):
         self.version = f"{folder.card.name}:{folder.checkpoint.stat().st_mtime_ns}"
         self._lock = threading.RLock()
         self.last_durations: np.ndarray | None = None  # what the flow last received; tests read it
+        self.last_window: tuple[int, int] | None = None  # samples re-synthesized by the last windowed render
+        self._renders: OrderedDict[str, RenderResult] = OrderedDict()  # base renders, for DSP-only edits
+        self._previous: dict[tuple, _Previous] = {}
+        self._embedded = None
+        self.windowed = True
+        hop = 1
+        for r in config.model_args.upsample_rates_decoder:
+            hop *= int(r)
+        self.hop = hop
+        self.context = flow_field(config) + decoder_field(config)
 
     @property
     def sample_rate(self) -> int:
         return int(self.config.audio["sample_rate"])
 
+    def own_speakers(self) -> list[str]:
+        """The model's speakers; a one-voice model is one speaker named after the voice."""
+        return speaker_names(self.model) or [self.folder.card.name]
+
     def capabilities(self) -> Capabilities:
         card = self.folder.card
+        own = [Speaker(n, n) for n in self.own_speakers()]
+        extra = [Speaker(s.id, f"{s.label} (embedded)") for s in EMBEDDED_SPEAKERS]
         return Capabilities(
             native_pitch=False, native_energy=False, native_duration=True,
-            speakers=tuple(Speaker(n, n) for n in speaker_names(self.model)), can_mix=bool(speaker_names(self.model)),
+            speakers=tuple(own + extra), can_mix=bool(speaker_names(self.model)),
             emotion="dsp + noise scales", sample_rate=self.sample_rate, license=card.license,
-            commercial_use=card.commercial_use,
+            commercial_use=card.commercial_use, commercial_note=card.commercial_note,
             notes=f"Noise scales {self.model.inference_noise_scale} / {self.model.inference_noise_scale_dp}, "
-                  "seeded per segment.")
+                  "seeded per segment. The embedded voices can be mixed in (morphed by the DSP layer).")
 
-    def _run(self, text: str, mix, seed: int, scales: list[float] | None, options: dict):
-        """(audio, frames per token, groups) for one utterance; `scales` None keeps the predicted durations."""
+    def needs_morph(self, mix) -> bool:
+        names = [n for n, w in mix if w > 0]
+        return len(names) > 1 and (not speaker_names(self.model) or any(n in _EMBEDDED_IDS for n in names))
+
+    # --- the model, step by step ---------------------------------------------------------------------------
+
+    def _prior(self, text: str, mix, seed: int, scales: list[float] | None, options: dict):
+        """Everything up to the flow's input: (z_p, y_mask, g, frames per token, groups, tokens)."""
         import torch
         from TTS.tts.utils.helpers import generate_path, sequence_mask
 
@@ -53,7 +116,7 @@ class VitsBackbone(Backbone):
         groups = [g.tokens for w in tokens.words for g in w.phonemes]
         noise = float(options.get("noise_scale", m.inference_noise_scale))
         noise_dp = float(options.get("noise_scale_dp", m.inference_noise_scale_dp))
-        with self._lock, torch.inference_mode(), torch.random.fork_rng(devices=[]):
+        with torch.random.fork_rng(devices=[]):
             torch.manual_seed(seed)
             x = torch.as_tensor(tokens.ids, dtype=torch.long, device=m.device).unsqueeze(0)
             x_lengths = torch.tensor([x.shape[1]], device=m.device)
@@ -64,24 +127,88 @@ class VitsBackbone(Backbone):
                 logw = m.duration_predictor(x, x_mask, g=g_dp, reverse=True, noise_scale=noise_dp, lang_emb=None)
             else:
                 logw = m.duration_predictor(x, x_mask, g=g_dp, lang_emb=None)
-            w = torch.exp(logw) * x_mask * m.length_scale
-            if scales is not None and any(s != 1.0 for s in scales):
-                frames = distribute(torch.ceil(w)[0, 0].cpu().numpy(), groups, scales)
-                w = torch.as_tensor(frames, dtype=w.dtype, device=w.device).view(1, 1, -1)
-            w_ceil = torch.ceil(w)
-            y_lengths = torch.clamp_min(torch.sum(w_ceil, [1, 2]), 1).long()
-            y_mask = sequence_mask(y_lengths, None).to(x_mask.dtype).unsqueeze(1)
-            attn_mask = x_mask * y_mask.transpose(1, 2)
-            attn = generate_path(w_ceil.squeeze(1), attn_mask.squeeze(1).transpose(1, 2))
-            m_p = torch.matmul(attn.transpose(1, 2), m_p.transpose(1, 2)).transpose(1, 2)
-            logs_p = torch.matmul(attn.transpose(1, 2), logs_p.transpose(1, 2)).transpose(1, 2)
-            z_p = m_p + torch.randn_like(m_p) * torch.exp(logs_p) * noise
-            z = m.flow(z_p, y_mask, g=g, reverse=True)
-            z, _, _, y_mask = m.upsampling_z(z, y_lengths=y_lengths, y_mask=y_mask)
-            o = m.waveform_decoder((z * y_mask)[:, :, : m.max_inference_len], g=g)
-            frames = w_ceil[0, 0].cpu().numpy()
+            w_ceil = torch.ceil(torch.exp(logw) * x_mask * m.length_scale)
+            predicted = w_ceil[0, 0].cpu().numpy()
+            # The prior's noise, drawn for the predicted frames exactly as Vits.inference draws it: randn_like of
+            # the expanded prior, which is a transposed (non-contiguous) tensor, and torch fills those in a
+            # different order than a contiguous one.
+            total = int(max(predicted.sum(), 1))
+            layout = torch.empty(1, total, m_p.shape[1], dtype=m_p.dtype, device=m_p.device).transpose(1, 2)
+            base_noise = torch.randn_like(layout)
+        frames = predicted
+        if scales is not None and any(s != 1.0 for s in scales):
+            frames = distribute(predicted, groups, scales)
+            w_ceil = torch.as_tensor(frames, dtype=w_ceil.dtype, device=w_ceil.device).view(1, 1, -1)
+        y_lengths = torch.clamp_min(torch.sum(w_ceil, [1, 2]), 1).long()
+        y_mask = sequence_mask(y_lengths, None).to(x_mask.dtype).unsqueeze(1)
+        attn = generate_path(w_ceil.squeeze(1), (x_mask * y_mask.transpose(1, 2)).squeeze(1).transpose(1, 2))
+        m_p = torch.matmul(attn.transpose(1, 2), m_p.transpose(1, 2)).transpose(1, 2)
+        logs_p = torch.matmul(attn.transpose(1, 2), logs_p.transpose(1, 2)).transpose(1, 2)
+        eps = base_noise if frames is predicted else base_noise[:, :, _relay(predicted, frames)]
+        z_p = m_p + eps[:, :, : m_p.shape[2]] * torch.exp(logs_p) * noise
+        return z_p, y_mask, g, frames, groups, tokens
+
+    def _decode(self, z_p, y_mask, g):
+        m = self.model
+        z = m.flow(z_p, y_mask, g=g, reverse=True)
+        return m.waveform_decoder(z * y_mask, g=g)[0, 0]
+
+    def _run(self, text: str, mix, seed: int, scales: list[float] | None, options: dict):
+        """(audio, frames per token, groups, tokens) for one utterance; `scales` None keeps predicted durations."""
+        import torch
+
+        key = (text, tuple(mix), seed, tuple(sorted(options.items())))
+        with self._lock, torch.inference_mode():
+            z_p, y_mask, g, frames, groups, tokens = self._prior(text, mix, seed, scales, options)
+            prev = self._previous.get(key)
+            window = self._window(prev, frames) if self.windowed and prev is not None else None
+            if window is None:
+                audio = self._decode(z_p, y_mask, g).cpu().numpy().astype(np.float32)
+                self.last_window = None
+            else:
+                audio = self._splice(prev, frames, z_p, y_mask, g, *window)
+            self._previous[key] = _Previous(frames.copy(), audio)
+            while len(self._previous) > 8:
+                self._previous.pop(next(iter(self._previous)))
             self.last_durations = frames.copy()
-        return o[0, 0].cpu().numpy().astype(np.float32), frames, groups, tokens
+        return audio, frames, groups, tokens
+
+    def _window(self, prev: _Previous, frames: np.ndarray) -> tuple[int, int, int] | None:
+        """(first changed frame, its end in the new layout, its end in the old one), or None to render whole."""
+        if len(prev.frames) != len(frames) or getattr(self.model, "interpolate_z", False) and \
+                self.model.args.encoder_sample_rate:
+            return None
+        changed = np.flatnonzero(prev.frames != frames)
+        if not len(changed):
+            return None  # same frames, same noise: the same audio
+        lo, hi = int(changed.min()), int(changed.max()) + 1
+        return int(frames[:lo].sum()), int(frames[:hi].sum()), int(prev.frames[:hi].sum())
+
+    def _splice(self, prev: _Previous, frames, z_p, y_mask, g, a: int, b: int, b_old: int) -> np.ndarray:
+        total = int(z_p.shape[2])
+        margin = max(1, math.ceil(CROSSFADE / self.hop))
+        ca, cb = max(0, a - margin), min(total, b + margin)  # frames whose audio is replaced
+        fa, fb = max(0, ca - self.context), min(total, cb + self.context)  # frames run through flow and decoder
+        if fb - fa >= total:
+            self.last_window = None
+            return self._decode(z_p, y_mask, g).cpu().numpy().astype(np.float32)
+        piece = self._decode(z_p[:, :, fa:fb], y_mask[:, :, fa:fb], g).cpu().numpy().astype(np.float32)
+        h = self.hop
+        centre = piece[(ca - fa) * h:(cb - fa) * h]
+        shift = b - b_old
+        head, tail = prev.audio[:ca * h], prev.audio[(cb - shift) * h:]
+        out = np.concatenate([head, centre, tail]).astype(np.float32)
+        ramp = np.linspace(0.0, 1.0, CROSSFADE, dtype=np.float32)
+        s, e = len(head), len(head) + len(centre)
+        if ca > 0 and len(centre) >= 2 * CROSSFADE:
+            out[s:s + CROSSFADE] = prev.audio[s:s + CROSSFADE] * (1 - ramp) + centre[:CROSSFADE] * ramp
+        if cb < total and len(centre) >= 2 * CROSSFADE:
+            old = prev.audio[(cb - shift) * h - CROSSFADE:(cb - shift) * h]
+            out[e - CROSSFADE:e] = centre[-CROSSFADE:] * (1 - ramp) + old * ramp
+        self.last_window = (s, e)
+        return out
+
+    # --- the backbone contract ------------------------------------------------------------------------------
 
     def analyze(self, text: str, voice: VoiceRef, mix: SpeakerMix) -> list[Word]:
         from ..embedded import Span, measure_prosody
@@ -90,8 +217,9 @@ class VitsBackbone(Backbone):
         audio, frames, groups, tokens = self._run(text, mix.weights, 0, None, {})
         spf = len(audio) / max(frames.sum(), 1)
         bounds = frame_boundaries(frames, groups, spf)
-        # VITS predicts no pitch or energy; measure them on the render, as for the embedded voice.
-        prosody = iter(measure_prosody(audio, self.sample_rate, [Span(a, b) for a, b in zip(bounds, bounds[1:])]))
+        # VITS predicts no pitch or energy; measure them on the render (Harvest: DIO jumps octaves on VITS).
+        prosody = iter(measure_prosody(audio, self.sample_rate, [Span(a, b) for a, b in zip(bounds, bounds[1:])],
+                                       robust=True))
         words = []
         for wg in tokens.words:
             phonemes = []
@@ -103,14 +231,62 @@ class VitsBackbone(Backbone):
         return words
 
     def render(self, request: RenderRequest) -> RenderResult:
+        key = request.key()
+        with self._lock:
+            if key in self._renders:
+                self._renders.move_to_end(key)
+                return self._renders[key]
         specs: list[PhonemeSpec] = request.phonemes()
-        audio, frames, groups, _ = self._run(request.text, request.mix, request.seed,
+        mix = tuple((n, w) for n, w in request.mix if n not in _EMBEDDED_IDS) or request.mix
+        audio, frames, groups, _ = self._run(request.text, mix, request.seed,
                                              [p.duration_scale for p in specs], dict(request.options))
         if len(specs) != len(groups):
             raise ValueError("This segment's phonemes no longer match the model; re-analyse the segment.")
         spf = len(audio) / max(frames.sum(), 1)
-        return RenderResult(audio=audio, sample_rate=self.sample_rate,
-                            boundaries=frame_boundaries(frames, groups, spf))
+        result = RenderResult(audio=audio, sample_rate=self.sample_rate,
+                              boundaries=frame_boundaries(frames, groups, spf))
+        with self._lock:
+            self._renders[key] = result
+            while len(self._renders) > 8:
+                self._renders.popitem(last=False)
+        return result
+
+    def render_speaker(self, text: str, speaker: str):
+        """One speaker's plain render with phoneme boundaries and word starts, for the DSP layer's morph. The
+        embedded voices render through the embedded backbone, resampled to this model's rate."""
+        from ..embedded import EmbeddedVoice, SpeakerRender
+
+        if speaker in _EMBEDDED_IDS:
+            if self._embedded is None:
+                self._embedded = EmbeddedVoice()
+            r = self._embedded.render_speaker(text, speaker)
+            if r.sample_rate == self.sample_rate:
+                return r
+            import soxr
+
+            k = self.sample_rate / r.sample_rate
+            return SpeakerRender(soxr.resample(r.audio, r.sample_rate, self.sample_rate).astype(np.float32),
+                                 self.sample_rate, tuple(int(round(b * k)) for b in r.boundaries), r.word_starts)
+        audio, frames, groups, tokens = self._run(" ".join(text.split()), ((speaker, 1.0),), 0, None, {})
+        spf = len(audio) / max(frames.sum(), 1)
+        starts, i = [], 0
+        for w in tokens.words:
+            if w.text:
+                starts.append(i)
+            i += len(w.phonemes)
+        return SpeakerRender(audio, self.sample_rate, frame_boundaries(frames, groups, spf), tuple(starts))
 
 
-
+def _relay(predicted: np.ndarray, frames: np.ndarray) -> np.ndarray:
+    """Indices into the predicted frames' noise for the edited layout: each token's own noise frames, repeated
+    or dropped evenly to its new length."""
+    starts = np.concatenate([[0], np.cumsum(predicted)]).astype(int)
+    idx = []
+    for i, (p, n) in enumerate(zip(predicted.astype(int), frames.astype(int))):
+        if n <= 0:
+            continue
+        if p <= 0:
+            idx.extend([max(0, min(starts[i], starts[-1] - 1))] * n)
+        else:
+            idx.extend(starts[i] + np.minimum((np.arange(n) * p) // n, p - 1))
+    return np.asarray(idx, dtype=np.int64)
