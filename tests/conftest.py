@@ -1,7 +1,10 @@
 import os
+import tempfile
 
 # Every Qt test runs headless; set before any Qt import.
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# Tests convert the neural voice into their own model store (once per machine, a few seconds), never the user's.
+os.environ.setdefault("STUDIO_MODELS", os.path.join(tempfile.gettempdir(), "speech-studio-test-models"))
 
 import pytest  # noqa: E402
 
@@ -12,3 +15,11 @@ def tiny_models(tmp_path_factory):
     from tests.models import make_tiny
 
     return make_tiny(tmp_path_factory.mktemp("tiny_models"))
+
+
+@pytest.fixture(scope="session")
+def neural():
+    """The default narrator: the Piper joe voice converted into a Coqui VITS folder and loaded like any model."""
+    from studio.engine.voices import NEURAL, VoiceRegistry
+
+    return VoiceRegistry().backbone(NEURAL)

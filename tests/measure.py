@@ -32,3 +32,30 @@ def centroid(audio, sr):
 
 def semitones(a, b):
     return 12 * np.log2(a / b)
+
+
+
+def word_spans(words, boundaries, sr):
+    """(text, start s, end s) of each word, from a render's phoneme boundaries."""
+    out, i = [], 0
+    for w in words:
+        n = len(w.phonemes)
+        out.append((w.text, boundaries[i] / sr, boundaries[i + n] / sr))
+        i += n
+    return out
+
+
+def word_shifts(words, base, edited, sr, edge=0.023):
+    """{word index: semitones its median F0 (pyin) moved} between two renders with the same timing (`base` and
+    `edited` are RenderResults). Only frames voiced in both renders count, and only those whose 46 ms analysis
+    window lies inside the word, so that an edit of a neighbour does not leak in through the window. Words with
+    fewer than 3 such frames are left out."""
+    fa, va, t = f0_track(base.audio, sr)
+    fb, vb, _ = f0_track(edited.audio, sr)
+    n = min(len(fa), len(fb))
+    out = {}
+    for i, (text, a, b) in enumerate(word_spans(words, base.boundaries, sr)):
+        m = (t[:n] >= a + edge) & (t[:n] < b - edge) & va[:n] & vb[:n]
+        if text and m.sum() >= 3:
+            out[i] = float(semitones(np.median(fb[:n][m]), np.median(fa[:n][m])))
+    return out

@@ -118,7 +118,7 @@ class Backbone:
 
     def needs_morph(self, mix: tuple[tuple[str, float], ...]) -> bool:
         """Whether a mix of several speakers must be morphed by the DSP layer rather than mixed natively."""
-        return not self.capabilities().can_mix
+        return len([n for n, w in mix if w > 0]) > 1 and not self.capabilities().can_mix
 
 
 def request_for(project: Project, segment: Segment, backbone: Backbone) -> RenderRequest:

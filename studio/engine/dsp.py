@@ -20,8 +20,6 @@ FRAME_MS = 5.0
 F0_FLOOR, F0_CEIL = 50.0, 800.0
 SMOOTH_MS = 15.0  # pitch changes glide over this much around a phoneme boundary
 RAMP_MS = 5.0  # gain changes ramp over this much
-CONTEXT_MS = 80.0  # unedited audio analysed on each side of a spliced span, so WORLD's edges fall outside it
-CROSSFADE_MS = 10.0  # from the voice's own samples into the resynthesized span and back
 _CACHE_SIZE = 16
 
 
@@ -51,21 +49,19 @@ _cache_lock = threading.Lock()
 
 
 def track_f0(audio: np.ndarray, sample_rate: int) -> tuple[np.ndarray, float]:
-    """(F0 in Hz per frame, 0 = unvoiced; the frame period in ms), by Harvest: robust on neural speech."""
-    import pyworld
+    """(F0 in Hz per WORLD frame, 0 = unvoiced; the frame period in ms), by Praat in the voice's own range."""
+    from .psola import track
 
     period = 1000.0 * hop_for(sample_rate) / sample_rate
-    f0, _ = pyworld.harvest(np.ascontiguousarray(audio, dtype=np.float64), sample_rate, f0_floor=F0_FLOOR,
-                            f0_ceil=F0_CEIL, frame_period=period)
-    return f0, period
+    return track(audio, sample_rate, period), period
 
 
 def _analyse(x: np.ndarray, sample_rate: int) -> World:
     import pyworld
 
     hop = hop_for(sample_rate)
-    period = 1000.0 * hop / sample_rate
-    f0, t = pyworld.harvest(x, sample_rate, f0_floor=F0_FLOOR, f0_ceil=F0_CEIL, frame_period=period)
+    f0, period = track_f0(x, sample_rate)
+    t = np.arange(len(f0)) * period / 1000.0
     sp = pyworld.cheaptrick(x, f0, t, sample_rate)
     ap = pyworld.d4c(x, f0, t, sample_rate)
     return World(f0, sp, ap, sample_rate, hop)
@@ -122,66 +118,6 @@ def shift_pitch(world: World, frame_bounds: np.ndarray, semitones: list[float]) 
         return world
     st = smooth(per_frame(frame_bounds, semitones, world.frames), world.hop, world.sample_rate, SMOOTH_MS)
     return replace(world, f0=np.where(world.f0 > 0, world.f0 * 2.0 ** (st / 12.0), 0.0))
-
-
-def _runs(mask: np.ndarray, bridge: int) -> list[tuple[int, int]]:
-    """[start, end) runs of True, joining runs separated by fewer than `bridge` False entries."""
-    idx = np.flatnonzero(mask)
-    if not len(idx):
-        return []
-    runs = [[int(idx[0]), int(idx[0]) + 1]]
-    for i in idx[1:]:
-        if i - runs[-1][1] < bridge:
-            runs[-1][1] = int(i) + 1
-        else:
-            runs.append([int(i), int(i) + 1])
-    return [(a, b) for a, b in runs]
-
-
-def splice_pitch(audio: np.ndarray, sample_rate: int, sample_bounds, semitones: list[float]) -> np.ndarray:
-    """Per-phoneme pitch edits applied only where they are: each edited span (with its glides) is analysed with
-    some unedited context, shifted and resynthesized, level-matched, and crossfaded into the voice's own audio.
-    Everything outside the spans keeps its samples exactly."""
-    if not any(semitones):
-        return audio
-    hop = hop_for(sample_rate)
-    n_frames = int(np.ceil(len(audio) / hop)) + 1
-    bounds = to_frames(sample_bounds, hop, n_frames)
-    st = smooth(per_frame(bounds, semitones, n_frames), hop, sample_rate, SMOOTH_MS)
-    ctx = int(round(CONTEXT_MS / 1000.0 * sample_rate / hop))
-    fade = int(round(CROSSFADE_MS / 1000.0 * sample_rate))
-    out = np.array(audio, dtype=np.float32, copy=True)
-    for fa, fb in _runs(np.abs(st) > 1e-6, 2 * ctx):
-        wa, wb = max(0, (fa - ctx) * hop), min(len(audio), (fb + ctx) * hop)
-        piece = np.asarray(audio[wa:wb], dtype=np.float64)
-        world = _analyse(np.ascontiguousarray(piece), sample_rate)
-        shift = np.zeros(world.frames)
-        src = st[wa // hop: wa // hop + world.frames]
-        shift[:len(src)] = src
-        world = replace(world, f0=np.where(world.f0 > 0, world.f0 * 2.0 ** (shift / 12.0), 0.0))
-        new = np.zeros(len(piece), dtype=np.float64)
-        y = synthesize(world)[: len(piece)]
-        new[: len(y)] = y
-        # WORLD does not keep the level exactly; match the span's own loudness before splicing it in.
-        level, got = _rms(piece), _rms(new)
-        if level > 0 and got > 0:
-            new *= level / got
-        # Crossfade halfway into the context on each side, where the pitch is not yet shifted.
-        w = np.ones(len(piece))
-        a = (fa - wa // hop - ctx // 2) * hop if wa > 0 else 0
-        b = len(piece) - (ctx // 2) * hop if wb < len(audio) else len(piece)
-        w[:max(0, a)] = 0.0
-        w[b:] = 0.0
-        if wa > 0 and a > 0:
-            w[a:a + fade] = np.linspace(0.0, 1.0, min(fade, len(w) - a))
-        if wb < len(audio) and b > fade:
-            w[b - fade:b] = np.linspace(1.0, 0.0, fade)
-        out[wa:wb] = (piece * (1 - w) + new * w).astype(np.float32)
-    return out
-
-
-def _rms(x: np.ndarray) -> float:
-    return float(np.sqrt(np.mean(np.square(x, dtype=np.float64)))) if len(x) else 0.0
 
 
 def reshape_pitch(world: World, level_st: float, range_factor: float, weights: np.ndarray | None = None) -> World:

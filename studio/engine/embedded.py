@@ -113,16 +113,17 @@ def _word_text(text: str, token: tuple[int, int] | None, w) -> str:
 def measure_prosody(audio: np.ndarray, sample_rate: int, spans: list[Span],
                     robust: bool = False) -> list[tuple[float, float]]:
     """(median F0 in Hz or 0 if unvoiced, RMS in dBFS) for each span, measured with WORLD's DIO + StoneMask, or
-    with Harvest where `robust` (neural voices, on which DIO makes octave errors)."""
+    with Praat in the voice's own range where `robust` (neural voices, on which DIO makes octave errors)."""
     import pyworld  # imported here: the module loads only when a voice first analyses
 
     x = audio.astype(np.float64)
     if len(x) == 0:
         return [(0.0, -120.0) for _ in spans]
     if robust:
-        from .dsp import track_f0
+        from .psola import track
 
-        f0, period_ms = track_f0(x, sample_rate)
+        period_ms = 5.0
+        f0 = track(x, sample_rate, period_ms)
     else:
         period_ms = 5.0
         f0, t = pyworld.dio(x, sample_rate, frame_period=period_ms, f0_floor=60.0, f0_ceil=600.0)

@@ -3,7 +3,10 @@
 1. The request is split: edits the backbone controls natively go to it, the others are kept for DSP.
 2. A mix of several speakers on a backbone that cannot mix natively is rendered once per speaker and morphed
    with WORLD, time-aligned phoneme by phoneme (word by word where the voices' phonemes differ).
-3. Non-native pitch, duration and energy edits and the emotion's transforms are applied with WORLD.
+3. Non-native pitch edits go through PSOLA, spliced into the edited spans only; energy is a per-sample gain;
+   the emotion's pitch level and range are a PSOLA pass over the segment and its tilt a filter. WORLD vocodes
+   the whole segment only for a morph, for time-scaling a voice without native durations, and for breath or
+   whisper.
 With nothing left for DSP, the backbone's render is returned untouched (bit-exact).
 """
 
@@ -16,7 +19,7 @@ import numpy as np
 from studio.core.emotion import EmotionPreset
 from studio.core.model import PAUSE, Project, Segment
 
-from . import dsp
+from . import dsp, psola
 from .backbone import Backbone, PhonemeSpec, RenderRequest, RenderResult, WordSpec, request_for
 from .voices import VoiceRegistry
 
@@ -57,20 +60,27 @@ def _rms(audio: np.ndarray) -> float:
 
 
 def _morph_speakers(backbone: Backbone, request: RenderRequest) -> tuple[dsp.World, np.ndarray, float]:
-    """WORLD parameters of the mix, the phoneme boundaries in frames on the dominant speaker's timeline, and the
-    weighted loudness of the voices (RMS) for level matching."""
-    mix = sorted(request.mix, key=lambda kv: -kv[1])
+    """WORLD parameters of the mix, the phoneme boundaries in frames on the timing voice's timeline, and the
+    weighted loudness of the voices (RMS) for level matching.
+
+    The timing voice is the dominant speaker, or, for a backbone that names one (a neural voice mixed with the
+    embedded ones), its own voice, even at weight 0: the segment's phonemes are that voice's phonemes."""
+    mix = sorted(((n, w) for n, w in request.mix if w > 0), key=lambda kv: -kv[1])
+    timing = backbone.timing_speaker(request.mix) if hasattr(backbone, "timing_speaker") else mix[0][0]
+    if timing not in dict(mix):
+        mix.append((timing, 0.0))
     renders = [backbone.render_speaker(request.text, name) for name, _ in mix]
+    ref = [name for name, _ in mix].index(timing)
     worlds = [dsp.analyse(r.audio, r.sample_rate) for r in renders]
-    hop = worlds[0].hop
+    hop = worlds[ref].hop
     same_phonemes = len({len(r.boundaries) for r in renders}) == 1
     anchors = []
     for r, w in zip(renders, worlds):
         points = r.boundaries if same_phonemes else [r.boundaries[i] for i in r.word_starts] + [r.boundaries[-1]]
         anchors.append(dsp.to_frames(points, hop, w.frames))
-    world = dsp.morph(worlds, anchors, [w for _, w in mix], reference=0)
+    world = dsp.morph(worlds, anchors, [w for _, w in mix], reference=ref)
     level = sum(w * _rms(r.audio) for (_, w), r in zip(mix, renders)) / sum(w for _, w in mix)
-    return world, dsp.to_frames(renders[0].boundaries, hop, world.frames), level
+    return world, dsp.to_frames(renders[ref].boundaries, hop, world.frames), level
 
 
 def render_request(backbone: Backbone, request: RenderRequest) -> RenderResult:
@@ -78,7 +88,7 @@ def render_request(backbone: Backbone, request: RenderRequest) -> RenderResult:
     specs = request.phonemes()
     preset = EmotionPreset(**dict(request.emotion_preset)) if request.emotion_preset else EmotionPreset()
     k = _phoneme_intensities(request)
-    morphing = len(request.mix) > 1 and hasattr(backbone, "render_speaker") and backbone.needs_morph(request.mix)
+    morphing = hasattr(backbone, "render_speaker") and backbone.needs_morph(request.mix)
     pitch = [0.0 if caps.native_pitch else p.pitch_st for p in specs]
     energy = [(0.0 if caps.native_energy else p.energy_db) + preset.energy_db * ki for p, ki in zip(specs, k)]
     # The emotion's tempo and pauses, per phoneme; a backbone with native durations takes them as its own.
@@ -92,14 +102,22 @@ def render_request(backbone: Backbone, request: RenderRequest) -> RenderResult:
         # A morph is made of plain renders of each voice, so every duration change is DSP time-scaling.
         scales = [p.duration_scale * t for p, t in zip(specs, tempo)]
     emotional = not preset.is_neutral and any(ki > 0 for ki in k)
-    reshaping = emotional and (preset.pitch_st or preset.range_factor != 1.0 or preset.breathiness
-                               or preset.tilt_db_per_octave or preset.whisper)
-    whole = morphing or reshaping or any(s != 1.0 for s in scales)
-    if not whole:
-        # Pitch edits touch only their spans, gain is per sample: the voice's own samples stay elsewhere.
+    quality = preset.scaled(request.emotion_intensity) if emotional else EmotionPreset()
+    # WORLD is needed for a morph, for time-scaling a voice without native durations, and for breath or whisper;
+    # everything else keeps the voice's own waveform (PSOLA for pitch, a filter for tilt, a gain for level).
+    vocode = morphing or any(s != 1.0 for s in scales) or quality.breathiness > 0 or quality.whisper > 0
+    if not vocode:
         base = backbone.render(native)
-        audio = dsp.splice_pitch(base.audio, base.sample_rate, base.boundaries, pitch)
-        audio = dsp.gain(audio, np.asarray(base.boundaries), energy, base.sample_rate)
+        rate = base.sample_rate
+        audio = psola.splice_pitch(base.audio, rate, base.boundaries, pitch)
+        if emotional:
+            hop = dsp.hop_for(rate)
+            frames = dsp.to_frames(base.boundaries, hop, len(audio) // hop + 1)
+            weights = dsp.smooth(dsp.per_frame(frames, k, len(audio) // hop + 1, default=request.emotion_intensity),
+                                 hop, rate, dsp.SMOOTH_MS)
+            audio = psola.reshape_pitch(audio, rate, preset.pitch_st, preset.range_factor, weights)
+            audio = psola.tilt(audio, rate, quality.tilt_db_per_octave)
+        audio = dsp.gain(audio, np.asarray(base.boundaries), energy, rate)
         return replace(base, audio=audio) if audio is not base.audio else base
 
     if morphing:

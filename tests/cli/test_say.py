@@ -1,4 +1,5 @@
-"""`studio say` on the embedded voice, listened to: voiced speech inside every word span, silence between."""
+"""`studio say` on the default neural voice and the embedded voice, listened to: voiced speech inside the word
+spans, silence between sentences."""
 
 import json
 import subprocess
@@ -12,12 +13,14 @@ import soundfile as sf
 SENTENCE = "The quick brown fox jumps over the lazy dog."
 
 
-@pytest.fixture(scope="module")
-def spoken(tmp_path_factory):
+@pytest.fixture(scope="module", params=["neural", "embedded"])
+def spoken(tmp_path_factory, request):
     out = tmp_path_factory.mktemp("say")
     text = SENTENCE + " Then it ran away."
+    voice = ["--voice", "embedded"] if request.param == "embedded" else []  # no --voice: the neural narrator
     result = subprocess.run([sys.executable, "-m", "studio.cli", "say", text, "-o", str(out / "out.wav"),
-                             "--alignment", str(out / "a.json")], capture_output=True, text=True, timeout=120)
+                             "--alignment", str(out / "a.json"), *voice], capture_output=True, text=True,
+                            timeout=180)
     assert result.returncode == 0, result.stderr
     audio, sr = sf.read(out / "out.wav", dtype="float32")
     return audio, sr, json.loads((out / "a.json").read_text())
@@ -38,20 +41,29 @@ def test_alignment_schema_and_words(spoken):
 def test_every_word_span_holds_voiced_speech_at_a_speaking_pitch(spoken):
     audio, sr, doc = spoken
     hop = 256
-    f0, voiced, _ = librosa.pyin(audio, fmin=60, fmax=400, sr=sr, frame_length=1024, hop_length=hop)
+    # The neural voice is low and creaky (down to about 45 Hz at phrase ends): pyin needs a floor below that.
+    f0, voiced, _ = librosa.pyin(audio, fmin=40, fmax=400, sr=sr, frame_length=2048, hop_length=hop)
     times = librosa.times_like(f0, sr=sr, hop_length=hop)
-    for w in (w for s in doc["segments"] for w in s["words"]):
+    words = [w for s in doc["segments"] for w in s["words"]]
+    unvoiced = []
+    for w in words:
         inside = (times >= w["start"]) & (times < w["end"])
-        assert voiced[inside].sum() >= 2, f"no voiced frames in '{w['text']}'"
+        if voiced[inside].sum() < 2:
+            unvoiced.append(w["text"])
+            continue
         median = np.nanmedian(f0[inside & voiced])
-        assert 70 < median < 200, f"'{w['text']}' has median F0 {median:.0f} Hz"
+        assert 50 < median < 200, f"'{w['text']}' has median F0 {median:.0f} Hz"
+    # The neural voice ends a sentence in creak ("dog"), where pyin hears no voicing; one such word in thirteen
+    # is allowed, no more.
+    assert len(unvoiced) <= 1, f"no voiced frames in {unvoiced}"
 
 
 def test_speech_starts_with_the_first_word_and_the_sentence_break_is_quiet(spoken):
     audio, sr, doc = spoken
     onset = np.argmax(np.abs(audio) > 0.02) / sr
     first = doc["segments"][0]["words"][0]
-    assert abs(onset - first["start"]) < 0.03
+    # VITS spends its start token on about 60 ms of lead-in, which the first phoneme's span includes.
+    assert abs(onset - first["start"]) < 0.08
     end_one = doc["segments"][0]["words"][-1]["end"]
     start_two = doc["segments"][1]["words"][0]["start"]
     assert start_two - end_one > 0.1  # espeak's pause after a full stop

@@ -101,8 +101,14 @@ class VitsBackbone(Backbone):
                   "seeded per segment. The embedded voices can be mixed in (morphed by the DSP layer).")
 
     def needs_morph(self, mix) -> bool:
+        """Embedded voices in the mix (even alone) are morphed in; the model's own speakers mix natively."""
         names = [n for n, w in mix if w > 0]
-        return len(names) > 1 and (not speaker_names(self.model) or any(n in _EMBEDDED_IDS for n in names))
+        return any(n in _EMBEDDED_IDS for n in names) or (len(names) > 1 and not speaker_names(self.model))
+
+    def timing_speaker(self, mix) -> str:
+        """The model's own speaker whose timing a morph follows: the segment's phonemes are this model's."""
+        own = [(w, n) for n, w in mix if n not in _EMBEDDED_IDS and w > 0]
+        return max(own)[1] if own else self.own_speakers()[0]
 
     # --- the model, step by step ---------------------------------------------------------------------------
 
@@ -186,8 +192,10 @@ class VitsBackbone(Backbone):
 
     def _splice(self, prev: _Previous, frames, z_p, y_mask, g, a: int, b: int, b_old: int) -> np.ndarray:
         total = int(z_p.shape[2])
-        margin = max(1, math.ceil(CROSSFADE / self.hop))
-        ca, cb = max(0, a - margin), min(total, b + margin)  # frames whose audio is replaced
+        # An edit reaches `context` frames either side of the changed frames (flow and decoder fields): that
+        # much audio is replaced, and computing it exactly needs as much context again around it.
+        reach = self.context + max(1, math.ceil(CROSSFADE / self.hop))
+        ca, cb = max(0, a - reach), min(total, b + reach)  # frames whose audio is replaced
         fa, fb = max(0, ca - self.context), min(total, cb + self.context)  # frames run through flow and decoder
         if fb - fa >= total:
             self.last_window = None
