@@ -24,32 +24,32 @@ def cmd_new(args: argparse.Namespace) -> int:
     from studio.core.analysis import AnalysisError
     from studio.core.project_io import save
     from studio.core.script import build_project
-    from studio.engine.embedded import SPEAKERS
-    from studio.engine.voices import EMBEDDED, VoiceRegistry
-    from studio.interchange.text_script import ImportError_, read_script
-
-    from studio.engine.speak import build
+    from studio.engine.speak import build, open_voice
+    from studio.engine.voices import VoiceRegistry
     from studio.interchange.ssml import SsmlError, looks_like_ssml
-    from studio.interchange.text_script import read_text_file
+    from studio.interchange.text_script import ImportError_, read_script, read_text_file
 
-    registry = VoiceRegistry()
+    registry = VoiceRegistry(progress=lambda msg: print(msg, file=sys.stderr))
+    notes: list[str] = []
     try:
         text = read_text_file(args.input)
         if args.input.lower().endswith(".ssml") or looks_like_ssml(text):
-            notes: list[str] = []
             project = build(text, args.voice, registry, notes)
             project.title = Path(args.input).stem
-            for note in notes:
-                print(f"studio: note: {note}", file=sys.stderr)
         else:
             lines = read_script(args.input)
-            project = build_project(lines, registry, EMBEDDED, speakers=[s.id for s in SPEAKERS],
+            # The first speaker gets the voice (the neural narrator by default); further speakers get the voice's
+            # other speakers, which for the neural voice are the embedded voices morphed onto its timing.
+            ref, _, backbone = open_voice(args.voice, registry, notes)
+            project = build_project(lines, registry, ref, speakers=[s.id for s in backbone.capabilities().speakers],
                                     title=Path(args.input).stem)
         save(project, args.output)
     except (ImportError_, AnalysisError, SsmlError, ValueError) as exc:
         return _fail(str(exc))
     except OSError as exc:
         return _fail(f"could not write {args.output}: {exc.strerror or exc}.")
+    for note in notes:
+        print(f"studio: note: {note}", file=sys.stderr)
     n_ph = sum(len(s.phonemes()) for s in project.segments)
     print(f"wrote {args.output}: {len(project.tracks)} tracks, {len(project.segments)} segments, {n_ph} phonemes")
     return 0
@@ -86,6 +86,8 @@ def cmd_say(args: argparse.Namespace) -> int:
 
 
 def cmd_voices(args: argparse.Namespace) -> int:
+    if getattr(args, "voices_command", None) == "import":
+        return cmd_voices_import(args)
     from studio.engine.catalog import catalog
 
     entries = catalog(args.models)
@@ -94,8 +96,27 @@ def cmd_voices(args: argparse.Namespace) -> int:
         return 0
     for e in entries:
         caps = ", ".join(k for k in ("pitch", "energy", "duration", "mix") if e.get(k))
-        license = e["license"] + ("" if e["commercial_use"] else " (non-commercial)")
-        print(f"{e['name']:<52} {e['kind']:<9} {e['status']:<14} {caps or '-':<30} {license}")
+        if e.get("commercial_note"):
+            use = f" (commercial use: {e['commercial_note']})"
+        else:
+            use = "" if e["commercial_use"] else " (non-commercial)"
+        print(f"{e['name']:<52} {e['kind']:<9} {e['status']:<14} {caps or '-':<30} {e['license']}{use}")
+        for line in e.get("licence_lines", []):
+            print(f"{'':<52}   {line}")
+    return 0
+
+
+def cmd_voices_import(args: argparse.Namespace) -> int:
+    from studio.engine.coqui import store
+    from studio.engine.coqui.loading import ModelError
+
+    try:
+        folder = store.import_voice(args.path, args.name, progress=lambda msg: print(msg, file=sys.stderr))
+    except ModelError as exc:
+        return _fail(str(exc))
+    except OSError as exc:
+        return _fail(f"could not write the model store ({exc.strerror or exc}); check {store.root()}.")
+    print(f"imported {folder.name} into {folder}; use it with --voice {folder.name}")
     return 0
 
 
@@ -199,22 +220,28 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command")
     p = sub.add_parser("new", help="build a project from a .txt or dialogue script, headless")
     p.add_argument("input", help="a .txt file (lines like 'NAME: text' make one track per speaker) or a .ssml file")
-    p.add_argument("--voice", help="the voice for SSML input (default: the embedded voice)")
+    p.add_argument("--voice", help="the voice (default: the neural narrator, en_US-joe-medium)")
     p.add_argument("-o", "--output", required=True, help="the project file to write (.json)")
     p.set_defaults(func=cmd_new)
     p = sub.add_parser("say", help="render text to a WAV file, with an optional alignment JSON")
     p.add_argument("text", help="the text to speak, SSML starting with <speak, or a .ssml file")
     p.add_argument("-o", "--output", required=True, help="the WAV file to write")
-    p.add_argument("--voice", help="'embedded', an embedded speaker (en-us+f2), a Coqui zoo name or a model folder")
+    p.add_argument("--voice", help="a stored voice (default: the neural narrator en_US-joe-medium), 'embedded', an "
+                                   "embedded speaker (en-us+f2), a Coqui zoo name or a model folder")
     p.add_argument("--alignment", help="also write word and phoneme times as JSON")
     p.add_argument("--device", default="cpu", choices=["cpu", "cuda"], help="where Coqui models run")
     p.add_argument("--trust", action="store_true",
                    help="allow this model's checkpoint to unpickle arbitrary Python objects (only for sources you trust)")
     p.set_defaults(func=cmd_say)
-    p = sub.add_parser("voices", help="list voices and models with their capabilities and licenses")
+    p = sub.add_parser("voices", help="list voices and models with their capabilities and licenses; import voices")
     p.add_argument("--json", action="store_true", help="print JSON")
     p.add_argument("--models", action="append", default=[], help="also list the Coqui model folders in this folder")
     p.set_defaults(func=cmd_voices)
+    vsub = p.add_subparsers(dest="voices_command")
+    q = vsub.add_parser("import", help="convert a Piper voice (.onnx with its .onnx.json) into a Coqui model")
+    q.add_argument("path", help="the Piper .onnx file; its .onnx.json must sit beside it")
+    q.add_argument("--name", help="the voice's name in the model store (default: the file's name)")
+    q.set_defaults(func=cmd_voices)
     p = sub.add_parser("anonymity", help="how close a speaker mix is to each source voice; propose safer weights")
     p.add_argument("--mix", required=True, help="speaker weights, e.g. en-us=0.5,en-us+f2=0.5")
     p.add_argument("--voice", help="the model whose speakers are mixed (default: the embedded voice)")
@@ -225,7 +252,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("render", help="render a script, subtitles, SSML or project to stems, mix and timing files")
     p.add_argument("input", help="a .txt, .srt, .vtt, .ssml or project .json file")
     p.add_argument("-o", "--output", required=True, help="the folder to write")
-    p.add_argument("--voice", help="the voice for scripts and subtitles (default: the embedded voice)")
+    p.add_argument("--voice", help="the voice for scripts and subtitles (default: the neural narrator)")
     p.add_argument("--rate", type=int, help="sample rate of the WAV files, e.g. 48000 for video (24-bit)")
     p.add_argument("--device", default="auto", choices=["auto", "cpu", "cuda"])
     p.add_argument("--fit", action="store_true", help="fit each subtitle line to its cue's slot")

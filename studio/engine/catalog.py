@@ -34,7 +34,9 @@ def _arch_caps(arch: str) -> dict:
     if arch in FORWARD:
         return {"pitch": True, "energy": arch in ("fastspeech2", "fast_speech"), "duration": True, "supported": True}
     if arch in VITS:
-        return {"pitch": False, "energy": False, "duration": True, "supported": True}
+        # Durations are native; pitch and energy go through the DSP layer (PSOLA and gain), as for the embedded
+        # voice.
+        return {"pitch": True, "energy": True, "duration": True, "supported": True}
     return {"pitch": False, "energy": False, "duration": False, "supported": False,
             "reason": REFUSED.get(arch, f"the '{arch}' architecture is not supported")}
 
@@ -90,8 +92,48 @@ def folder_entries(root: str | Path) -> list[dict]:
     return out
 
 
+def _licence_lines(card: dict) -> list[str]:
+    lines = []
+    if card.get("dataset_license"):
+        lines.append(f"dataset licence: {card['dataset_license']}" +
+                     (f" ({card['dataset_url']})" if card.get("dataset_url") else ""))
+    if card.get("finetuned_from"):
+        lines.append(f"base voice: {card['finetuned_from']}; the base voice's dataset licence applies too")
+    return lines
+
+
+def store_entries() -> list[dict]:
+    """Voices in the user's model store, and the known voices (models/*.json) that convert on first use."""
+    from .coqui import store
+
+    out = {}
+    root = store.root()
+    if root.is_dir():
+        for entry in folder_entries(root):
+            name = Path(entry["name"]).name
+            try:
+                card = json.loads((Path(entry["name"]) / "model_card.json").read_text(encoding="utf-8"))
+            except (OSError, ValueError):
+                card = {}
+            out[name] = {**entry, "name": name, "kind": "store", "label": card.get("description", entry["label"]),
+                         "commercial_note": card.get("commercial_note", ""), "licence_lines": _licence_lines(card),
+                         "mix": True}
+    for name, manifest in store.manifests().items():
+        if name in out:
+            out[name]["label"] = manifest.get("label", out[name]["label"])
+            continue
+        card = manifest.get("card", {})
+        info = {"dataset_license": card.get("dataset_license", ""), "dataset_url": card.get("dataset", ""),
+                "finetuned_from": card.get("training", "").rstrip(".")}
+        out[name] = {"name": name, "kind": "store", "status": "converts on first use", "label": manifest.get("label"),
+                     "speakers": [name], "native": True, "license": f"dataset {info['dataset_license']}",
+                     "commercial_use": False, "commercial_note": manifest.get("commercial_use", ""),
+                     "licence_lines": _licence_lines(info), "mix": True, **_arch_caps(manifest["architecture"])}
+    return list(out.values())
+
+
 def catalog(folders: list[str] | None = None) -> list[dict]:
-    entries = embedded_entries()
+    entries = store_entries() + embedded_entries()
     for root in folders or []:
         if Path(root).is_dir():
             entries.extend(folder_entries(root))

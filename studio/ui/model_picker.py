@@ -1,4 +1,5 @@
-"""The model picker: the embedded voice, Coqui zoo models and local folders, with capabilities and license.
+"""The model picker: stored neural voices, the embedded voice, Coqui zoo models and local folders, with
+capabilities and license; Piper voices are imported into the model store from here.
 
 Choosing a model for a track loads it (downloading a zoo model first) and re-analyses the track's segments on a
 background thread; the switch is then one undo step, and edits of phonemes that are still there are kept.
@@ -34,8 +35,16 @@ def switch_voice_command(document: Document, track_id: str, voice: VoiceRef):
     return Macro(commands, f"Voice {voice.model}")
 
 
+def licence_text(entry: dict) -> str:
+    """The licence as the user should read it: a voice fine-tuned from a base of unstated licence says so."""
+    if entry.get("commercial_note"):
+        return f"{entry['license']} (commercial use: {entry['commercial_note']})"
+    return entry["license"] + ("" if entry["commercial_use"] else " (non-commercial)")
+
+
 class ModelPicker(QDialog):
     _done = Signal(object, str)  # (command or None, error sentence)
+    _imported = Signal(str)  # error sentence, or "" when the voice is in the store
 
     def __init__(self, document: Document, track_id: str, parent=None, folders: list[str] | None = None):
         super().__init__(parent)
@@ -53,12 +62,15 @@ class ModelPicker(QDialog):
         self.progress.hide()
         folder = QPushButton("Add model folder…")
         folder.clicked.connect(self._add_folder)
+        self.import_button = QPushButton("Import Piper voice…")
+        self.import_button.clicked.connect(self._ask_piper)
         self.use = QPushButton("Use for this track")
         self.use.clicked.connect(self.choose_selected)
         self.cancel = QPushButton("Cancel")
         self.cancel.clicked.connect(self._cancel)
         buttons = QHBoxLayout()
         buttons.addWidget(folder)
+        buttons.addWidget(self.import_button)
         buttons.addStretch(1)
         buttons.addWidget(self.use)
         buttons.addWidget(self.cancel)
@@ -70,6 +82,7 @@ class ModelPicker(QDialog):
         self.resize(900, 520)
         self._job = 0
         self._done.connect(self._finished)
+        self._imported.connect(self._import_finished)
         self.refill()
 
     def refill(self) -> None:
@@ -79,18 +92,47 @@ class ModelPicker(QDialog):
         self.table.setRowCount(len(self.entries))
         for row, e in enumerate(self.entries):
             controls = ", ".join(k for k in ("pitch", "energy", "duration", "mix") if e.get(k)) or "—"
-            license = e["license"] + ("" if e["commercial_use"] else " (non-commercial)")
-            for col, text in enumerate([e["name"], e["kind"], e["status"], controls, license]):
+            for col, text in enumerate([e["name"], e["kind"], e["status"], controls, licence_text(e)]):
                 item = QTableWidgetItem(text)
                 if e["status"] == "unsupported":
                     item.setForeground(Qt.gray)
                     item.setToolTip(e.get("reason", ""))
+                elif e.get("licence_lines"):
+                    item.setToolTip("\n".join([e.get("label") or e["name"], *e["licence_lines"]]))
                 self.table.setItem(row, col, item)
 
     def _add_folder(self) -> None:
         path = QFileDialog.getExistingDirectory(self, "Coqui model folder")
         if path:
             self.folders.append(path)
+            self.refill()
+
+    def _ask_piper(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Piper voice", "", "Piper voices (*.onnx)")
+        if path:
+            self.import_piper(path)
+
+    def import_piper(self, path: str, name: str | None = None) -> None:
+        """Convert a Piper voice into the model store on a background thread; the list then shows it."""
+        from studio.engine.coqui import store
+
+        self.progress.show()
+        self.import_button.setEnabled(False)
+        self.status.setText("Converting the Piper voice into a Coqui model…")
+
+        def work():
+            try:
+                store.import_voice(path, name)
+                self._imported.emit("")
+            except Exception as exc:  # noqa: BLE001 - one sentence, never a traceback
+                self._imported.emit(str(exc))
+        threading.Thread(target=work, daemon=True).start()
+
+    def _import_finished(self, error: str) -> None:
+        self.progress.hide()
+        self.import_button.setEnabled(True)
+        self.status.setText(error or "Imported; choose it in the list.")
+        if not error:
             self.refill()
 
     def choose_selected(self) -> None:
@@ -106,7 +148,9 @@ class ModelPicker(QDialog):
             voice = VoiceRef("embedded", "espeak-ng")
         else:
             voice = VoiceRef("coqui", entry["name"])
-        if not entry["commercial_use"]:
+        if entry.get("commercial_note"):
+            self.status.setText(f"Note: {entry['license']}. Commercial use: {entry['commercial_note']}.")
+        elif not entry["commercial_use"]:
             self.status.setText(f"Note: {entry['license']} does not allow commercial use of the audio.")
         self._job += 1
         job = self._job

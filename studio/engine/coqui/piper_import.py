@@ -34,6 +34,10 @@ from .loading import TRAINING_ONLY, ModelError
 COQUI_FIXED = {"flows": 4, "attention window": 4, "duration predictor channels": 192, "duration flows": 4}
 
 
+# Bumped when the conversion or the card changes, so that stored conversions are made again.
+CONVERTER_VERSION = 2
+
+
 class PiperImportError(ModelError):
     """A Piper file that cannot be converted; the message names the file and what is wrong."""
 
@@ -175,8 +179,7 @@ def derive_args(weights: dict, convs: dict, onnx_path: Path) -> dict:
         "init_discriminator": False,
     }
     if "emb_g.weight" in w:
-        args.update(use_speaker_embedding=True, num_speakers=int(w["emb_g.weight"].shape[0]),
-                    speaker_embedding_channels=int(w["emb_g.weight"].shape[1]))
+        args.update(use_speaker_embedding=True, speaker_embedding_channels=int(w["emb_g.weight"].shape[1]))
     return args
 
 
@@ -244,22 +247,25 @@ def read_piper(onnx_path: str | Path, name: str | None = None) -> PiperVoice:
         raise PiperImportError(f"{path.name} has a layer Speech Studio does not understand: missing {exc}.") from None
     vocab = _vocabulary(config, args["num_chars"], path.name + ".json")
     n_speakers = int(config.get("num_speakers", 1) or 1)
-    if n_speakers > 1 and args.get("num_speakers") != n_speakers:
-        raise PiperImportError(f"{path.name}.json says {n_speakers} speakers but the graph has "
-                               f"{args.get('num_speakers', 1)}; the json does not belong to this graph.")
+    in_graph = int(weights["emb_g.weight"].shape[0]) if "emb_g.weight" in weights else 1
+    if n_speakers != in_graph:
+        raise PiperImportError(f"{path.name}.json says {n_speakers} speakers but the graph has {in_graph}; the "
+                               "json does not belong to this graph.")
     audio = config.get("audio") or {}
     return PiperVoice(
         name=name or path.name.removesuffix(".onnx"), onnx_path=path, sha256=_sha256(path), weights=weights,
         model_args=args, sample_rate=int(audio.get("sample_rate", 22050)),
         espeak_voice=str((config.get("espeak") or {}).get("voice", "en-us")),
         inference=dict(config.get("inference") or {}), vocabulary=vocab,
-        speakers=_speakers(config, args.get("num_speakers", 0)) if n_speakers > 1 else [],
+        speakers=_speakers(config, in_graph) if in_graph > 1 else [],
         card={**_card_lines(path), "language": str((config.get("language") or {}).get("code", "")),
               "dataset": str(config.get("dataset", ""))})
 
 
 def coqui_key(name: str) -> str:
     """A VITS (Piper) parameter name as Coqui's Vits names it (see TTS/tts/utils/fairseq.py)."""
+    if name.startswith("dec.cond."):
+        return "waveform_decoder.cond_layer." + name[len("dec.cond."):]
     for old, new in (("enc_p.", "text_encoder."), ("dec.", "waveform_decoder.")):
         if name.startswith(old):
             return new + name[len(old):]
@@ -350,6 +356,7 @@ def model_card(voice: PiperVoice, source: str) -> dict:
         "frontend": "piper", "speakers": voice.speakers,
         "training_parts": "not included: Piper exports only what inference uses",
         "description": f"Piper voice {voice.name}, converted from ONNX",
+        "converter_version": CONVERTER_VERSION,
     }
 
 

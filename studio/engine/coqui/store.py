@@ -60,7 +60,10 @@ def _converted(folder: Path, sha256: str) -> bool:
         card = json.loads((folder / "model_card.json").read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return False
-    return card.get("sha256") == sha256 and (folder / "model.pth").is_file() and (folder / "config.json").is_file()
+    from .piper_import import CONVERTER_VERSION
+
+    return (card.get("sha256") == sha256 and card.get("converter_version") == CONVERTER_VERSION
+            and (folder / "model.pth").is_file() and (folder / "config.json").is_file())
 
 
 def ensure(name: str, progress: Callable[[str], None] | None = None) -> Path:
