@@ -17,6 +17,14 @@ Measured (wall-clock, median of the runs):
   e  after undo: the previous request is a cache hit
   floor  vocoding only the edited window with its receptive-field context, nothing else
 --quick uses the first paragraph plus the long sentence, one run of a and b and two of c, c20 and d.
+
+VITS section (--model vits or both), on the real neural voice (Piper's joe converted into a Coqui folder):
+  a  Coqui's own render: Vits.inference on Coqui's tokenizer output, sentence by sentence
+  b  our full render of every segment (no caches)
+  c  a pitch edit (+3 st) on one word of a typical segment: the base render is cached, PSOLA on the word only
+  c20 the same on the 20-second segment (the target is 0.25 s on a 2-core machine)
+  d  a duration edit (x1.5) on one word of the 20-second segment, windowed: flow and decoder on the window
+  d_full the same edit rendered whole (windowing off), for comparison
 """
 
 from __future__ import annotations
@@ -56,28 +64,146 @@ def main() -> int:
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--runs", type=int, default=3, help="runs of a and b (c, d, e, floor run 5 times)")
     parser.add_argument("--json", type=Path)
+    parser.add_argument("--model", choices=["fastpitch", "vits", "both"], default="both")
     args = parser.parse_args()
+    report = {}
+    if args.model in ("fastpitch", "both"):
+        report["fastpitch"] = fastpitch_section(args)
+    if args.model in ("vits", "both"):
+        report["vits"] = vits_section(args)
+    for name, section in report.items():
+        print(name, json.dumps({k: (round(v, 4) if isinstance(v, float) else v) for k, v in section.items()
+                                if k != "runs"}, indent=1))
+    if args.json:
+        args.json.write_text(json.dumps(report, indent=1))
+    return 0
 
-    import numpy as np
+
+def load_script(quick: bool) -> tuple[list[str], str]:
+    from studio.core.script import split_sentences
+
+    paragraphs = (ROOT / "assets" / "bench" / "harbour_5min.txt").read_text().split("\n\n")
+    long_sentence = paragraphs[3].strip()
+    if quick:
+        paragraphs = paragraphs[:1] + [long_sentence]
+    return [s for p in paragraphs for s in split_sentences(p)], long_sentence
+
+
+def machine(torch, device: str = "cpu") -> dict:
+    return {"platform": platform.platform(), "processor": platform.processor(), "torch": torch.__version__,
+            "threads": torch.get_num_threads(), "device": device}
+
+
+def vits_section(args) -> dict:
+    import torch
+
+    from studio.core.model import Project, Segment, SpeakerMix, Track, new_id
+    from studio.engine.backbone import request_for
+    from studio.engine.render import render_request
+    from studio.engine.voices import NEURAL, VoiceRegistry
+
+    runs = 1 if args.quick else args.runs
+    small = 2 if args.quick else 5
+    sentences, long_sentence = load_script(args.quick)
+    backbone = VoiceRegistry().backbone(NEURAL)
+    model = backbone.model
+
+    def coqui_render():
+        out = []
+        with torch.inference_mode():
+            for s in sentences:
+                ids = torch.tensor([model.tokenizer.text_to_ids(s)])
+                out.append(model.inference(ids, aux_input={"x_lengths": torch.tensor([ids.shape[1]])})
+                           ["model_outputs"][0, 0])
+        return out
+    a, a_all, wavs = timed(coqui_render, runs)
+    audio_s = sum(len(w) for w in wavs) / backbone.sample_rate
+
+    track = Track(new_id(), "Narrator", NEURAL, SpeakerMix())
+    project = Project(tracks=[track])
+    for s in sentences:
+        project.segments.append(Segment(new_id(), s, track.id, backbone.analyze(s, NEURAL, SpeakerMix())))
+
+    def clear():
+        backbone._renders.clear()
+        backbone._previous.clear()
+
+    def full_render():
+        clear()
+        return [render_request(backbone, request_for(project, seg, backbone)) for seg in project.segments]
+    b, b_all, results = timed(full_render, runs)
+    durations = {seg.id: len(r.audio) / r.sample_rate for seg, r in zip(project.segments, results)}
+    typical = min(project.segments, key=lambda sg: abs(durations[sg.id] - 5.0))
+    long_seg = next(sg for sg in project.segments if sg.text == long_sentence)
+
+    def word_phonemes(seg, k):
+        start = sum(len(w.phonemes) for w in seg.words[:k])
+        return range(start, start + len(seg.words[k].phonemes))
+
+    def edited(seg, k, field, value):
+        req = request_for(project, seg, backbone)
+        idx = set(word_phonemes(seg, k))
+        from dataclasses import replace
+        it = iter(range(10**6))
+        words = tuple(replace(w, phonemes=tuple(replace(p, **{field: value}) if next(it) in idx else p
+                                                for p in w.phonemes)) for w in req.words)
+        return replace(req, words=words)
+
+    counter = iter(range(10**6))
+
+    def pitch_edit(seg):
+        render_request(backbone, request_for(project, seg, backbone))  # what the editor shows: cached base
+        req = edited(seg, len(seg.words) // 2, "pitch_st", 3.0 + 0.01 * next(counter))
+        t = time.perf_counter()
+        render_request(backbone, req)
+        return time.perf_counter() - t
+
+    def duration_edit(seg, windowed: bool):
+        backbone.windowed = windowed
+        render_request(backbone, request_for(project, seg, backbone))  # the previous render of this segment
+        req = edited(seg, len(seg.words) // 2, "duration_scale", 1.5 + 0.01 * next(counter))
+        t = time.perf_counter()
+        render_request(backbone, req)
+        elapsed = time.perf_counter() - t
+        backbone.windowed = True
+        return elapsed
+
+    c_all = [pitch_edit(typical) for _ in range(small)]
+    c20_all = [pitch_edit(long_seg) for _ in range(small)]
+    d_all = [duration_edit(long_seg, True) for _ in range(small)]
+    window = backbone.last_window
+    dfull_all = [duration_edit(long_seg, False) for _ in range(small)]
+    med = statistics.median
+    c, c20, d, dfull = med(c_all), med(c20_all), med(d_all), med(dfull_all)
+    return {
+        "ratio_a_c": a / c, "ratio_b_a": b / a, "ratio_dfull_d": dfull / d,
+        "a_coqui_full_s": a, "b_ours_full_s": b, "c_pitch_edit_segment_s": c, "c20_pitch_edit_long_s": c20,
+        "d_duration_edit_windowed_s": d, "d_full_duration_edit_long_s": dfull,
+        "runs": {"a": a_all, "b": b_all, "c": c_all, "c20": c20_all, "d": d_all, "d_full": dfull_all},
+        "script": {"segments": len(sentences), "audio_s": audio_s, "typical_segment_s": durations[typical.id],
+                   "long_segment_s": durations[long_seg.id],
+                   "window_samples": (window[1] - window[0]) if window else None,
+                   "context_frames": backbone.context},
+        "voice": NEURAL.model, "machine": machine(torch), "quick": args.quick,
+    }
+
+
+def fastpitch_section(args) -> dict:
     import torch
     from TTS.utils.synthesizer import Synthesizer
 
     from studio.core.commands import SetPhonemes
     from studio.core.history import History
     from studio.core.model import Project, Segment, SpeakerMix, Track, VoiceRef, new_id
-    from studio.core.script import split_sentences
     from studio.engine import coqui
     from studio.engine.backbone import request_for
     from studio.engine.cache import RenderCache
     from studio.engine.render import render_request
 
     torch.set_num_threads(max(1, torch.get_num_threads()))
-    paragraphs = (ROOT / "assets" / "bench" / "harbour_5min.txt").read_text().split("\n\n")
-    long_sentence = paragraphs[3].strip()
+    sentences, long_sentence = load_script(args.quick)
     if args.quick:
-        paragraphs = paragraphs[:1] + [long_sentence]
         args.runs = 1
-    sentences = [s for p in paragraphs for s in split_sentences(p)]
     words = sum(len(s.split()) for s in sentences)
 
     tmp = Path(tempfile.mkdtemp(prefix="bench-models-"))
@@ -185,15 +311,9 @@ def main() -> int:
         "script": {"words": words, "segments": len(sentences), "audio_s": audio_s,
                    "typical_segment_s": typical.duration, "long_segment_s": long_seg.duration,
                    "window_frames": hi - lo, "receptive_field_frames": rf},
-        "machine": {"platform": platform.platform(), "processor": platform.processor(),
-                    "torch": torch.__version__, "threads": torch.get_num_threads(), "device": "cpu"},
-        "quick": args.quick,
+        "machine": machine(torch), "quick": args.quick,
     }
-    print(json.dumps({k: (round(v, 4) if isinstance(v, float) else v) for k, v in report.items() if k != "runs"},
-                     indent=1))
-    if args.json:
-        args.json.write_text(json.dumps(report, indent=1))
-    return 0
+    return report
 
 
 if __name__ == "__main__":
