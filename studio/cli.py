@@ -28,7 +28,7 @@ def cmd_new(args: argparse.Namespace) -> int:
     from studio.engine.voices import EMBEDDED, VoiceRegistry
     from studio.interchange.text_script import ImportError_, read_script
 
-    from studio.engine.speak import build
+    from studio.production.speak import build
     from studio.interchange.ssml import SsmlError, looks_like_ssml
     from studio.interchange.text_script import read_text_file
 
@@ -58,7 +58,7 @@ def cmd_new(args: argparse.Namespace) -> int:
 def cmd_say(args: argparse.Namespace) -> int:
     from studio.core.analysis import AnalysisError
     from studio.engine.coqui.loading import ModelError
-    from studio.engine.speak import speak
+    from studio.production.speak import speak
     from studio.engine.voices import VoiceRegistry
     from studio.interchange.alignment import write_alignment
     from studio.interchange.audio_files import write_wav
@@ -148,7 +148,7 @@ def cmd_render(args: argparse.Namespace) -> int:
     from studio.core.project_io import ProjectFileError
     from studio.engine.coqui.loading import ModelError
     from studio.engine.voices import VoiceRegistry
-    from studio.interchange.batch import load_input, render_project, write_outputs
+    from studio.production.batch import load_input, render_project, write_outputs
     from studio.interchange.ssml import SsmlError
     from studio.interchange.subtitles import SubtitleError
     from studio.interchange.text_script import ImportError_

@@ -24,15 +24,15 @@ from studio.engine.backbone import RenderResult
 from studio.engine.mixdown import mix, resample, stems
 from studio.engine.render import render_segment
 from studio.engine.scheduler import failure_reason
-from studio.engine.speak import build as build_from_text
-from studio.engine.speak import open_voice
 from studio.engine.voices import VoiceRegistry
+from studio.interchange.alignment import PlacedSegment, alignment_document
+from studio.interchange.audio_files import write_wav
+from studio.interchange.exports import project_to_ssml, safe_name, timecode, write_labels, write_otio, write_textgrid
+from studio.interchange.subtitles import cues_to_project, read_subtitles, write_srt, write_vtt
+from studio.interchange.text_script import read_script, read_text_file
 
-from .alignment import PlacedSegment, alignment_document
-from .audio_files import write_wav
-from .exports import project_to_ssml, safe_name, timecode, write_labels, write_otio, write_textgrid
-from .subtitles import cues_to_project, read_subtitles, write_srt, write_vtt
-from .text_script import read_script, read_text_file
+from .speak import build as build_from_text
+from .speak import open_voice
 
 
 @dataclass
