@@ -43,7 +43,7 @@ def to_dict(project: Project) -> dict[str, Any]:
         "title": project.title,
         "tracks": [
             {"id": t.id, "name": t.name, "voice": {"backbone": t.voice.backbone, "model": t.voice.model},
-             "mix": _mix(t.mix), "gain_db": t.gain_db, "muted": t.muted}
+             "mix": _mix(t.mix), "gain_db": t.gain_db, "muted": t.muted, "language": t.language}
             for t in project.tracks
         ],
         "segments": [
@@ -56,6 +56,7 @@ def to_dict(project: Project) -> dict[str, Any]:
         ],
         "voice_library": {name: mix.as_dict() for name, mix in project.voice_library.items()},
         "emotion_presets": {name: preset.as_dict() for name, preset in project.emotion_presets.items()},
+        "voice_map": dict(project.voice_map),
     }
 
 
@@ -210,7 +211,8 @@ def _from_dict(doc: Any) -> Project:
             id=_get(t, "id", str, where), name=_get(t, "name", str, where),
             voice=VoiceRef(_get(voice, "backbone", str, where, "embedded"), _get(voice, "model", str, where, "espeak-ng")),
             mix=_read_mix(t.get("mix"), where) or SpeakerMix(),
-            gain_db=_bounded(t, "gain_db", where, -60.0, 24.0, 0.0), muted=_get(t, "muted", bool, where, False)))
+            gain_db=_bounded(t, "gain_db", where, -60.0, 24.0, 0.0), muted=_get(t, "muted", bool, where, False),
+            language=_get(t, "language", str, where, "en")))
     if len({t.id for t in project.tracks}) != len(project.tracks):
         raise _Bad("two tracks share an id")
     track_ids = {t.id for t in project.tracks}
@@ -241,6 +243,10 @@ def _from_dict(doc: Any) -> Project:
         raise _Bad("two segments share an id")
     for name, mix in _get(doc, "voice_library", dict, "the project", {}).items():
         project.voice_library[name] = _read_mix(mix, f"saved mix '{name}'") or SpeakerMix()
+    for name, local in _get(doc, "voice_map", dict, "the project", {}).items():
+        if not isinstance(local, str):
+            raise _Bad(f"the voice map entry '{name}' should name a local voice")
+        project.voice_map[name] = local
     return project
 
 

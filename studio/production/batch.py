@@ -1,10 +1,14 @@
-"""`studio render`: a script, subtitles, SSML or project in; stems, mix, clips and timing files out.
+"""`studio render`: a script, subtitles, SSML or project in; stems, mix, clips, timing files and a report out.
 
 Output folder:
-    mix.wav, stems/<track>.wav (equal length, sample-aligned to the project start), clips/<timecode>_<track>.wav,
-    alignment.json, subtitles.srt, subtitles.vtt, labels.txt (Audacity), alignment.TextGrid (Praat),
-    timeline.otio (OpenTimelineIO), edits.ssml (the project's edits, word-level).
-WAV files are 24-bit at the rate asked for (48 kHz for video), or 16-bit at the voice's native rate.
+    mix.wav, stems/<track>.wav (equal length, sample-aligned to the project start, summing to the mix),
+    clips/<timecode>_<track>.wav (each line from its first phoneme), alignment.json, subtitles.srt, subtitles.vtt
+    (sound descriptions and skipped lyrics kept at their cue times), labels.txt (Audacity), alignment.TextGrid
+    (Praat), timeline.otio (OpenTimelineIO) and, where OTIO's adapter plugins are installed, timeline.xml (FCP 7
+    XML), timeline.fcpxml and timeline.aaf; edits.ssml (the project's edits, word-level), timing-report.csv and
+    loudness.json.
+WAV files are 24-bit at the rate asked for (48 kHz for video), or 16-bit at the voice's native rate. Every time
+in every file comes from one grid of whole samples at the output rate (engine.mixdown.grid).
 """
 
 from __future__ import annotations
@@ -18,21 +22,25 @@ import numpy as np
 
 from studio.core.fit import Fit, fit_segment
 from studio.core.model import Project
-from studio.core.project_io import load as load_project
-from studio.core.script import build_project
+from studio.engine import loudness
 from studio.engine.backbone import RenderResult
-from studio.engine.mixdown import mix, resample, stems
+from studio.engine.mixdown import Placed, grid, mix, stems
 from studio.engine.render import render_segment
 from studio.engine.scheduler import failure_reason
 from studio.engine.voices import VoiceRegistry
 from studio.interchange.alignment import PlacedSegment, alignment_document
 from studio.interchange.audio_files import write_wav
-from studio.interchange.exports import project_to_ssml, safe_name, timecode, write_labels, write_otio, write_textgrid
-from studio.interchange.subtitles import cues_to_project, read_subtitles, write_srt, write_vtt
-from studio.interchange.text_script import read_script, read_text_file
+from studio.interchange.exports import (MediaFile, build_timeline, project_to_ssml, safe_name, timecode, write_labels,
+                                        write_textgrid, write_timelines)
+from studio.interchange.subtitles import write_srt, write_vtt
 
-from .speak import build as build_from_text
-from .speak import open_voice
+from . import report
+from .inputs import Options, Script
+from .inputs import load as load_script
+
+FIT_MODES = ("compress", "both", "none")
+MISS_TOLERANCE_S = 0.02
+CLIP_TAIL_S = 0.2  # a clip keeps this much of the voice's release after its last phoneme
 
 
 @dataclass
@@ -44,33 +52,30 @@ class Rendered:
     fits: list[Fit] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     files: list[Path] = field(default_factory=list)
+    timings: list[report.CueTiming] = field(default_factory=list)
+    loudness: dict[str, loudness.Measured] = field(default_factory=dict)
 
 
-def load_input(path: Path, voice: str | None, registry: VoiceRegistry, notes: list[str]) -> Project:
-    suffix = path.suffix.lower()
-    if suffix == ".json":
-        if voice:
-            notes.append("--voice is ignored for a project file: each track keeps its own voice.")
-        return load_project(path)
-    ref, mix_, backbone = open_voice(voice, registry, notes)
-    speakers = [s.id for s in backbone.capabilities().speakers]
-    text = read_text_file(path)
-    if suffix in (".srt", ".vtt"):
-        return cues_to_project(read_subtitles(path, text), registry, ref, speakers, title=path.stem)
-    if suffix == ".ssml" or text.lstrip().startswith("<speak"):
-        project = build_from_text(text, voice, registry, notes)
-        project.title = path.stem
-        return project
-    return build_project(read_script(path), registry, ref, speakers=speakers, title=path.stem)
+def load_input(path: Path, voice: str | None, registry: VoiceRegistry, notes: list[str],
+               options: Options | None = None) -> Project:
+    """The project a file describes (kept for callers that need only the project; see inputs.load)."""
+    options = options or Options(voice=voice)
+    return load_script(path, options, registry, notes).project
 
 
-def render_project(project: Project, registry: VoiceRegistry, fit: bool = False,
+def render_project(project: Project, registry: VoiceRegistry, fit: bool | str = "compress",
                    progress: Callable[[int, int], None] | None = None) -> tuple[dict[str, RenderResult], Rendered]:
+    """Render every segment. Segments with a slot are fitted first: "compress" speeds up lines longer than their
+    slot (within a natural rate) and leaves shorter ones alone; "both" also slows short lines to fill it (the
+    old --fit); "none" leaves every line as the voice says it."""
+    mode = {True: "both", False: "none"}.get(fit, fit) if isinstance(fit, bool) else fit
     out = Rendered(project, 0, [])
-    if fit:
+    if mode != "none":
         for seg in project.segments:
             if seg.slot:
                 result = fit_segment(project, seg)
+                if mode == "compress" and result.before <= result.target:
+                    continue
                 if result.command is not None:
                     result.command.redo(project)
                 out.fits.append(result)
@@ -89,47 +94,81 @@ def render_project(project: Project, registry: VoiceRegistry, fit: bool = False,
     return results, out
 
 
-def write_outputs(out_dir: Path, results: dict[str, RenderResult], done: Rendered, rate: int | None) -> None:
+def _subtitle_entries(done: Rendered, doc: dict, script: Script | None) -> list[tuple[float, float, str, str]]:
+    """Rendered lines at their rendered times, plus the cues that were not spoken at their own times."""
+    shown = []
+    for placed, entry in zip(done.placed, doc["segments"]):
+        info = script.cues.get(placed.segment.id) if script else None
+        shown.append((entry["start"], entry["end"], entry["track"], info.display if info else entry["text"]))
+    for cue in (script.unspoken if script else []):
+        shown.append((cue.start, cue.end, "", cue.display))  # nobody speaks a sound or a skipped song
+    return sorted(shown, key=lambda e: (e[0], e[1]))
+
+
+def write_outputs(out_dir: Path, results: dict[str, RenderResult], done: Rendered, rate: int | None,
+                  script: Script | None = None, shift: bool = False, frame: float = 1 / 25,
+                  loudness_target: float | None = None) -> None:
     project = done.project
+    script = script or Script(project, "project")
     if not results:
         raise ValueError("No segment could be rendered, so there is nothing to write.")
     native = next(iter(results.values())).sample_rate
     rate = rate or native
     subtype = "PCM_24" if rate != native or rate >= 44100 else "PCM_16"
     done.rate = rate
-    track_audio, offsets = stems(project, results, rate)
+    placed = grid(project, results, rate, shift=shift)
+    track_audio, _ = stems(project, results, rate, placed=placed)
+    mixed = mix(track_audio)
+    curve = np.ones(len(mixed), np.float32)
+    if loudness_target is not None:
+        mixed, track_audio, _, curve = loudness.normalize(mixed, track_audio, rate, loudness_target)
+        if not np.isfinite(loudness.integrated(mixed, rate)):
+            done.notes.append("The mix is too short to measure its loudness (under 0.4 s); it was only limited.")
     (out_dir / "stems").mkdir(parents=True, exist_ok=True)
     (out_dir / "clips").mkdir(parents=True, exist_ok=True)
     names: dict[str, str] = {}
-    stem_files: dict[str, str] = {}
+    stem_files: dict[str, MediaFile] = {}
     for track in project.tracks:
         name = safe_name(track.name)
         while name in names.values():
             name += "_"
         names[track.id] = name
-        write_wav(out_dir / "stems" / f"{name}.wav", track_audio[track.id], rate, subtype)
-        stem_files[track.name] = f"stems/{name}.wav"
-    mixed = mix(track_audio)
+        path = out_dir / "stems" / f"{name}.wav"
+        write_wav(path, track_audio[track.id], rate, subtype)
+        stem_files[track.name] = MediaFile(path.resolve(), len(track_audio[track.id]))
+        done.loudness[f"stems/{name}.wav"] = loudness.measure(track_audio[track.id], rate)
     write_wav(out_dir / "mix.wav", mixed, rate, subtype)
+    done.loudness["mix.wav"] = loudness.measure(mixed, rate)
     duration = len(mixed) / rate
-    clip_files: dict[str, str] = {}
+    clip_files: dict[str, MediaFile] = {}
     for seg in project.segments:
-        if seg.id not in results:
+        p: Placed | None = placed.get(seg.id)
+        if p is None:
             continue
-        r = results[seg.id]
-        bounds = tuple(int(round(b * rate / r.sample_rate)) for b in r.boundaries)
-        done.placed.append(PlacedSegment(seg, project.track(seg.track_id).name, offsets[seg.id], bounds))
-        start_s = (offsets[seg.id] + bounds[0]) / rate
-        clip = f"clips/{timecode(start_s)}_{names[seg.track_id]}.wav"
-        audio = resample(r.audio, r.sample_rate, rate)[bounds[0]:]
-        write_wav(out_dir / clip, audio, rate, subtype)
-        clip_files[seg.id] = clip
+        done.placed.append(PlacedSegment(seg, project.track(seg.track_id).name, p.offset, p.boundaries))
+        # The clip is the line with the loudness gain it has in the stem, from its first phoneme to a short
+        # release; the timeline gives it exactly its length.
+        a, b = p.boundaries[0], min(len(p.audio), p.boundaries[-1] + int(CLIP_TAIL_S * rate))
+        audio = p.audio[a:b] * curve[p.offset + a:p.offset + b]
+        clip = out_dir / "clips" / f"{timecode(p.start / rate)}_{names[seg.track_id]}.wav"
+        while any(m.path == clip.resolve() for m in clip_files.values()):
+            clip = clip.with_name(clip.stem + "_.wav")
+        write_wav(clip, audio, rate, subtype)
+        clip_files[seg.id] = MediaFile(clip.resolve(), len(audio))
     doc = alignment_document(done.placed, rate)
     (out_dir / "alignment.json").write_text(json.dumps(doc, ensure_ascii=False, indent=1), encoding="utf-8")
-    cues = [(s["start"], s["end"], s["track"], s["text"]) for s in doc["segments"]]
+    cues = _subtitle_entries(done, doc, script)
     write_srt(out_dir / "subtitles.srt", cues)
     write_vtt(out_dir / "subtitles.vtt", cues)
     write_labels(out_dir / "labels.txt", done.placed, rate)
     write_textgrid(out_dir / "alignment.TextGrid", done.placed, rate, duration)
-    write_otio(out_dir / "timeline.otio", done.placed, rate, clip_files, stem_files, duration, project.title)
+    timeline = build_timeline(done.placed, rate, clip_files, stem_files, project.title, out_dir.resolve())
+    done.files.extend(write_timelines(out_dir, timeline, done.notes, 1 / frame))
     (out_dir / "edits.ssml").write_text(project_to_ssml(project), encoding="utf-8")
+    done.timings = report.timings(script, placed, rate, {f.segment_id: f for f in done.fits}, done.failed, frame)
+    report.write_csv(out_dir / "timing-report.csv", done.timings)
+    (out_dir / "loudness.json").write_text(json.dumps(
+        {"target_lufs": loudness_target, "true_peak_ceiling_dbtp": loudness.TRUE_PEAK_CEILING_DB,
+         "files": {k: {"integrated_lufs": None if not np.isfinite(m.lufs) else round(m.lufs, 2),
+                       "true_peak_dbtp": None if not np.isfinite(m.true_peak_db) else round(m.true_peak_db, 2)}
+                   for k, m in done.loudness.items()}}, indent=1), encoding="utf-8")
