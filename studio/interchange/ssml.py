@@ -38,7 +38,10 @@ IGNORED_WITH_TEXT = {"s", "p", "paragraph", "sentence", "lang", "say-as", "mark"
                      "sub", "backgroundaudio", "silence", "w", "token", "par", "seq", "media", "effect", "domain",
                      "auto-breaths", "breath", "emotion", "audioduration"}
 # Tags whose text is markup for a tool, not words: ignored with a warning, children and text skipped.
-SKIPPED = {"audio", "media", "backgroundaudio", "mark", "bookmark", "lexicon", "audioduration", "desc"}
+SKIPPED = {"audio", "backgroundaudio", "mark", "bookmark", "lexicon", "audioduration", "desc"}
+# Vendor prefixes that their documentation uses without declaring them (Polly's <amazon:effect>, say).
+VENDOR_NAMESPACES = {"amazon": "https://aws.amazon.com/polly", "mstts": "https://www.w3.org/2001/mstts",
+                     "google": "https://cloud.google.com/text-to-speech"}
 # Amazon Polly effects and emotions, and the emotion each becomes.
 POLLY_EFFECTS = {"whispered": "whisper"}
 POLLY_EMOTIONS = {"excited": "happy", "disappointed": "sad"}
@@ -201,6 +204,14 @@ class _Builder:
             if chunk and self._open is not None and not self._open.text.endswith(" "):
                 self._open.text += " "  # whitespace between two tags still separates words
             return
+        if not words_of(chunk):
+            # Punctuation alone ("</amazon:effect>.") belongs to the words before it, whatever their voice.
+            target = self._open or (self.sentences[-1] if self.sentences else None)
+            if target is not None:
+                target.text += chunk.strip()
+                if re.search(r"[.!?…]['\")\]]*\s*$", chunk):
+                    self.close()
+            return
         # A sentence end inside the text closes the current sentence; each piece carries the same prosody.
         pieces = split_sentences(chunk)
         for i, piece in enumerate(pieces):
@@ -234,7 +245,7 @@ def parse(text: str) -> tuple[list[SsmlSentence], list[str]]:
     from defusedxml.common import DefusedXmlException
 
     try:
-        root = ElementTree.fromstring(text)
+        root = ElementTree.fromstring(_declare_vendor_prefixes(text))
     except ElementTree.ParseError as exc:
         raise SsmlError(f"The SSML is not well-formed XML ({exc}); check that every tag is closed.") from None
     except DefusedXmlException:
@@ -307,6 +318,18 @@ def _say_as(el, warnings: list[str]) -> str | None:
         return ""
     warnings.append(f"<say-as interpret-as=\"{kind}\"> is not supported; \"{text[:40]}\" is read as written.")
     return None
+
+
+def _declare_vendor_prefixes(text: str) -> str:
+    """Declare amazon:, mstts: and google: on <speak> where a document uses them undeclared."""
+    m = re.search(r"<(\w+:)?speak\b", text)
+    if m is None:
+        return text
+    missing = [p for p in VENDOR_NAMESPACES if f"<{p}:" in text and f"xmlns:{p}" not in text]
+    if not missing:
+        return text
+    decl = "".join(f' xmlns:{p}="{VENDOR_NAMESPACES[p]}"' for p in missing)
+    return text[:m.end()] + decl + text[m.end():]
 
 
 def _walk(el, state: _State, b: _Builder, warnings: list[str]) -> None:
@@ -407,6 +430,10 @@ def _walk(el, state: _State, b: _Builder, warnings: list[str]) -> None:
     elif tag in SKIPPED:
         warnings.append(f"<{tag}> is not supported; it was ignored.")
         return
+    elif tag == "media" and (el.get("begin") or el.get("end") or el.get("repeatCount")):
+        warnings.append("<media> timing (begin, end, repeatCount) is not supported; its speech follows in order.")
+    elif tag == "par":
+        warnings.append("<par> plays its children one after another here, not in parallel.")
     elif tag in ("effect", "domain", "auto-breaths"):
         warnings.append(f"<amazon:{tag} name=\"{el.get('name', '')}\"> is not supported; its text is spoken "
                         "without it.")
@@ -459,6 +486,8 @@ def to_project(sentences: list[SsmlSentence], analyzer, cast: Cast, warnings: li
     phonemes. `cast` picks or makes the track: it maps vendor voice names and languages to local voices."""
     project = project or Project(title=title)
     for sentence in sentences:
+        if not words_of(sentence.text):
+            continue
         track = cast(project, sentence.voice, sentence.language)
         text, prosody, breaks = _spoken_form(sentence, track.language)
         words = analyzer.analyze(text, track.voice, track.mix)
