@@ -35,8 +35,7 @@ from studio.interchange.exports import (MediaFile, build_timeline, project_to_ss
 from studio.interchange.subtitles import write_srt, write_vtt
 
 from . import report
-from .inputs import Options, Script
-from .inputs import load as load_script
+from .inputs import Script
 
 FIT_MODES = ("compress", "both", "none")
 MISS_TOLERANCE_S = 0.02
@@ -54,13 +53,6 @@ class Rendered:
     files: list[Path] = field(default_factory=list)
     timings: list[report.CueTiming] = field(default_factory=list)
     loudness: dict[str, loudness.Measured] = field(default_factory=dict)
-
-
-def load_input(path: Path, voice: str | None, registry: VoiceRegistry, notes: list[str],
-               options: Options | None = None) -> Project:
-    """The project a file describes (kept for callers that need only the project; see inputs.load)."""
-    options = options or Options(voice=voice)
-    return load_script(path, options, registry, notes).project
 
 
 def render_project(project: Project, registry: VoiceRegistry, fit: bool | str = "compress",
