@@ -54,13 +54,18 @@ def _oversampled_peaks(audio: np.ndarray, rate: int) -> np.ndarray:
         return np.zeros(0, np.float32)
     up = np.abs(soxr.resample(audio.astype(np.float32), rate, rate * OVERSAMPLE, quality="HQ"))
     n = len(audio)
-    up = np.pad(up, (0, max(0, n * OVERSAMPLE - len(up))))[:n * OVERSAMPLE]
-    return np.maximum(up.reshape(n, OVERSAMPLE).max(axis=1), np.abs(audio))
+    if len(up) < n * OVERSAMPLE:
+        up = np.pad(up, (0, n * OVERSAMPLE - len(up)))
+    return np.maximum(up[:n * OVERSAMPLE].reshape(n, OVERSAMPLE).max(axis=1), np.abs(audio))
 
 
 def true_peak_db(audio: np.ndarray, rate: int) -> float:
-    peaks = _oversampled_peaks(audio, rate)
-    top = float(peaks.max()) if len(peaks) else 0.0
+    import soxr
+
+    if len(audio) == 0:
+        return -np.inf
+    up = soxr.resample(audio.astype(np.float32), rate, rate * OVERSAMPLE, quality="HQ")
+    top = max(float(up.max()), -float(up.min()), float(np.abs(audio).max()))
     return 20 * np.log10(top) if top > 0 else -np.inf
 
 
