@@ -23,42 +23,42 @@ def _fail(message: str, code: int = 2) -> int:
 def cmd_new(args: argparse.Namespace) -> int:
     from studio.core.analysis import AnalysisError
     from studio.core.project_io import save
-    from studio.core.script import build_project
-    from studio.engine.speak import build, open_voice
+    from studio.interchange.ssml import SsmlError
+    from studio.interchange.subtitles import SubtitleError
+    from studio.interchange.text_script import ImportError_
     from studio.engine.voices import VoiceRegistry
-    from studio.interchange.ssml import SsmlError, looks_like_ssml
-    from studio.interchange.text_script import ImportError_, read_script, read_text_file
+    from studio.production.casting import parse_voice_map
+    from studio.production.inputs import Options, load
 
     registry = VoiceRegistry(progress=lambda msg: print(msg, file=sys.stderr))
     notes: list[str] = []
     try:
-        text = read_text_file(args.input)
-        if args.input.lower().endswith(".ssml") or looks_like_ssml(text):
-            project = build(text, args.voice, registry, notes)
-            project.title = Path(args.input).stem
-        else:
-            lines = read_script(args.input)
-            # The first speaker gets the voice (the neural narrator by default); further speakers get the voice's
-            # other speakers, which for the neural voice are the embedded voices morphed onto its timing.
-            ref, _, backbone = open_voice(args.voice, registry, notes)
-            project = build_project(lines, registry, ref, speakers=[s.id for s in backbone.capabilities().speakers],
-                                    title=Path(args.input).stem)
+        options = Options(voice=args.voice, voice_map=parse_voice_map(args.voice_map), language=args.lang,
+                          speakers=_speakers(args.speakers), lyrics=args.lyrics)
+        script = load(Path(args.input), options, registry, notes)
+        project = script.project
+        project.title = project.title or Path(args.input).stem
         save(project, args.output)
-    except (ImportError_, AnalysisError, SsmlError, ValueError) as exc:
+    except (ImportError_, AnalysisError, SsmlError, SubtitleError, ValueError) as exc:
         return _fail(str(exc))
     except OSError as exc:
         return _fail(f"could not write {args.output}: {exc.strerror or exc}.")
     for note in notes:
         print(f"studio: note: {note}", file=sys.stderr)
     n_ph = sum(len(s.phonemes()) for s in project.segments)
-    print(f"wrote {args.output}: {len(project.tracks)} tracks, {len(project.segments)} segments, {n_ph} phonemes")
+    print(f"wrote {args.output} ({script.kind}): {len(project.tracks)} tracks, {len(project.segments)} segments, "
+          f"{n_ph} phonemes")
     return 0
+
+
+def _speakers(value: str | None) -> list[str] | None:
+    return [s.strip() for s in value.split(",") if s.strip()] if value else None
 
 
 def cmd_say(args: argparse.Namespace) -> int:
     from studio.core.analysis import AnalysisError
     from studio.engine.coqui.loading import ModelError
-    from studio.engine.speak import speak
+    from studio.production.speak import speak
     from studio.engine.voices import VoiceRegistry
     from studio.interchange.alignment import write_alignment
     from studio.interchange.audio_files import write_wav
@@ -67,10 +67,11 @@ def cmd_say(args: argparse.Namespace) -> int:
                              progress=lambda msg: print(msg, file=sys.stderr))
     from studio.interchange.ssml import SsmlError
     from studio.interchange.text_script import ImportError_, read_text_file
+    from studio.production.casting import parse_voice_map
 
     try:
-        text = read_text_file(args.text) if args.text.lower().endswith(".ssml") else args.text
-        spoken = speak(text, args.voice, registry)
+        text = read_text_file(args.text) if args.text.lower().endswith((".ssml", ".xml")) else args.text
+        spoken = speak(text, args.voice, registry, parse_voice_map(args.voice_map), args.lang or "en")
     except (AnalysisError, ModelError, ValueError, SsmlError, ImportError_) as exc:
         return _fail(str(exc))
     for note in spoken.notes:
@@ -168,18 +169,30 @@ def cmd_render(args: argparse.Namespace) -> int:
     from studio.core.analysis import AnalysisError
     from studio.core.project_io import ProjectFileError
     from studio.engine.coqui.loading import ModelError
+    from studio.engine.loudness import parse_target
     from studio.engine.voices import VoiceRegistry
-    from studio.interchange.batch import load_input, render_project, write_outputs
     from studio.interchange.ssml import SsmlError
     from studio.interchange.subtitles import SubtitleError
     from studio.interchange.text_script import ImportError_
+    from studio.production import report
+    from studio.production.batch import render_project, write_outputs
+    from studio.production.casting import parse_voice_map
+    from studio.production.inputs import Options, load
 
     registry = VoiceRegistry(device=args.device, progress=lambda m: print(m, file=sys.stderr))
     notes: list[str] = []
     try:
-        project = load_input(Path(args.input), args.voice, registry, notes)
+        target = parse_target(args.loudness)
+        if args.fps <= 0:
+            raise ValueError(f"--fps must be positive, not {args.fps:g}.")
+        if args.rate is not None and not 8000 <= args.rate <= 192000:
+            raise ValueError(f"--rate {args.rate} is outside 8000..192000 Hz; video uses 48000.")
+        options = Options(voice=args.voice, voice_map=parse_voice_map(args.voice_map), language=args.lang,
+                          speakers=_speakers(args.speakers), lyrics=args.lyrics)
+        script = load(Path(args.input), options, registry, notes)
     except (ImportError_, AnalysisError, SsmlError, SubtitleError, ProjectFileError, ModelError, ValueError) as exc:
         return _fail(str(exc), EXIT_INPUT)
+    project = script.project
     if not project.segments:
         return _fail(f"{args.input} has nothing to render.", EXIT_INPUT)
 
@@ -193,11 +206,14 @@ def cmd_render(args: argparse.Namespace) -> int:
                   flush=True)
         elif done == total or done * 10 // total != (done - 1) * 10 // total:
             print(f"rendering {done}/{total}", file=sys.stderr, flush=True)
-    results, done = render_project(project, registry, fit=args.fit, progress=progress)
+    fit = args.fit or "compress"
+    results, done = render_project(project, registry, fit=fit, progress=progress)
     out_dir = Path(args.output)
+    frame = 1 / args.fps
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
-        write_outputs(out_dir, results, done, args.rate)
+        write_outputs(out_dir, results, done, args.rate, script=script, shift=args.shift, frame=frame,
+                      loudness_target=target)
     except (OSError, ValueError) as exc:
         return _fail(f"could not write the output: {getattr(exc, 'strerror', None) or exc}", EXIT_RENDER_FAILED)
     for note in notes + done.notes:
@@ -206,11 +222,16 @@ def cmd_render(args: argparse.Namespace) -> int:
     for seg_id, reason in done.failed.items():
         print(f"studio: segment \"{project.segment(seg_id).text[:50]}\" failed: {reason}", file=sys.stderr)
         code = EXIT_RENDER_FAILED
-    for f in (f for f in done.fits if abs(f.miss) > 0.02):
+    for f in (f for f in done.fits if abs(f.miss) > 0.02 and (fit == "both" or f.miss > 0)):
         print(f"studio: \"{project.segment(f.segment_id).text[:50]}\" {f.message()}", file=sys.stderr)
-    # A line that ends early leaves silence; one that runs long overlaps the next cue, which a dub cannot use.
-    if code == EXIT_OK and any(f.miss > 0.02 for f in done.fits):
+    for line in report.summary(done.timings, frame):
+        print(f"studio: {line}", file=sys.stderr)
+    # With --fit asked for, a line that cannot land on its slot is a failure; by default it is reported.
+    if code == EXIT_OK and args.fit == "both" and any(f.miss > 0.02 for f in done.fits):
         code = EXIT_DID_NOT_FIT
+    for name, m in done.loudness.items():
+        if name == "mix.wav":
+            print(f"loudness: mix {m.describe()}" + (f" (target {target:g} LUFS)" if target is not None else ""))
     print(f"wrote {out_dir}: {len(results)} segments, {len(project.tracks)} stems at {done.rate} Hz")
     return code
 
@@ -218,10 +239,12 @@ def cmd_render(args: argparse.Namespace) -> int:
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="studio", description="Speech Studio: an expressive speech editor.")
     sub = parser.add_subparsers(dest="command")
-    p = sub.add_parser("new", help="build a project from a .txt or dialogue script, headless")
-    p.add_argument("input", help="a .txt file (lines like 'NAME: text' make one track per speaker) or a .ssml file")
-    p.add_argument("--voice", help="the voice (default: the neural narrator, en_US-joe-medium)")
+    p = sub.add_parser("new", help="build a project from a script, subtitles or SSML, headless")
+    p.add_argument("input", help="a script (lines like 'NAME: text' make one track per speaker), subtitles (.srt, "
+                                 ".vtt) or SSML (.ssml, .xml); the content decides, not the name")
+    p.add_argument("--voice", help="the default voice (default: the neural narrator, en_US-joe-medium)")
     p.add_argument("-o", "--output", required=True, help="the project file to write (.json)")
+    _casting_options(p)
     p.set_defaults(func=cmd_new)
     p = sub.add_parser("say", help="render text to a WAV file, with an optional alignment JSON")
     p.add_argument("text", help="the text to speak, SSML starting with <speak, or a .ssml file")
@@ -230,6 +253,9 @@ def build_parser() -> argparse.ArgumentParser:
                                    "embedded speaker (en-us+f2), a Coqui zoo name or a model folder")
     p.add_argument("--alignment", help="also write word and phoneme times as JSON")
     p.add_argument("--device", default="cpu", choices=["cpu", "cuda"], help="where Coqui models run")
+    p.add_argument("--voice-map", action="append", metavar="NAME=LOCAL",
+                   help="speak an SSML <voice name=NAME> (Azure, Polly, Google) with a local voice; repeatable")
+    p.add_argument("--lang", help="the language of the text, e.g. es or de-DE (default: English)")
     p.add_argument("--trust", action="store_true",
                    help="allow this model's checkpoint to unpickle arbitrary Python objects (only for sources you trust)")
     p.set_defaults(func=cmd_say)
@@ -255,9 +281,34 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--voice", help="the voice for scripts and subtitles (default: the neural narrator)")
     p.add_argument("--rate", type=int, help="sample rate of the WAV files, e.g. 48000 for video (24-bit)")
     p.add_argument("--device", default="auto", choices=["auto", "cpu", "cuda"])
-    p.add_argument("--fit", action="store_true", help="fit each subtitle line to its cue's slot")
+    p.add_argument("--fit", nargs="?", const="both", choices=["compress", "both", "none"],
+                   help="fit subtitle lines to their cues: 'compress' (the default) speeds up lines that are too "
+                        "long and reports what still is; --fit alone or 'both' also slows short lines to fill "
+                        "the cue, and exits 4 when a line cannot fit; 'none' leaves lines as spoken")
+    p.add_argument("--shift", action="store_true",
+                   help="move a line whose track is still speaking to the next free moment (default: keep every "
+                        "cue on its time and report the overlap)")
+    p.add_argument("--fps", type=float, default=25.0,
+                   help="video frame rate: a cue ending more than one frame late is reported (default 25)")
+    p.add_argument("--loudness", default="broadcast",
+                   help="loudness of the mix: broadcast (-23 LUFS, EBU R128, default), podcast (-16), streaming "
+                        "(-14), a number of LUFS, or off; the true peak is limited to -1 dBTP")
+    _casting_options(p)
     p.set_defaults(func=cmd_render)
     return parser
+
+
+def _casting_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--voice-map", action="append", metavar="NAME=LOCAL",
+                   help="speak an SSML <voice name=NAME> (e.g. en-US-AvaNeural) with a local voice (en-us+f2, a "
+                        "Coqui model, mix:A=0.5,B=0.5); repeatable; kept in the project")
+    p.add_argument("--speakers", metavar="A,B,...",
+                   help="the speaker labels of the subtitles, in track order (LABEL=Track renames); other "
+                        "prefixes are read as text")
+    p.add_argument("--lang", help="the language of the text, e.g. es or de-DE (default: from a name like "
+                                  "film.es.srt, else English)")
+    p.add_argument("--lyrics", choices=["skip", "speak", "sing"], default="skip",
+                   help="lyrics between music marks (♪): skipped (default), spoken, or chanted")
 
 
 def build_editor_parser() -> argparse.ArgumentParser:

@@ -135,6 +135,7 @@ class Track:
     mix: SpeakerMix = field(default_factory=SpeakerMix)
     gain_db: float = 0.0
     muted: bool = False
+    language: str = "en"  # BCP 47 tag of what the track speaks; text in another language gets a track of its own
 
 
 @dataclass
@@ -171,6 +172,9 @@ class Project:
     # The user's own emotion presets (or edited built-ins), by name; see core/emotion.py.
     emotion_presets: dict = field(default_factory=dict)
     title: str = ""
+    # Voice names from other tools (an Azure "en-US-AvaNeural", a Polly "Joanna") to local voices ("en-us+f2", a
+    # Coqui model, "mix:A=0.5,B=0.5"), used when SSML is imported into this project; see docs/dubbing.md.
+    voice_map: dict[str, str] = field(default_factory=dict)
 
     def track(self, track_id: str) -> Track:
         for t in self.tracks:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import math
 import os
+import re
 import tempfile
 from pathlib import Path
 from typing import Any, Callable
@@ -43,7 +44,7 @@ def to_dict(project: Project) -> dict[str, Any]:
         "title": project.title,
         "tracks": [
             {"id": t.id, "name": t.name, "voice": {"backbone": t.voice.backbone, "model": t.voice.model},
-             "mix": _mix(t.mix), "gain_db": t.gain_db, "muted": t.muted}
+             "mix": _mix(t.mix), "gain_db": t.gain_db, "muted": t.muted, "language": t.language}
             for t in project.tracks
         ],
         "segments": [
@@ -56,6 +57,7 @@ def to_dict(project: Project) -> dict[str, Any]:
         ],
         "voice_library": {name: mix.as_dict() for name, mix in project.voice_library.items()},
         "emotion_presets": {name: preset.as_dict() for name, preset in project.emotion_presets.items()},
+        "voice_map": dict(project.voice_map),
     }
 
 
@@ -210,7 +212,8 @@ def _from_dict(doc: Any) -> Project:
             id=_get(t, "id", str, where), name=_get(t, "name", str, where),
             voice=VoiceRef(_get(voice, "backbone", str, where, "embedded"), _get(voice, "model", str, where, "espeak-ng")),
             mix=_read_mix(t.get("mix"), where) or SpeakerMix(),
-            gain_db=_bounded(t, "gain_db", where, -60.0, 24.0, 0.0), muted=_get(t, "muted", bool, where, False)))
+            gain_db=_bounded(t, "gain_db", where, -60.0, 24.0, 0.0), muted=_get(t, "muted", bool, where, False),
+            language=_get(t, "language", str, where, "en")))
     if len({t.id for t in project.tracks}) != len(project.tracks):
         raise _Bad("two tracks share an id")
     track_ids = {t.id for t in project.tracks}
@@ -241,6 +244,10 @@ def _from_dict(doc: Any) -> Project:
         raise _Bad("two segments share an id")
     for name, mix in _get(doc, "voice_library", dict, "the project", {}).items():
         project.voice_library[name] = _read_mix(mix, f"saved mix '{name}'") or SpeakerMix()
+    for name, local in _get(doc, "voice_map", dict, "the project", {}).items():
+        if not isinstance(local, str):
+            raise _Bad(f"the voice map entry '{name}' should name a local voice")
+        project.voice_map[name] = local
     return project
 
 
@@ -304,6 +311,11 @@ def _is_zoo_name(spec: str) -> bool:
     return len(parts) == 4 and parts[0] in ("tts_models", "vocoder_models") and ".." not in parts
 
 
+def _is_store_name(spec: str) -> bool:
+    """A bare voice name ("en_US-joe-medium"): no path separators, so it cannot point anywhere by itself."""
+    return bool(re.fullmatch(r"[A-Za-z0-9_+-][A-Za-z0-9_.+-]*", spec))
+
+
 def check_paths(project: Project, folder: Path) -> None:
     """Refuse voices that point outside the project's folder, so that a project from elsewhere cannot make the
     app read arbitrary files. A relative model path must stay inside the folder (it is made absolute here); an
@@ -317,6 +329,8 @@ def check_paths(project: Project, folder: Path) -> None:
                                    "the file may come from a newer Speech Studio.")
         if _is_zoo_name(voice.model):
             continue
+        if _is_store_name(voice.model) and not (folder / voice.model).is_dir():
+            continue  # a voice in the user's model store, looked up by name (engine/coqui/store.py)
         target = Path(voice.model)
         if not target.is_absolute():
             target = (folder / target).resolve()

@@ -9,12 +9,12 @@ from dataclasses import dataclass
 import pysbd
 
 from .analysis import Analyzer
+from .labels import count_labels, key, looks_like_name, split_label
+from .language import PYSBD_LANGUAGES, primary
 from .model import Project, Segment, SpeakerMix, Track, VoiceRef, new_id
 
 NARRATOR = "Narrator"
-# `NAME: line`, where NAME is a short label starting with a letter (no URL schemes like "http:").
-_SPEAKER_LINE = re.compile(r"^\s*([^\W\d_][\w .'\-]{0,39}?)\s*:\s+(\S.*)$")
-_segmenter = pysbd.Segmenter(language="en", clean=False)
+_segmenters: dict[str, pysbd.Segmenter] = {}
 
 
 @dataclass(frozen=True)
@@ -32,33 +32,44 @@ def clean_text(text: str) -> str:
     return unicodedata.normalize("NFC", _CONTROL.sub(" ", text))
 
 
-def split_sentences(text: str) -> list[str]:
-    """Sentences of a paragraph. pysbd handles abbreviations ("Dr.", "e.g.") and decimals that a regex would split."""
+def split_sentences(text: str, language: str = "en") -> list[str]:
+    """Sentences of a paragraph, by the rules of its language. pysbd handles abbreviations ("Dr.", "Sr.", "z.B.")
+    and decimals that a regex would split; languages pysbd does not know use its English rules."""
     text = " ".join(clean_text(text).split())
     if not text:
         return []
-    return [s.strip() for s in _segmenter.segment(text) if s.strip()]
+    lang = primary(language)
+    lang = lang if lang in PYSBD_LANGUAGES else "en"
+    if lang not in _segmenters:
+        _segmenters[lang] = pysbd.Segmenter(language=lang, clean=False)
+    return [s.strip() for s in _segmenters[lang].segment(text) if s.strip()]
 
 
-def parse_script(text: str) -> list[ScriptLine]:
-    """Lines of a script. If most non-empty lines look like `NAME: line`, it is a dialogue script and each line
+def parse_script(text: str, language: str = "en") -> list[ScriptLine]:
+    """Lines of a script. If most non-empty lines start with a speaker label (core.labels: `NAME:`, `>> NAME:`,
+    `- NAME:`, `(NAME)`, `[NAME]`, accepted only when it looks like a name), it is a dialogue script and each line
     keeps its speaker; otherwise the text is narration, split into sentences at paragraph breaks and punctuation."""
     raw_lines = [ln for ln in clean_text(text).splitlines() if ln.strip()]
     if not raw_lines:
         return []
-    matches = [_SPEAKER_LINE.match(ln) for ln in raw_lines]
+    uses = count_labels(raw_lines)
+    labels = [split_label(ln) for ln in raw_lines]
+    strict = sum(m.name is not None and looks_like_name(m.name, uses[key(m.name)], m.bracket) for m in labels)
+    dialogue = strict * 2 > len(raw_lines)
+    matches = [(m.name, m.rest) if m.name is not None and looks_like_name(m.name, uses[key(m.name)], m.bracket,
+                                                                        dialogue) else None for m in labels]
     if sum(m is not None for m in matches) * 2 > len(raw_lines):
         out: list[ScriptLine] = []
         speaker = None
         for ln, m in zip(raw_lines, matches):
             if m:
-                speaker, body = m.group(1).strip(), m.group(2)
+                speaker, body = m
             else:
                 body = ln  # a continuation line belongs to the previous speaker
-            out.extend(ScriptLine(speaker, s) for s in split_sentences(body))
+            out.extend(ScriptLine(speaker, s) for s in split_sentences(body, language))
         return out
     paragraphs = re.split(r"\n\s*\n", text)
-    return [ScriptLine(None, s) for para in paragraphs for s in split_sentences(para)]
+    return [ScriptLine(None, s) for para in paragraphs for s in split_sentences(para, language)]
 
 
 def track_for(project: Project, name: str | None, voice: VoiceRef, speakers: list[str] | None) -> Track:

@@ -25,9 +25,10 @@ class Placement:
         return self.start + self.duration
 
 
-def layout(project: Project, durations: dict[str, float] | None = None) -> list[Placement]:
+def layout(project: Project, durations: dict[str, float] | None = None, shift: bool = True) -> list[Placement]:
     """Placements in script order. `durations` overrides a segment's length (e.g. its rendered audio length);
-    otherwise the phonemes' edited durations give it."""
+    otherwise the phonemes' edited durations give it. With shift=False a pinned segment keeps its start even when
+    the line before it on its track is still speaking (dubbing: every cue on time, overlaps reported)."""
     out: list[Placement] = []
     track_end: dict[str, float] = {}
     cursor = 0.0
@@ -38,7 +39,8 @@ def layout(project: Project, durations: dict[str, float] | None = None) -> list[
         else:
             gap = seg.gap_before if seg.gap_before is not None else (DEFAULT_GAP_S if i else 0.0)
             start = cursor + gap
-        start = max(start, track_end.get(seg.track_id, 0.0))
+        if shift or seg.start is None:
+            start = max(start, track_end.get(seg.track_id, 0.0))
         out.append(Placement(seg.id, start, length))
         track_end[seg.track_id] = start + length
         cursor = max(cursor, start + length) if seg.start is None else start + length

@@ -7,6 +7,8 @@ into a video editor, and the mix is their sum.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
 from studio.core.model import Project
@@ -29,32 +31,64 @@ def spoken_durations(results: dict[str, RenderResult]) -> dict[str, float]:
     return {k: (r.boundaries[-1] - r.boundaries[0]) / r.sample_rate for k, r in results.items()}
 
 
-def stems(project: Project, results: dict[str, RenderResult], rate: int, tail_s: float = 0.5
-          ) -> tuple[dict[str, np.ndarray], dict[str, int]]:
-    """({track id: audio}, {segment id: first sample of its audio}) for the segments that have a result."""
-    places = {p.segment_id: p for p in layout(project, spoken_durations(results))}
-    pieces: list[tuple[str, int, np.ndarray]] = []
-    offsets: dict[str, int] = {}
-    end = 0
+@dataclass(frozen=True)
+class Placed:
+    """One segment on the output's sample grid: every export reads its times from here, so all agree."""
+
+    segment_id: str
+    offset: int  # first sample of the segment's (resampled) audio in the file
+    boundaries: tuple[int, ...]  # phoneme starts and the last phoneme's end, relative to `offset`, strictly rising
+    audio: np.ndarray  # the segment's audio at the output rate
+
+    @property
+    def start(self) -> int:
+        return self.offset + self.boundaries[0]
+
+    @property
+    def end(self) -> int:
+        return self.offset + self.boundaries[-1]
+
+
+def grid(project: Project, results: dict[str, RenderResult], rate: int, shift: bool = True) -> dict[str, Placed]:
+    """Each rendered segment's place in samples at `rate`. Boundaries are converted once and kept strictly
+    rising, so no phoneme or word collapses at any rate. With shift, a segment on a track never starts before
+    the previous one on that track ends (in whole samples); without, pinned segments start on their pin."""
+    places = {p.segment_id: p for p in layout(project, spoken_durations(results), shift=shift)}
+    out: dict[str, Placed] = {}
+    track_end: dict[str, int] = {}
     for seg in project.segments:
         result = results.get(seg.id)
         if result is None:
             continue
         audio = resample(result.audio, result.sample_rate, rate)
-        lead = int(round(result.boundaries[0] * rate / result.sample_rate))
-        first = int(round(places[seg.id].start * rate)) - lead
-        if first < 0:  # a render's lead-in before time zero is cut, not the speech
-            audio, first = audio[-first:], 0
-        offsets[seg.id] = first
-        pieces.append((seg.track_id, first, audio))
-        end = max(end, first + len(audio))
+        bounds: list[int] = []
+        for b in result.boundaries:
+            x = int(round(b * rate / result.sample_rate))
+            bounds.append(max(x, bounds[-1] + 1) if bounds else x)
+        first = int(round(places[seg.id].start * rate)) - bounds[0]
+        if shift or seg.start is None:
+            first = max(first, track_end.get(seg.track_id, 0) - bounds[0])
+        if first < 0:  # a render's lead-in before time zero is cut, not the speech (starts are never negative)
+            audio, bounds, first = audio[-first:], [b + first for b in bounds], 0
+        out[seg.id] = Placed(seg.id, first, tuple(bounds), audio)
+        track_end[seg.track_id] = max(track_end.get(seg.track_id, 0), first + bounds[-1])
+    return out
+
+
+def stems(project: Project, results: dict[str, RenderResult], rate: int, tail_s: float = 0.5, shift: bool = True,
+          placed: dict[str, Placed] | None = None) -> tuple[dict[str, np.ndarray], dict[str, int]]:
+    """({track id: audio}, {segment id: first sample of its audio}) for the segments that have a result."""
+    placed = grid(project, results, rate, shift) if placed is None else placed
+    end = max((p.offset + max(len(p.audio), p.boundaries[-1]) for p in placed.values()), default=0)
     length = end + int(tail_s * rate)
     out = {t.id: np.zeros(length, dtype=np.float32) for t in project.tracks}
-    for track_id, first, audio in pieces:
-        out[track_id][first:first + len(audio)] += audio
+    for seg in project.segments:
+        p = placed.get(seg.id)
+        if p is not None:
+            out[seg.track_id][p.offset:p.offset + len(p.audio)] += p.audio
     for t in project.tracks:
         out[t.id] = np.zeros(length, np.float32) if t.muted else out[t.id] * np.float32(10 ** (t.gain_db / 20))
-    return out, offsets
+    return out, {k: p.offset for k, p in placed.items()}
 
 
 def mix(stem_audio: dict[str, np.ndarray]) -> np.ndarray:

@@ -5,6 +5,7 @@ All of them read the same placed segments as the alignment JSON, so every file a
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 from studio.core.emotion import PRESETS
@@ -33,58 +34,180 @@ def write_labels(path: str | Path, placed: list[PlacedSegment], rate: int) -> No
     Path(path).write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
+def lanes(spans: list[tuple[float, float]]) -> list[int]:
+    """For intervals given in time order, the lane each goes on so that no lane holds two that overlap (the
+    first lane that is free by its start). Lines that overlap on one track (a cue kept on time while the line
+    before it still speaks) go on a second lane instead of corrupting a tier or a track."""
+    ends: list[float] = []
+    out = []
+    for a, b in spans:
+        lane = next((i for i, e in enumerate(ends) if e <= a), len(ends))
+        if lane == len(ends):
+            ends.append(b)
+        else:
+            ends[lane] = b
+        out.append(lane)
+    return out
+
+
+def _lane_name(base: str, lane: int) -> str:
+    return base if lane == 0 else f"{base} {lane + 1}"
+
+
 def write_textgrid(path: str | Path, placed: list[PlacedSegment], rate: int, duration: float) -> None:
-    """A Praat TextGrid with a word tier and a phoneme tier per track (tracks may overlap in time)."""
+    """A Praat TextGrid with a word tier and a phoneme tier per track (tracks may overlap in time; lines that
+    overlap within a track get a second pair of tiers). Every time is a sample of the one grid divided by the
+    rate, so neighbouring intervals meet exactly."""
     from praatio import textgrid
 
     tg = textgrid.Textgrid()
     by_track: dict[str, list[dict]] = {}
-    for e in entries(placed, rate):
+    for e in sorted(entries(placed, rate), key=lambda e: e["start"]):
         by_track.setdefault(e["track"], []).append(e)
+    end = max([duration] + [e["end"] for e in entries(placed, rate)])
     for track, segs in by_track.items():
-        words = [(w["start"], w["end"], w["text"]) for e in segs for w in e["words"] if w["end"] > w["start"]]
-        phones = [(p["start"], p["end"], p["symbol"]) for e in segs for w in e["words"] for p in w["phonemes"]
-                  if p["end"] > p["start"]]
-        tg.addTier(textgrid.IntervalTier(f"{track} words", words, 0, duration))
-        tg.addTier(textgrid.IntervalTier(f"{track} phonemes", phones, 0, duration))
+        tiers: dict[int, tuple[list, list]] = {}
+        for e, lane in zip(segs, lanes([(e["start"], e["end"]) for e in segs])):
+            words, phones = tiers.setdefault(lane, ([], []))
+            words.extend((w["start"], w["end"], w["text"]) for w in e["words"] if w["end"] > w["start"])
+            phones.extend((p["start"], p["end"], p["symbol"]) for w in e["words"] for p in w["phonemes"]
+                          if p["end"] > p["start"])
+        for lane in sorted(tiers):
+            words, phones = tiers[lane]
+            tg.addTier(textgrid.IntervalTier(_lane_name(f"{track} words", lane), words, 0, end))
+            tg.addTier(textgrid.IntervalTier(_lane_name(f"{track} phonemes", lane), phones, 0, end))
     tg.save(str(path), format="long_textgrid", includeBlankSpaces=True)
 
 
-def write_otio(path: str | Path, placed: list[PlacedSegment], rate: int, clip_files: dict[str, str],
-               stem_files: dict[str, str], duration: float, title: str) -> None:
-    """An OpenTimelineIO timeline: per track, its segment clips at their times (gaps between), and the stems."""
+@dataclass(frozen=True)
+class MediaFile:
+    path: Path  # absolute
+    samples: int  # its length: the clip on the timeline is exactly this long
+
+
+def media_url(path: Path) -> str:
+    """A proper file URL (file:///...), which OTIO adapters and editors resolve wherever the .otio is opened."""
     import opentimelineio as otio
 
-    def rt(seconds: float) -> otio.opentime.RationalTime:
-        return otio.opentime.RationalTime(round(seconds * rate), rate)
+    return otio.url_utils.url_from_filepath(str(Path(path).resolve()))
 
-    timeline = otio.schema.Timeline(name=title or "Speech Studio")
-    by_track: dict[str, list[tuple[dict, PlacedSegment]]] = {}
+
+def build_timeline(placed: list[PlacedSegment], rate: int, clips: dict[str, MediaFile],
+                   stems: dict[str, MediaFile], title: str, folder: Path):
+    """An OpenTimelineIO timeline with one enabled representation: per track, its line clips at their times
+    (gaps between; overlapping lines on a second track); the full-length stems follow as disabled tracks, for
+    an editor that prefers them. Times are whole samples at `rate`."""
+    import opentimelineio as otio
+
+    def rt(samples: int) -> otio.opentime.RationalTime:
+        return otio.opentime.RationalTime(samples, rate)
+
+    def rng(samples: int) -> otio.opentime.TimeRange:
+        return otio.opentime.TimeRange(rt(0), rt(samples))
+
+    def ref(media: MediaFile) -> otio.schema.ExternalReference:
+        r = otio.schema.ExternalReference(target_url=media_url(media.path), available_range=rng(media.samples))
+        r.metadata["speech_studio"] = {"relative_path": str(media.path.relative_to(folder))}
+        return r
+
+    timeline = otio.schema.Timeline(name=title or "Speech Studio", global_start_time=rt(0))
+    by_track: dict[str, list[PlacedSegment]] = {}
     for p in placed:
-        by_track.setdefault(p.track, []).append((segment_entry(p, rate), p))
+        if p.segment.id in clips:
+            by_track.setdefault(p.track, []).append(p)
     for track_name, items in by_track.items():
-        track = otio.schema.Track(name=f"{track_name} (lines)", kind=otio.schema.TrackKind.Audio)
-        cursor = 0.0
-        for e, p in sorted(items, key=lambda x: x[0]["start"]):
-            if e["start"] > cursor:
-                track.append(otio.schema.Gap(source_range=otio.opentime.TimeRange(rt(0), rt(e["start"] - cursor))))
-            clip_len = e["end"] - e["start"]
-            ref = otio.schema.ExternalReference(target_url=clip_files[p.segment.id])
-            lead = (p.boundaries[0]) / rate  # the clip file starts at its first phoneme
-            ref.available_range = otio.opentime.TimeRange(rt(0), rt(clip_len))
-            track.append(otio.schema.Clip(name=e["text"][:60], media_reference=ref,
-                                          source_range=otio.opentime.TimeRange(rt(0), rt(clip_len)),
-                                          metadata={"speech_studio": {"segment": p.segment.id, "lead_s": lead}}))
-            cursor = e["end"]
-        timeline.tracks.append(track)
-    for track_name, url in stem_files.items():
+        items = sorted(items, key=lambda p: p.offset + p.boundaries[0])
+        spans = [(p.offset + p.boundaries[0], p.offset + p.boundaries[0] + clips[p.segment.id].samples)
+                 for p in items]
+        lane_of = lanes(spans)
+        for lane in sorted(set(lane_of)):
+            track = otio.schema.Track(name=_lane_name(f"{track_name} (lines)", lane), kind=otio.schema.TrackKind.Audio)
+            cursor = 0
+            for p, (a, b), ln in zip(items, spans, lane_of):
+                if ln != lane:
+                    continue
+                if a > cursor:
+                    track.append(otio.schema.Gap(source_range=rng(a - cursor)))
+                media = clips[p.segment.id]
+                track.append(otio.schema.Clip(name=p.segment.text[:60], media_reference=ref(media),
+                                              source_range=rng(media.samples),
+                                              metadata={"speech_studio": {"segment": p.segment.id}}))
+                cursor = b
+            timeline.tracks.append(track)
+    for track_name, media in stems.items():
         stem = otio.schema.Track(name=f"{track_name} (stem)", kind=otio.schema.TrackKind.Audio)
-        ref = otio.schema.ExternalReference(target_url=url,
-                                            available_range=otio.opentime.TimeRange(rt(0), rt(duration)))
-        stem.append(otio.schema.Clip(name=f"{track_name} stem", media_reference=ref,
-                                     source_range=otio.opentime.TimeRange(rt(0), rt(duration))))
+        stem.enabled = False  # the same audio as the lines: enabled too, everything would play twice
+        stem.append(otio.schema.Clip(name=f"{track_name} stem", media_reference=ref(media),
+                                     source_range=rng(media.samples)))
         timeline.tracks.append(stem)
-    otio.adapters.write_to_file(timeline, str(path))
+    return timeline
+
+
+# Editor formats written through OpenTimelineIO's adapter plugins, when the plugin is installed:
+# (file name, adapter name, what imports it).
+EDITOR_FORMATS = (("timeline.xml", "fcp_xml", "Final Cut Pro 7 XML: Premiere Pro, DaVinci Resolve"),
+                  ("timeline.fcpxml", "fcpx_xml", "Final Cut Pro X"),
+                  ("timeline.aaf", "AAF", "Avid Media Composer, Pro Tools"))
+
+
+ADAPTER_OPTIONS = {"AAF": {"use_empty_mob_ids": True}}  # our WAVs have no AAF mob ids: the writer makes new ones
+
+
+def write_timelines(folder: Path, timeline, notes: list[str], fps: float = 25.0) -> list[Path]:
+    """timeline.otio, plus each editor format whose adapter plugin is installed; a plugin that is missing or
+    cannot write this timeline gives a note, not a failure."""
+    import opentimelineio as otio
+
+    written = [folder / "timeline.otio"]
+    otio.adapters.write_to_file(timeline, str(written[0]))
+    available = set(otio.adapters.available_adapter_names())
+    editor = None
+    for name, adapter, who in EDITOR_FORMATS:
+        if adapter not in available:
+            notes.append(f"{name} ({who}) was not written: install the OpenTimelineIO adapter plugin for "
+                         f"{adapter}.")
+            continue
+        editor = editor or editor_timeline(timeline, fps)
+        try:
+            otio.adapters.write_to_file(editor, str(folder / name), adapter_name=adapter,
+                                        **ADAPTER_OPTIONS.get(adapter, {}))
+            written.append(folder / name)
+        except Exception as exc:  # noqa: BLE001 - a third-party adapter may fail on any timeline
+            (folder / name).unlink(missing_ok=True)
+            notes.append(f"{name} ({who}) could not be written by the {adapter} adapter: {exc}.")
+    return written
+
+
+def editor_timeline(timeline, fps: float):
+    """The timeline as editors' interchange formats need it: times in frames of the video rate (their
+    timecode knows no 48000 Hz rate), only the enabled lines (some adapters ignore `enabled`), clip names
+    without quotes, and an empty picture track as the primary storyline that audio lanes hang from (FCP X)."""
+    import opentimelineio as otio
+
+    copy = timeline.deepcopy()
+    for i in reversed(range(len(copy.tracks))):
+        if not copy.tracks[i].enabled:
+            del copy.tracks[i]
+
+    def frames(t):
+        return otio.opentime.RationalTime(round(t.to_seconds() * fps), fps)
+
+    def ranged(r):
+        return otio.opentime.TimeRange(frames(r.start_time), frames(r.duration))
+
+    for track in copy.tracks:
+        for item in track:
+            item.source_range = ranged(item.source_range)
+            if isinstance(item, otio.schema.Clip):
+                item.name = "".join(c for c in item.name if c.isalnum() or c in " .,-_") or "line"
+                if item.media_reference.available_range is not None:
+                    item.media_reference.available_range = ranged(item.media_reference.available_range)
+    copy.global_start_time = otio.opentime.RationalTime(0, fps)
+    picture = otio.schema.Track(name="Picture", kind=otio.schema.TrackKind.Video)
+    picture.append(otio.schema.Gap(source_range=otio.opentime.TimeRange(frames(otio.opentime.RationalTime(0, 1)),
+                                                                        frames(copy.duration()))))
+    copy.tracks.insert(0, picture)
+    return copy
 
 
 def _xml(text: str) -> str:

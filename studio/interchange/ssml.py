@@ -12,8 +12,13 @@ import math
 import re
 from dataclasses import dataclass, field
 
-from studio.core.model import Emotion, Project, Segment, SpeakerMix, Track, VoiceRef, clamp, new_id
+from typing import Callable
+
+from studio.core.language import primary
+from studio.core.model import Emotion, Project, Segment, SpeakerMix, Track, clamp, new_id  # noqa: F401
 from studio.core.script import split_sentences
+from studio.core.spoken import read_symbols
+from studio.core.words import word_tokens, words_of
 
 MAX_BREAK_S = 10.0
 PITCH_WORDS = {"x-low": -6.0, "low": -3.0, "medium": 0.0, "default": 0.0, "high": 3.0, "x-high": 6.0}
@@ -30,7 +35,17 @@ STYLES = {"cheerful": "happy", "happy": "happy", "excited": "happy", "friendly":
           "gentle": "calm", "fearful": "fearful", "terrified": "fearful", "surprised": "surprised",
           "whispering": "whisper", "whisper": "whisper", "neutral": "neutral", "general": "neutral"}
 IGNORED_WITH_TEXT = {"s", "p", "paragraph", "sentence", "lang", "say-as", "mark", "bookmark", "lexicon", "audio",
-                     "sub", "backgroundaudio", "silence"}
+                     "sub", "backgroundaudio", "silence", "w", "token", "par", "seq", "media", "effect", "domain",
+                     "auto-breaths", "breath", "emotion", "audioduration"}
+# Tags whose text is markup for a tool, not words: ignored with a warning, children and text skipped.
+SKIPPED = {"audio", "backgroundaudio", "mark", "bookmark", "lexicon", "audioduration", "desc"}
+# Vendor prefixes that their documentation uses without declaring them (Polly's <amazon:effect>, say).
+VENDOR_NAMESPACES = {"amazon": "https://aws.amazon.com/polly", "mstts": "https://www.w3.org/2001/mstts",
+                     "google": "https://cloud.google.com/text-to-speech"}
+# Amazon Polly effects and emotions, and the emotion each becomes.
+POLLY_EFFECTS = {"whispered": "whisper"}
+POLLY_EMOTIONS = {"excited": "happy", "disappointed": "sad"}
+CONTOUR_REFERENCE_HZ = 150.0  # a contour's Hz offsets are converted to semitones around a typical speaking pitch
 
 
 class SsmlError(Exception):
@@ -52,6 +67,7 @@ class SsmlSentence:
     words: list[WordProsody] = field(default_factory=list)  # one per written word (whitespace token)
     breaks_after: dict[int, float] = field(default_factory=dict)  # word index -> seconds of pause after it
     gap_before: float | None = None  # a break before the sentence's first word
+    language: str | None = None  # xml:lang in force (primary subtag), None when the document names none
 
 
 @dataclass
@@ -61,10 +77,21 @@ class _State:
     pitch_st: float = 0.0
     rate: float = 1.0
     volume_db: float = 0.0
+    language: str | None = None
+    contour: list | None = None
+
+
+_PROLOG = re.compile(r"^(\ufeff|\s+|<\?xml[^>]*\?>|<!--.*?-->|<!DOCTYPE[^>\[]*(\[.*?\])?\s*>)", re.S)
 
 
 def looks_like_ssml(text: str) -> bool:
-    return text.lstrip().startswith("<speak")
+    """True for a document whose root is <speak>, after any XML declaration, comments or doctype."""
+    rest = text[:4096]
+    while m := _PROLOG.match(rest):
+        if not m.group():
+            break
+        rest = rest[m.end():]
+    return bool(re.match(r"<(\w+:)?speak[\s>/]", rest))
 
 
 def _local(tag: str) -> str:
@@ -154,18 +181,21 @@ class _Builder:
         self.sentences: list[SsmlSentence] = []
         self.pending_gap: float | None = None
         self._open: SsmlSentence | None = None
+        self.sentence_gap: float | None = None  # mstts:silence type="Sentenceboundary"
 
     def _current(self, state: _State) -> SsmlSentence:
         s = self._open
-        if s is None or s.voice != state.voice or s.emotion != state.emotion:
+        if s is None or s.voice != state.voice or s.emotion != state.emotion or s.language != state.language:
             self.close()
-            s = SsmlSentence("", state.voice, state.emotion, gap_before=self.pending_gap)
+            s = SsmlSentence("", state.voice, state.emotion, gap_before=self.pending_gap, language=state.language)
             self.pending_gap = None
             self._open = s
         return s
 
     def close(self) -> None:
         if self._open is not None and self._open.text.strip():
+            if self._open.gap_before is None and self.sentence_gap is not None and self.sentences:
+                self._open.gap_before = self.sentence_gap
             self.sentences.append(self._open)
         self._open = None
 
@@ -174,15 +204,28 @@ class _Builder:
             if chunk and self._open is not None and not self._open.text.endswith(" "):
                 self._open.text += " "  # whitespace between two tags still separates words
             return
+        if not words_of(chunk):
+            # Punctuation alone ("</amazon:effect>.") belongs to the words before it, whatever their voice.
+            target = self._open or (self.sentences[-1] if self.sentences else None)
+            if target is not None:
+                target.text += chunk.strip()
+                if re.search(r"[.!?…]['\")\]]*\s*$", chunk):
+                    self.close()
+            return
         # A sentence end inside the text closes the current sentence; each piece carries the same prosody.
         pieces = split_sentences(chunk)
         for i, piece in enumerate(pieces):
             s = self._current(state)
             # Text right after a tag with no space in between continues the last word ("there</prosody>.").
             glued = i == 0 and s.text and not s.text[-1].isspace() and not chunk[:1].isspace()
+            before = len(words_of(s.text))
             s.text += piece if glued or not s.text or s.text.endswith(" ") else " " + piece
-            new_words = len(piece.split()) - (1 if glued else 0)
-            s.words.extend(WordProsody(state.pitch_st, state.rate, state.volume_db) for _ in range(new_words))
+            new_words = len(words_of(s.text)) - before
+            for _ in range(new_words):
+                prosody = WordProsody(state.pitch_st, state.rate, state.volume_db)
+                s.words.append(prosody)
+                if state.contour is not None:
+                    state.contour.append(prosody)
             if i < len(pieces) - 1 or re.search(r"[.!?…]['\")\]]*\s*$", piece):
                 self.close()
         if chunk[-1:].isspace() and self._open is not None and not self._open.text.endswith(" "):
@@ -202,7 +245,7 @@ def parse(text: str) -> tuple[list[SsmlSentence], list[str]]:
     from defusedxml.common import DefusedXmlException
 
     try:
-        root = ElementTree.fromstring(text)
+        root = ElementTree.fromstring(_declare_vendor_prefixes(text))
     except ElementTree.ParseError as exc:
         raise SsmlError(f"The SSML is not well-formed XML ({exc}); check that every tag is closed.") from None
     except DefusedXmlException:
@@ -211,20 +254,100 @@ def parse(text: str) -> tuple[list[SsmlSentence], list[str]]:
         raise SsmlError("SSML must start with a <speak> element.")
     warnings: list[str] = []
     builder = _Builder(warnings)
+    seen_warnings: set[str] = set()
     _walk(root, _State(), builder, warnings)
+    warnings[:] = [w for w in warnings if not (w in seen_warnings or seen_warnings.add(w))]
     builder.close()
     return builder.sentences, warnings
+
+
+_XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+
+
+def parse_contour(value: str, warnings: list[str]) -> list[tuple[float, float]] | None:
+    """`(0%,+20Hz) (50%,-2st) (100%,+10%)` as (position 0..1, semitones) points, or None with a warning."""
+    points = []
+    for pos, change in re.findall(r"\(\s*([^,()]+?)\s*,\s*([^()]+?)\s*\)", value):
+        m = re.fullmatch(r"(\d+(?:\.\d+)?)%", pos)
+        c = change.strip().lower()
+        if m is None:
+            break
+        if hz := re.fullmatch(r"([+-]?\d+(?:\.\d+)?)hz", c):
+            f = CONTOUR_REFERENCE_HZ + float(hz.group(1))
+            st = 12 * math.log2(f / CONTOUR_REFERENCE_HZ) if f > 0 else None
+        else:
+            probe: list[str] = []
+            st = parse_pitch(c, probe)
+            st = None if probe else st
+        if st is None:
+            break
+        points.append((min(float(m.group(1)), 100.0) / 100, st))
+    else:
+        if points:
+            return sorted(points)
+    warnings.append(f"<prosody contour=\"{value[:60]}\"> could not be read (use (0%,+2st) (100%,-10%) pairs); "
+                    "it was ignored.")
+    return None
+
+
+def _contour_at(points: list[tuple[float, float]], x: float) -> float:
+    if x <= points[0][0]:
+        return points[0][1]
+    for (x0, y0), (x1, y1) in zip(points, points[1:]):
+        if x <= x1:
+            return y0 + (y1 - y0) * ((x - x0) / (x1 - x0) if x1 > x0 else 1.0)
+    return points[-1][1]
+
+
+def _say_as(el, warnings: list[str]) -> str | None:
+    """The text a <say-as> element should be read as, or None to read it as written."""
+    kind = (el.get("interpret-as") or "").lower()
+    text = "".join(el.itertext()).strip()
+    if kind in ("characters", "spell-out", "letters", "verbatim"):
+        return " ".join(c for c in text if not c.isspace())
+    if kind in ("digits", "telephone", "number_digit"):
+        return " ".join(c for c in text if c.isalnum())
+    if kind == "ordinal" and re.fullmatch(r"\d+", text):
+        from num2words import num2words
+
+        return num2words(int(text), to="ordinal")
+    if kind in ("cardinal", "number", "unit", "date", "time", "currency", "address", "name", ""):
+        return None  # the voice's own normalisation reads these
+    if kind in ("expletive", "bleep"):
+        warnings.append(f"<say-as interpret-as=\"{kind}\"> is not supported; the word is left out.")
+        return ""
+    warnings.append(f"<say-as interpret-as=\"{kind}\"> is not supported; \"{text[:40]}\" is read as written.")
+    return None
+
+
+def _declare_vendor_prefixes(text: str) -> str:
+    """Declare amazon:, mstts: and google: on <speak> where a document uses them undeclared."""
+    m = re.search(r"<(\w+:)?speak\b", text)
+    if m is None:
+        return text
+    missing = [p for p in VENDOR_NAMESPACES if f"<{p}:" in text and f"xmlns:{p}" not in text]
+    if not missing:
+        return text
+    decl = "".join(f' xmlns:{p}="{VENDOR_NAMESPACES[p]}"' for p in missing)
+    return text[:m.end()] + decl + text[m.end():]
 
 
 def _walk(el, state: _State, b: _Builder, warnings: list[str]) -> None:
     tag = _local(el.tag)
     state = _State(**vars(state))
+    if el.get(_XML_LANG) or (tag in ("lang", "voice") and el.get("language")):
+        state.language = primary(el.get(_XML_LANG) or el.get("language"), default=state.language or "en")
     closes_sentence = tag in ("s", "p", "sentence", "paragraph", "voice")
+    contour_words: list[WordProsody] | None = None
     if tag == "voice":
         name = el.get("name")
         if not name:
-            warnings.append("<voice> without a name was ignored.")
-        else:
+            gender = el.get("gender")
+            if gender or el.get("language") or el.get(_XML_LANG):
+                name = f"{gender or 'voice'}-{state.language or 'en'}"  # Google selects voices by gender/language
+            else:
+                warnings.append("<voice> without a name was ignored.")
+        if name:
             state.voice = name
     elif tag == "prosody":
         if el.get("pitch") is not None:
@@ -233,8 +356,11 @@ def _walk(el, state: _State, b: _Builder, warnings: list[str]) -> None:
             state.rate *= parse_rate(el.get("rate"), warnings)
         if el.get("volume") is not None:
             state.volume_db += parse_volume(el.get("volume"), warnings)
-        for attr in set(el.attrib) - {"pitch", "rate", "volume"}:
-            warnings.append(f"<prosody {attr}=...> is not supported; it was ignored.")
+        points = parse_contour(el.get("contour"), warnings) if el.get("contour") is not None else None
+        if points:
+            contour_words = state.contour = []
+        for attr in set(el.attrib) - {"pitch", "rate", "volume", "contour"}:
+            warnings.append(f"<prosody {_local(attr)}=...> is not supported; it was ignored.")
     elif tag == "emphasis":
         level = (el.get("level") or "moderate").lower()
         if level not in EMPHASIS:
@@ -244,20 +370,26 @@ def _walk(el, state: _State, b: _Builder, warnings: list[str]) -> None:
         state.pitch_st += st
         state.volume_db += db
         state.rate /= dur
-    elif tag == "express-as":
-        style = (el.get("style") or "").lower()
-        degree = el.get("styledegree")
+    elif tag in ("express-as", "emotion") or (tag == "effect" and el.get("name") in POLLY_EFFECTS):
+        style = (el.get("style") or el.get("name") or "").lower()
+        degree = el.get("styledegree") if tag == "express-as" else None
         intensity = 1.0
+        if tag == "emotion":  # Polly: <amazon:emotion name="excited" intensity="medium">
+            intensity = {"low": 0.5, "medium": 1.0, "high": 1.5}.get((el.get("intensity") or "medium").lower(), 1.0)
         if degree is not None:
             try:
                 intensity = clamp(float(degree), 0.01, 2.0)
             except ValueError:
                 warnings.append(f"styledegree=\"{degree}\" is not a number; 1 was used.")
-        if style in STYLES:
-            state.emotion = Emotion(STYLES[style], intensity)
+        mapped = STYLES.get(style) or POLLY_EFFECTS.get(style) or POLLY_EMOTIONS.get(style)
+        if mapped:
+            state.emotion = Emotion(mapped, intensity)
         else:
             warnings.append(f"express-as style \"{style}\" is not supported (use one of "
                             f"{', '.join(sorted(set(STYLES)))}); the sentence stays neutral.")
+        for attr in ("role",):
+            if el.get(attr):
+                warnings.append(f"express-as {attr}=\"{el.get(attr)}\" is not supported; it was ignored.")
     elif tag == "break":
         seconds = None
         if el.get("time") is not None:
@@ -270,19 +402,43 @@ def _walk(el, state: _State, b: _Builder, warnings: list[str]) -> None:
             seconds = BREAK_STRENGTH["medium"]
         if seconds:
             b.pause(seconds)
+    elif tag == "breath":  # Polly: a breath is a short pause here
+        b.pause(0.3)
+    elif tag == "silence":  # Azure: <mstts:silence type="Sentenceboundary" value="200ms"/>
+        kind = (el.get("type") or "").lower()
+        seconds = parse_time(el.get("value") or "", warnings)
+        if seconds is not None and kind in ("sentenceboundary", "sentenceboundary-exact"):
+            b.sentence_gap = seconds
+        elif seconds is not None and kind in ("leading", "leading-exact") and not b.sentences:
+            b.pending_gap = (b.pending_gap or 0.0) + seconds
+        elif seconds is not None:
+            warnings.append(f"<mstts:silence type=\"{el.get('type')}\"> is not supported; it was ignored.")
+        return
+    elif tag == "say-as":
+        said = _say_as(el, warnings)
+        if said is not None:
+            b.text(said, state)
+            return
     elif tag == "phoneme":
         warnings.append(f"<phoneme ph=\"{el.get('ph', '')}\"> is not supported yet: \"{(el.text or '').strip()}\" "
                         "is spoken as written.")
     elif tag == "sub":
         alias = el.get("alias")
-        if alias:
+        if alias is not None:
             b.text(alias, state)
-            b.text(el.tail or "", _State(**vars(state)))
             return
+    elif tag in SKIPPED:
+        warnings.append(f"<{tag}> is not supported; it was ignored.")
+        return
+    elif tag == "media" and (el.get("begin") or el.get("end") or el.get("repeatCount")):
+        warnings.append("<media> timing (begin, end, repeatCount) is not supported; its speech follows in order.")
+    elif tag == "par":
+        warnings.append("<par> plays its children one after another here, not in parallel.")
+    elif tag in ("effect", "domain", "auto-breaths"):
+        warnings.append(f"<amazon:{tag} name=\"{el.get('name', '')}\"> is not supported; its text is spoken "
+                        "without it.")
     elif tag != "speak" and tag not in IGNORED_WITH_TEXT:
         warnings.append(f"<{tag}> is not supported; its text is spoken as written.")
-    elif tag in ("audio", "backgroundaudio", "mark", "bookmark", "lexicon", "silence"):
-        warnings.append(f"<{tag}> is not supported; it was ignored.")
     if closes_sentence:
         b.close()
     b.text(el.text or "", state)
@@ -291,55 +447,55 @@ def _walk(el, state: _State, b: _Builder, warnings: list[str]) -> None:
         b.text(child.tail or "", state)
     if closes_sentence:
         b.close()
+    if contour_words:
+        n = len(contour_words)
+        for i, word in enumerate(contour_words):
+            word.pitch_st += _contour_at(points, (i + 0.5) / n)
 
 
-def resolve_voice(name: str | None, speakers: list[str]) -> SpeakerMix | None:
-    """The mix for a <voice name>, given the track voice's speakers; None keeps the default."""
-    if name is None:
-        return None
-    mix = parse_voice_name(name)
-    if mix is not None:
-        unknown = [s for s, _ in mix.weights if speakers and s not in speakers]
-        if unknown:
-            raise SsmlError(f"The voice mix names unknown speaker(s) {', '.join(unknown)}; "
-                            f"choose from {', '.join(speakers)}.")
-        return mix
-    if speakers and name not in speakers:
-        raise SsmlError(f"There is no voice named \"{name}\"; choose from {', '.join(speakers)} or a mix:A=0.5,B=0.5.")
-    return SpeakerMix.single(name)
+# cast(project, voice name or None, language or None) -> the track that sentence goes on, created on first use.
+Cast = Callable[[Project, "str | None", "str | None"], Track]
 
 
-def to_project(sentences: list[SsmlSentence], analyzer, voice: VoiceRef, speakers: list[str],
-               default_mix: SpeakerMix, warnings: list[str], title: str = "") -> Project:
-    """A project with one track per SSML voice and the prosody of each word applied to its phonemes."""
-    project = Project(title=title)
-    tracks: dict[str | None, Track] = {}
+def _spoken_form(sentence: SsmlSentence, language: str) -> tuple[str, list[WordProsody], dict[int, float]]:
+    """The sentence as the voice should read it (symbols written out, a comma where a break is), with its
+    per-word prosody and breaks carried over to the words that come out."""
+    text = re.sub(r"\s+([,.;:!?])", r"\1", " ".join(sentence.text.split()))
+    tokens = word_tokens(text)
+    pieces, prosody, breaks = [], [], {}
+    cursor = 0
+    for i, tok in enumerate(tokens):
+        pieces.append(text[cursor:tok.start])
+        said = read_symbols(tok.raw, language)
+        if i in sentence.breaks_after and not re.search(r"[,;:.!?]$", said):
+            said += ","  # a comma gives every voice a pause there, which the break then sizes
+        pieces.append(said)
+        cursor = tok.end
+        n = max(len(words_of(said)), 1)
+        if i < len(sentence.words):
+            prosody.extend([sentence.words[i]] * n)
+        if i in sentence.breaks_after:
+            breaks[len(prosody) - 1] = sentence.breaks_after[i]
+    pieces.append(text[cursor:])
+    return "".join(pieces), prosody, breaks
+
+
+def to_project(sentences: list[SsmlSentence], analyzer, cast: Cast, warnings: list[str], title: str = "",
+               project: Project | None = None) -> Project:
+    """A project with one track per SSML voice (and language) and the prosody of each word applied to its
+    phonemes. `cast` picks or makes the track: it maps vendor voice names and languages to local voices."""
+    project = project or Project(title=title)
     for sentence in sentences:
-        track = tracks.get(sentence.voice)
-        if track is None:
-            mix = resolve_voice(sentence.voice, speakers) or default_mix
-            track = Track(new_id(), sentence.voice or "Voice", voice, mix)
-            tracks[sentence.voice] = track
-            project.tracks.append(track)
-        text = re.sub(r"\s+([,.;:!?])", r"\1", " ".join(sentence.text.split()))
-        for idx in sentence.breaks_after:  # a comma gives every voice a pause there, which the break then sizes
-            text = _comma_after(text, idx)
-        words = analyzer.analyze(text, voice, track.mix)
+        if not words_of(sentence.text):
+            continue
+        track = cast(project, sentence.voice, sentence.language)
+        text, prosody, breaks = _spoken_form(sentence, track.language)
+        words = analyzer.analyze(text, track.voice, track.mix)
         seg = Segment(new_id(), text, track.id, words, emotion=sentence.emotion)
         seg.gap_before = sentence.gap_before
-        _apply(seg, sentence, warnings)
+        _apply(seg, SsmlSentence(text, sentence.voice, sentence.emotion, prosody, breaks), warnings)
         project.segments.append(seg)
     return project
-
-
-def _comma_after(text: str, index: int) -> str:
-    tokens = text.split(" ")
-    spoken = [i for i, t in enumerate(tokens) if t]
-    if index < len(spoken):
-        i = spoken[index]
-        if not re.search(r"[,;:.!?]$", tokens[i]):
-            tokens[i] += ","
-    return " ".join(tokens)
 
 
 def _apply(seg: Segment, sentence: SsmlSentence, warnings: list[str]) -> None:

@@ -1,23 +1,33 @@
 """Subtitles in and out: SRT with the `srt` library, WebVTT with `webvtt-py`.
 
-In, each cue becomes a segment pinned at the cue's start, with the cue's length as its target slot. A speaker
-label picks the track: `NAME: line` at the start of a cue, or a WebVTT voice tag `<v NAME>`. Out, the cues carry
-the synthesized timing of each segment (first to last phoneme).
+In, each cue becomes one or more cues of speech (a dash or `>>` inside a cue starts another speaker's turn),
+pinned at the cue's start with the cue's length as the target slot. What subtitles for the deaf and hard of
+hearing add for the eye is taken out of the speech and kept for the exported subtitles: formatting tags,
+sound descriptions in brackets ("[MUSIC PLAYING]", "(sighs)"), and sung lyrics between ♪ marks, which are
+skipped unless asked for. Speaker labels follow core.labels; a cue without one keeps the speaker who was
+talking. Errors name the line of the file and what is wrong there.
+
+Out, the cues carry the synthesized timing of each segment (first to last phoneme).
 """
 
 from __future__ import annotations
 
 import io
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import timedelta
 from pathlib import Path
 
+from studio.core.labels import count_labels, key, looks_like_name, split_label
 from studio.core.model import Project, Segment, VoiceRef, new_id
 from studio.core.script import track_for
 
-_LABEL = re.compile(r"^\s*([^\W\d_][\w .'\-]{0,39}?)\s*:\s+(\S.*)$", re.S)
-_TAGS = re.compile(r"<[^>]+>")
+_TAGS = re.compile(r"</?[A-Za-z][^>]*>|\{\\[^}]*\}")  # HTML-like tags and ASS overrides such as {\an8}
+_SOUND = re.compile(r"\[[^\]]*\]|\([^)]*\)")
+_MUSIC = "♪♫♬🎵🎶"
+_TIME = r"(?:\d+:)?\d{1,2}:\d{2}[.,]\d{1,3}"
+_VTT_TIMING = re.compile(rf"^\s*{_TIME}\s+-->\s+{_TIME}(\s.*)?$")
+SPEECH, LYRICS, SOUND = "speech", "lyrics", "sound"
 
 
 class SubtitleError(Exception):
@@ -28,31 +38,142 @@ class SubtitleError(Exception):
 class Cue:
     start: float
     end: float
-    text: str
+    text: str  # what is spoken: no tags, no sound descriptions, no label
     speaker: str | None = None
+    number: int = 0  # the cue's number in the file (its position, for WebVTT)
+    display: str = ""  # what the exported subtitle shows: sound descriptions and lyrics kept, tags removed
+    kind: str = SPEECH  # speech, lyrics (between music marks) or sound (only descriptions, nothing to say)
+    sounds: int = 0  # sound descriptions taken out of this cue's speech
 
 
-def _split_label(text: str, speaker: str | None) -> tuple[str | None, str]:
-    text = " ".join(_TAGS.sub("", text).split())
-    m = _LABEL.match(text)
-    if m and speaker is None:
-        return m.group(1).strip(), m.group(2).strip()
-    return speaker, text
+@dataclass(frozen=True)
+class _Turn:
+    marker: str | None
+    name: str | None
+    bracket: bool
+    rest: str
+    lyrics: bool
+    body: str  # the text with the candidate label, used when the label is refused
 
 
-def read_srt(text: str) -> list[Cue]:
+def _short(line: str) -> str:
+    line = line.strip()
+    return line if len(line) <= 60 else line[:57] + "..."
+
+
+def _turns(content: str) -> list[_Turn]:
+    """A cue's text split at speaker turns, each with its candidate label."""
+    lines = [ln.strip() for ln in _TAGS.sub("", content).splitlines() if ln.strip()]
+    turns: list[list] = []
+    for ln in lines:
+        lyric = any(c in ln for c in _MUSIC) or bool(re.match(r"^#\s.*#$", ln))
+        m = split_label(ln)
+        if m.marker or m.name or not turns or lyric != turns[-1][4]:
+            turns.append([m.marker, m.name, m.bracket, m.rest, lyric, m.body])
+        else:
+            turns[-1][3] += " " + m.body
+            turns[-1][5] += " " + m.body
+    return [_Turn(*t) for t in turns]
+
+
+def _strip_music(text: str) -> str:
+    text = re.sub(f"[{_MUSIC}]", " ", text)
+    return " ".join(re.sub(r"^#\s|\s#$", " ", text).split())
+
+
+def _speech(text: str) -> tuple[str, int]:
+    """Text without sound descriptions, and how many were taken out."""
+    n = len(_SOUND.findall(text))
+    return " ".join(_SOUND.sub(" ", text).split()).strip(" -–—"), n
+
+
+def cues_from(raw: list[tuple[int, float, float, str, str | None]], speakers: list[str] | None = None) -> list[Cue]:
+    """Cues from (number, start, end, content, voice tag). `speakers`, when given, is the only list of labels
+    accepted (case-insensitive, `LABEL=Track` renames), in the order of the tracks."""
+    parsed = [(n, a, b, _turns(content), voice) for n, a, b, content, voice in raw]
+    allowed = None
+    if speakers:
+        allowed = {}
+        for item in speakers:
+            label, _, track = item.partition("=")
+            allowed[key(label)] = (track or label).strip()
+    uses = count_labels([f"{t.name}: x" for *_, turns, _ in parsed for t in turns if t.name])
+    strict = sum(1 for *_, turns, _ in parsed for t in turns if t.name and looks_like_name(t.name, uses[key(t.name)],
+                                                                                           t.bracket))
+    dialogue = strict >= 2
+    out: list[Cue] = []
+    current: str | None = None  # the speaker who is talking
+    previous: str | None = None  # the one before, who answers an unnamed turn
+    for number, start, end, turns, voice in parsed:
+        pieces = []
+        for i, t in enumerate(turns):
+            name = None
+            if voice:
+                name = voice.strip()
+            elif t.name is not None:
+                if allowed is not None:
+                    name = allowed.get(key(t.name))
+                elif looks_like_name(t.name, uses[key(t.name)], t.bracket, dialogue):
+                    name = t.name
+            body = t.rest if name is not None else t.body
+            if name is None and t.marker and current is not None and (i > 0 or t.marker == ">>"):
+                name = previous  # an unnamed turn: the other speaker answers (None if nobody else has spoken)
+            elif name is None:
+                name = current  # no label: the speaker who was talking goes on
+            if name is not None and name != current:
+                previous, current = current, name
+            spoken, n_sounds = _speech(_strip_music(body) if t.lyrics else body)
+            display = " ".join(body.split())
+            kind = LYRICS if t.lyrics and spoken else SPEECH if spoken else SOUND
+            pieces.append(Cue(start, end, spoken, name, number, display, kind, n_sounds))
+        # Turns share the cue's time in proportion to what each says.
+        weights = [max(len(p.text), 1) if p.kind != SOUND else 0 for p in pieces]
+        total, t0 = sum(weights), start
+        for p, w in zip(pieces, weights):
+            if total == 0:
+                out.append(p)
+                continue
+            t1 = t0 + (end - start) * w / total
+            out.append(replace(p, start=t0, end=t1) if w else replace(p, start=t0, end=t0))
+            t0 = t1
+    return out
+
+
+def _srt_line(text: str, offset: int) -> int:
+    return text.count("\n", 0, offset) + 1
+
+
+def read_srt(text: str, name: str = "The SRT file", speakers: list[str] | None = None) -> list[Cue]:
     import srt
 
     try:
         subs = list(srt.parse(text))
-    except (srt.SRTParseError, ValueError) as exc:
-        raise SubtitleError(f"This SRT file cannot be read ({exc}); check its cue numbers and timestamps.") from None
-    cues = []
-    for sub in subs:
-        speaker, body = _split_label(sub.content, None)
-        if body:
-            cues.append(Cue(sub.start.total_seconds(), sub.end.total_seconds(), body, speaker))
-    return cues
+    except srt.SRTParseError as exc:
+        line = _srt_line(text, exc.expected_start)
+        found = next((ln for ln in text[exc.expected_start:].splitlines() if ln.strip()), "")
+        raise SubtitleError(f"{name} cannot be read at line {line}: a cue there should be a number, then a time "
+                            f"range like 00:00:01,000 --> 00:00:02,500, but the line reads \"{_short(found)}\".")\
+            from None
+    except (srt.TimestampParseError, ValueError) as exc:
+        raise SubtitleError(f"{name} cannot be read: a timestamp is invalid ({_short(str(exc))}); write times "
+                            "as HH:MM:SS,mmm.") from None
+    timing_lines = [i + 1 for i, ln in enumerate(text.splitlines()) if "-->" in ln]
+    raw = []
+    for k, sub in enumerate(subs):
+        a, b = sub.start.total_seconds(), sub.end.total_seconds()
+        line = timing_lines[k] if k < len(timing_lines) else 0
+        _check_range(name, line, sub.index, a, b)
+        raw.append((sub.index, a, b, sub.content, None))
+    return cues_from(raw, speakers)
+
+
+def _check_range(name: str, line: int, number: int, a: float, b: float) -> None:
+    if a < 0 or b <= a:
+        raise SubtitleError(f"{name}, line {line}: cue {number} ends at {b:.3f} s, not after its start at "
+                            f"{a:.3f} s; fix its time range.")
+    if b - a > 3600:
+        raise SubtitleError(f"{name}, line {line}: cue {number} lasts {b - a:.0f} s, more than an hour; fix its "
+                            "time range.")
 
 
 def _seconds(stamp: str) -> float:
@@ -60,37 +181,74 @@ def _seconds(stamp: str) -> float:
     return sum(float(p) * 60 ** i for i, p in enumerate(reversed(parts)))
 
 
-def read_vtt(text: str) -> list[Cue]:
+def _check_vtt(text: str, name: str) -> list[int]:
+    """webvtt-py drops a malformed cue without a word; check every block first. Returns the line of each cue's
+    timing line."""
+    lines = text.splitlines()
+    if not lines or not lines[0].lstrip("\ufeff").startswith("WEBVTT"):
+        raise SubtitleError(f"{name} cannot be read at line 1: a WebVTT file starts with WEBVTT, but the line reads "
+                            f"\"{_short(lines[0] if lines else '')}\".")
+    timings, i = [], 1
+    while i < len(lines):
+        if not lines[i].strip():
+            i += 1
+            continue
+        block_start = i
+        block = []
+        while i < len(lines) and lines[i].strip():
+            block.append(lines[i])
+            i += 1
+        if block_start == 1 or re.match(r"^(NOTE|STYLE|REGION)\b", block[0]):
+            continue  # header settings, comments, style and region blocks
+        k = next((j for j, ln in enumerate(block[:2]) if "-->" in ln), None)
+        if k is None:
+            raise SubtitleError(f"{name} cannot be read at line {block_start + 1}: a cue should have a time range "
+                                f"like 00:00:01.000 --> 00:00:02.500, but the line reads \"{_short(block[0])}\".")
+        if not _VTT_TIMING.match(block[k]):
+            raise SubtitleError(f"{name} cannot be read at line {block_start + k + 1}: the time range "
+                                f"\"{_short(block[k])}\" is not valid; write it as 00:00:01.000 --> 00:00:02.500.")
+        timings.append(block_start + k + 1)
+    return timings
+
+
+def read_vtt(text: str, name: str = "The WebVTT file", speakers: list[str] | None = None) -> list[Cue]:
     import webvtt
 
+    timing_lines = _check_vtt(text, name)
     try:
         captions = webvtt.from_buffer(io.StringIO(text))
     except Exception as exc:  # noqa: BLE001 - webvtt raises its own and stdlib errors; the user gets one sentence
-        raise SubtitleError(f"This WebVTT file cannot be read ({exc.__class__.__name__}); it must start with "
-                            "WEBVTT and have valid cue timings.") from None
-    cues = []
-    for c in captions:
+        raise SubtitleError(f"{name} cannot be read ({exc.__class__.__name__}); it must start with WEBVTT and "
+                            "have valid cue timings.") from None
+    raw = []
+    for k, c in enumerate(captions):
+        a, b = _seconds(c.start), _seconds(c.end)
+        _check_range(name, timing_lines[k] if k < len(timing_lines) else 0, k + 1, a, b)
         voice = getattr(c, "voice", None)
-        speaker, body = _split_label(c.text, voice.strip() if voice else None)
-        if body:
-            cues.append(Cue(_seconds(c.start), _seconds(c.end), body, speaker))
-    return cues
+        content = re.sub(r"<v(\.[^ >]*)?(\s[^>]*)?>", "", c.raw_text) if voice else c.raw_text
+        raw.append((k + 1, a, b, content, voice))
+    return cues_from(raw, speakers)
 
 
-def read_subtitles(path: str | Path, text: str) -> list[Cue]:
-    cues = read_vtt(text) if str(path).lower().endswith(".vtt") else read_srt(text)
-    for c in cues:
-        if not (0 <= c.start < c.end) or c.end - c.start > 3600:
-            raise SubtitleError(f"A cue at {c.start:.3f} s has an impossible time range; fix the file and import "
-                                "it again.")
-    if not cues:
-        raise SubtitleError(f"{Path(path).name} has no cues with text.")
-    return sorted(cues, key=lambda c: c.start)
+def read_subtitles(path: str | Path, text: str, speakers: list[str] | None = None, kind: str | None = None
+                   ) -> list[Cue]:
+    """All cues, sound-only ones included (kind SOUND), sorted by start. `kind` is "srt" or "vtt"; by default
+    the file's suffix decides."""
+    name = Path(path).name
+    vtt = kind == "vtt" or (kind is None and str(path).lower().endswith(".vtt"))
+    cues = read_vtt(text, name, speakers) if vtt else read_srt(text, name, speakers)
+    if not any(c.kind != SOUND for c in cues):
+        raise SubtitleError(f"{name} has no cues with text to speak.")
+    return sorted(cues, key=lambda c: (c.start, c.number))
 
 
-def cues_to_project(cues: list[Cue], analyzer, voice: VoiceRef, speakers: list[str], title: str = "") -> Project:
+def cues_to_project(cues: list[Cue], analyzer, voice: VoiceRef, speakers: list[str], title: str = "",
+                    lyrics: bool = False) -> Project:
+    """A project with a segment per cue of speech (and of lyrics, if asked), on one track per speaker."""
     project = Project(title=title)
     for cue in cues:
+        if cue.kind == SOUND or (cue.kind == LYRICS and not lyrics):
+            continue
         track = track_for(project, cue.speaker, voice, speakers)
         words = analyzer.analyze(cue.text, voice, track.mix)
         project.segments.append(Segment(new_id(), cue.text, track.id, words, start=cue.start,

@@ -298,7 +298,7 @@ class MainWindow(QMainWindow):
     def import_script(self, path: Path) -> bool:
         from studio.core.script import build_project
         from studio.engine.embedded import SPEAKERS
-        from studio.engine.speak import build
+        from studio.production.speak import build
         from studio.engine.voices import EMBEDDED
         from studio.interchange.ssml import SsmlError, looks_like_ssml
         from studio.interchange.subtitles import SubtitleError, cues_to_project, read_subtitles

@@ -196,7 +196,7 @@ def test_pause_symbols_are_pauses(neural):
 
 def test_ssml_prosody_break_and_emphasis_on_the_neural_voice(neural):
     from studio.engine.render import render_segment
-    from studio.engine.speak import build
+    from studio.production.speak import build
     from studio.engine.voices import VoiceRegistry
 
     registry = VoiceRegistry()

@@ -96,11 +96,14 @@ def test_ssml_emotion_rate_and_break_through_studio_say(tmp_path):
     assert gap == pytest.approx(0.8, abs=0.03)
 
 
-def test_ssml_voice_mix_and_bad_voice(tmp_path, capsys):
+def test_ssml_voice_mix_and_unmapped_voice(tmp_path, capsys):
     audio, sr, _ = _say(tmp_path, "mix", '<speak><voice name="mix:en-us=0.5,en-us+f2=0.5">Hello there.</voice></speak>')
     assert len(audio) > 0
-    assert main(["say", '<speak><voice name="nobody">Hi.</voice></speak>', "-o", str(tmp_path / "x.wav")]) == 2
-    assert "no voice named" in capsys.readouterr().err
+    # An unknown name speaks with the default voice and says how to map it (issue 14.6).
+    assert main(["say", '<speak><voice name="nobody">Hi.</voice></speak>', "-o", str(tmp_path / "x.wav"),
+                 "--voice", "embedded"]) == 0
+    err = capsys.readouterr().err
+    assert '"nobody" is not mapped' in err and "--voice-map nobody=" in err
 
 
 def test_studio_new_accepts_an_ssml_file(tmp_path):

@@ -13,15 +13,17 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from studio.core.analysis import AnalysisError
-from studio.core.model import Project, Segment, SpeakerMix, Track, new_id
+from studio.core.language import script_language
+from studio.core.model import Project, Segment, new_id
 from studio.core.script import split_sentences
+from studio.core.spoken import read_symbols
+from studio.engine.render import render_segment
+from studio.engine.voices import VoiceRegistry
 from studio.interchange import ssml
 from studio.interchange.alignment import PlacedSegment
 
-
-from .coqui.loading import ModelError
-from .render import render_segment
-from .voices import VoiceRegistry, parse_voice
+from .casting import Casting, open_voice  # noqa: F401 - open_voice is part of this module's API
+from .inputs import build_ssml
 
 SENTENCE_GAP_S = 0.3
 MAX_SAY_CHARS = 20_000  # about 15 minutes of speech; longer texts belong in a script file for `studio render`
@@ -36,44 +38,20 @@ class Spoken:
     notes: list[str] = field(default_factory=list)
 
 
-def open_voice(voice: str | None, registry: VoiceRegistry, notes: list[str]):
-    """(voice ref, default mix, backbone), falling back to the embedded voice with a note."""
-    ref, mix = parse_voice(voice)
-    try:
-        backbone = registry.backbone(ref)
-    except ModelError as exc:
-        notes.append(f"{exc} Speaking with the embedded voice instead.")
-        ref, mix = parse_voice("embedded")
-        backbone = registry.backbone(ref)
-    caps = backbone.capabilities()
-    if getattr(caps, "commercial_note", ""):
-        notes.append(f"This voice's license: {caps.license}. Commercial use: {caps.commercial_note}.")
-    elif not caps.commercial_use:
-        notes.append(f"This model's license ({caps.license}) does not allow commercial use; check it before you "
-                     "publish the audio.")
-    if mix.is_empty and caps.speakers:
-        mix = SpeakerMix.single(caps.speakers[0].id)
-    return ref, mix, backbone
-
-
-def build(text: str, voice: str | None, registry: VoiceRegistry, notes: list[str]) -> Project:
-    """A project for plain text or SSML (text starting with <speak)."""
-    ref, mix, backbone = open_voice(voice, registry, notes)
+def build(text: str, voice: str | None, registry: VoiceRegistry, notes: list[str],
+          voice_map: dict[str, str] | None = None, language: str = "en") -> Project:
+    """A project for plain text or SSML (a document whose root is <speak>, XML declaration allowed)."""
+    casting = Casting(registry, voice, notes, voice_map, language)
     if ssml.looks_like_ssml(text):
-        sentences, warnings = ssml.parse(text)
-        if not sentences:
-            raise AnalysisError("The SSML has no text to speak.")
-        speakers = [s.id for s in backbone.capabilities().speakers]
-        project = ssml.to_project(sentences, registry, ref, speakers, mix, warnings)
-        notes.extend(f"SSML: {w}" for w in warnings)
-        return project
-    sentences = split_sentences(text)
-    if not sentences:
+        return build_ssml(text, casting, registry, notes)
+    if not split_sentences(text):
         raise AnalysisError("There is no text to speak; give some words.")
-    track = Track(new_id(), "Voice", ref, mix)
-    project = Project(tracks=[track])
-    for sentence in sentences:
-        project.segments.append(Segment(new_id(), sentence, track.id, backbone.analyze(sentence, ref, mix)))
+    project = Project()
+    for sentence in split_sentences(text, casting.language):
+        track = casting.track(project, None, script_language(sentence) or casting.language, default_name="Voice")
+        spoken = read_symbols(sentence, track.language)
+        project.segments.append(Segment(new_id(), spoken, track.id, registry.analyze(spoken, track.voice,
+                                                                                      track.mix)))
     return project
 
 
@@ -97,13 +75,11 @@ def render_in_sequence(project: Project, registry: VoiceRegistry, notes: list[st
     return Spoken(np.concatenate(chunks).astype(np.float32), rate, placed, project, notes)
 
 
-def speak(text: str, voice: str | None, registry: VoiceRegistry) -> Spoken:
+def speak(text: str, voice: str | None, registry: VoiceRegistry, voice_map: dict[str, str] | None = None,
+          language: str = "en") -> Spoken:
     if len(text) > MAX_SAY_CHARS:
         raise AnalysisError(f"The text has {len(text):,} characters, more than {MAX_SAY_CHARS:,}; save it as a "
                             "script file and use 'studio render' instead.")
     notes: list[str] = []
-    project = build(text, voice, registry, notes)
+    project = build(text, voice, registry, notes, voice_map, language)
     return render_in_sequence(project, registry, notes)
-
-
-

@@ -1,0 +1,166 @@
+"""`studio render`: a script, subtitles, SSML or project in; stems, mix, clips, timing files and a report out.
+
+Output folder:
+    mix.wav, stems/<track>.wav (equal length, sample-aligned to the project start, summing to the mix),
+    clips/<timecode>_<track>.wav (each line from its first phoneme), alignment.json, subtitles.srt, subtitles.vtt
+    (sound descriptions and skipped lyrics kept at their cue times), labels.txt (Audacity), alignment.TextGrid
+    (Praat), timeline.otio (OpenTimelineIO) and, where OTIO's adapter plugins are installed, timeline.xml (FCP 7
+    XML), timeline.fcpxml and timeline.aaf; edits.ssml (the project's edits, word-level), timing-report.csv and
+    loudness.json.
+WAV files are 24-bit at the rate asked for (48 kHz for video), or 16-bit at the voice's native rate. Every time
+in every file comes from one grid of whole samples at the output rate (engine.mixdown.grid).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+import numpy as np
+
+from studio.core.fit import Fit, fit_segment
+from studio.core.model import Project
+from studio.engine import loudness
+from studio.engine.backbone import RenderResult
+from studio.engine.mixdown import Placed, grid, mix, stems
+from studio.engine.render import render_segment
+from studio.engine.scheduler import failure_reason
+from studio.engine.voices import VoiceRegistry
+from studio.interchange.alignment import PlacedSegment, alignment_document
+from studio.interchange.audio_files import write_wav
+from studio.interchange.exports import (MediaFile, build_timeline, project_to_ssml, safe_name, timecode, write_labels,
+                                        write_textgrid, write_timelines)
+from studio.interchange.subtitles import write_srt, write_vtt
+
+from . import report
+from .inputs import Script
+
+FIT_MODES = ("compress", "both", "none")
+MISS_TOLERANCE_S = 0.02
+CLIP_TAIL_S = 0.2  # a clip keeps this much of the voice's release after its last phoneme
+
+
+@dataclass
+class Rendered:
+    project: Project
+    rate: int
+    placed: list[PlacedSegment]
+    failed: dict[str, str] = field(default_factory=dict)
+    fits: list[Fit] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    files: list[Path] = field(default_factory=list)
+    timings: list[report.CueTiming] = field(default_factory=list)
+    loudness: dict[str, loudness.Measured] = field(default_factory=dict)
+
+
+def render_project(project: Project, registry: VoiceRegistry, fit: bool | str = "compress",
+                   progress: Callable[[int, int], None] | None = None) -> tuple[dict[str, RenderResult], Rendered]:
+    """Render every segment. Segments with a slot are fitted first: "compress" speeds up lines longer than their
+    slot (within a natural rate) and leaves shorter ones alone; "both" also slows short lines to fill it (the
+    old --fit); "none" leaves every line as the voice says it."""
+    mode = {True: "both", False: "none"}.get(fit, fit) if isinstance(fit, bool) else fit
+    out = Rendered(project, 0, [])
+    if mode != "none":
+        for seg in project.segments:
+            if seg.slot:
+                result = fit_segment(project, seg)
+                if mode == "compress" and result.before <= result.target:
+                    continue
+                if result.command is not None:
+                    result.command.redo(project)
+                out.fits.append(result)
+    results: dict[str, RenderResult] = {}
+    for i, seg in enumerate(project.segments):
+        try:
+            result = render_segment(project, seg, registry)
+            if not np.all(np.isfinite(result.audio)):
+                raise ValueError("The voice returned invalid audio (NaN) for this segment")
+            results[seg.id] = result
+            out.notes.extend(n for n in result.notes if n not in out.notes)
+        except Exception as exc:  # noqa: BLE001 - one failed line must not stop the batch
+            out.failed[seg.id] = failure_reason(exc)
+        if progress:
+            progress(i + 1, len(project.segments))
+    return results, out
+
+
+def _subtitle_entries(done: Rendered, doc: dict, script: Script | None) -> list[tuple[float, float, str, str]]:
+    """Rendered lines at their rendered times, plus the cues that were not spoken at their own times."""
+    shown = []
+    for placed, entry in zip(done.placed, doc["segments"]):
+        info = script.cues.get(placed.segment.id) if script else None
+        shown.append((entry["start"], entry["end"], entry["track"], info.display if info else entry["text"]))
+    for cue in (script.unspoken if script else []):
+        shown.append((cue.start, cue.end, "", cue.display))  # nobody speaks a sound or a skipped song
+    return sorted(shown, key=lambda e: (e[0], e[1]))
+
+
+def write_outputs(out_dir: Path, results: dict[str, RenderResult], done: Rendered, rate: int | None,
+                  script: Script | None = None, shift: bool = False, frame: float = 1 / 25,
+                  loudness_target: float | None = None) -> None:
+    project = done.project
+    script = script or Script(project, "project")
+    if not results:
+        raise ValueError("No segment could be rendered, so there is nothing to write.")
+    native = next(iter(results.values())).sample_rate
+    rate = rate or native
+    subtype = "PCM_24" if rate != native or rate >= 44100 else "PCM_16"
+    done.rate = rate
+    placed = grid(project, results, rate, shift=shift)
+    track_audio, _ = stems(project, results, rate, placed=placed)
+    mixed = mix(track_audio)
+    curve = np.ones(len(mixed), np.float32)
+    if loudness_target is not None:
+        mixed, track_audio, _, curve = loudness.normalize(mixed, track_audio, rate, loudness_target)
+        if not np.isfinite(loudness.integrated(mixed, rate)):
+            done.notes.append("The mix is too short to measure its loudness (under 0.4 s); it was only limited.")
+    (out_dir / "stems").mkdir(parents=True, exist_ok=True)
+    (out_dir / "clips").mkdir(parents=True, exist_ok=True)
+    names: dict[str, str] = {}
+    stem_files: dict[str, MediaFile] = {}
+    for track in project.tracks:
+        name = safe_name(track.name)
+        while name in names.values():
+            name += "_"
+        names[track.id] = name
+        path = out_dir / "stems" / f"{name}.wav"
+        write_wav(path, track_audio[track.id], rate, subtype)
+        stem_files[track.name] = MediaFile(path.resolve(), len(track_audio[track.id]))
+        done.loudness[f"stems/{name}.wav"] = loudness.measure(track_audio[track.id], rate)
+    write_wav(out_dir / "mix.wav", mixed, rate, subtype)
+    done.loudness["mix.wav"] = loudness.measure(mixed, rate)
+    duration = len(mixed) / rate
+    clip_files: dict[str, MediaFile] = {}
+    for seg in project.segments:
+        p: Placed | None = placed.get(seg.id)
+        if p is None:
+            continue
+        done.placed.append(PlacedSegment(seg, project.track(seg.track_id).name, p.offset, p.boundaries))
+        # The clip is the line with the loudness gain it has in the stem, from its first phoneme to a short
+        # release; the timeline gives it exactly its length.
+        a, b = p.boundaries[0], min(len(p.audio), p.boundaries[-1] + int(CLIP_TAIL_S * rate))
+        audio = p.audio[a:b] * curve[p.offset + a:p.offset + b]
+        clip = out_dir / "clips" / f"{timecode(p.start / rate)}_{names[seg.track_id]}.wav"
+        while any(m.path == clip.resolve() for m in clip_files.values()):
+            clip = clip.with_name(clip.stem + "_.wav")
+        write_wav(clip, audio, rate, subtype)
+        clip_files[seg.id] = MediaFile(clip.resolve(), len(audio))
+    doc = alignment_document(done.placed, rate)
+    (out_dir / "alignment.json").write_text(json.dumps(doc, ensure_ascii=False, indent=1), encoding="utf-8")
+    cues = _subtitle_entries(done, doc, script)
+    write_srt(out_dir / "subtitles.srt", cues)
+    write_vtt(out_dir / "subtitles.vtt", cues)
+    write_labels(out_dir / "labels.txt", done.placed, rate)
+    write_textgrid(out_dir / "alignment.TextGrid", done.placed, rate, duration)
+    timeline = build_timeline(done.placed, rate, clip_files, stem_files, project.title, out_dir.resolve())
+    done.files.extend(write_timelines(out_dir, timeline, done.notes, 1 / frame))
+    (out_dir / "edits.ssml").write_text(project_to_ssml(project), encoding="utf-8")
+    done.timings = report.timings(script, placed, rate, {f.segment_id: f for f in done.fits}, done.failed, frame)
+    report.write_csv(out_dir / "timing-report.csv", done.timings)
+    (out_dir / "loudness.json").write_text(json.dumps(
+        {"target_lufs": loudness_target, "true_peak_ceiling_dbtp": loudness.TRUE_PEAK_CEILING_DB,
+         "files": {k: {"integrated_lufs": None if not np.isfinite(m.lufs) else round(m.lufs, 2),
+                       "true_peak_dbtp": None if not np.isfinite(m.true_peak_db) else round(m.true_peak_db, 2)}
+                   for k, m in done.loudness.items()}}, indent=1), encoding="utf-8")

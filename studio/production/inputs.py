@@ -1,0 +1,147 @@
+"""From a file to a project: scripts, subtitles and SSML, with casting, languages and readable symbols.
+
+What a render needs to report on and export besides the project travels alongside it in a Script: for each
+segment its cue (number, planned times, the subtitle text as shown), and the cues that were not spoken (sound
+descriptions, lyrics), which the exported subtitles keep.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from studio.core.analysis import AnalysisError
+from studio.core.language import language_from_filename, primary, script_language
+from studio.core.model import Project, Segment, new_id
+from studio.core.project_io import load as load_project
+from studio.core.script import parse_script, split_sentences
+from studio.core.spoken import read_symbols
+from studio.engine.voices import VoiceRegistry
+from studio.interchange import ssml
+from studio.interchange.detect import sniff
+from studio.interchange.subtitles import LYRICS, SOUND, Cue, read_subtitles
+from studio.interchange.text_script import ImportError_, read_text_file
+
+from .casting import Casting
+
+LYRICS_MODES = ("skip", "speak", "sing")
+SING_PITCH_ST = (0.0, 2.0, 4.0, 2.0)  # a chant: pitch steps word by word, vowels held longer
+SING_STRETCH = 1.35
+
+
+@dataclass(frozen=True)
+class CueInfo:
+    number: int
+    start: float
+    end: float
+    display: str  # the subtitle text as it is exported (sound descriptions kept)
+
+
+@dataclass
+class Options:
+    voice: str | None = None
+    voice_map: dict[str, str] = field(default_factory=dict)
+    speakers: list[str] | None = None  # subtitle labels to accept, in track order (LABEL or LABEL=Track)
+    lyrics: str = "skip"
+    language: str | None = None  # None: from the file name (film.es.srt), xml:lang, or English
+
+
+@dataclass
+class Script:
+    project: Project
+    kind: str  # project, ssml, srt, vtt or text
+    cues: dict[str, CueInfo] = field(default_factory=dict)  # segment id -> its cue
+    unspoken: list[Cue] = field(default_factory=list)  # sound-only cues and skipped lyrics, kept in subtitles
+    sounds: int = 0  # sound descriptions taken out of speech
+    lyrics_skipped: int = 0
+
+
+def _language(text: str, default: str) -> str:
+    return script_language(text) or default
+
+
+def build_text(text: str, casting: Casting, registry: VoiceRegistry, title: str = "") -> Project:
+    """A narration or dialogue script (core.script), each line on its speaker's track in its language."""
+    lines = parse_script(text, casting.language)
+    if not lines:
+        raise AnalysisError("There is no text to speak; give some words.")
+    project = Project(title=title)
+    for line in lines:
+        lang = _language(line.text, casting.language)
+        track = casting.track(project, line.speaker, lang)
+        spoken = read_symbols(line.text, track.language)
+        project.segments.append(Segment(new_id(), spoken, track.id,
+                                        registry.analyze(spoken, track.voice, track.mix)))
+    return project
+
+
+def build_ssml(text: str, casting: Casting, registry: VoiceRegistry, notes: list[str], title: str = "") -> Project:
+    sentences, warnings = ssml.parse(text)
+    if not sentences:
+        raise AnalysisError("The SSML has no text to speak.")
+    # Non-Latin text names its own language even where the document does not.
+    for s in sentences:
+        s.language = script_language(s.text) or s.language
+    project = Project(title=title, voice_map=dict(casting.voice_map))  # kept: the mapping is a project setting
+    ssml.to_project(
+        sentences, registry, lambda p, voice, lang: casting.track(p, voice, lang, vendor=True, default_name="Voice"),
+        warnings, project=project)
+    notes.extend(f"SSML: {w}" for w in warnings)
+    return project
+
+
+def build_subtitles(cues: list[Cue], casting: Casting, registry: VoiceRegistry, lyrics: str = "skip",
+                    title: str = "") -> Script:
+    project = Project(title=title)
+    script = Script(project, "subtitles")
+    for cue in cues:
+        script.sounds += cue.sounds
+        if cue.kind == SOUND or (cue.kind == LYRICS and lyrics == "skip"):
+            script.unspoken.append(cue)
+            script.lyrics_skipped += cue.kind == LYRICS
+            continue
+        lang = _language(cue.text, casting.language)
+        track = casting.track(project, cue.speaker, lang)
+        spoken = read_symbols(cue.text, track.language)
+        # One segment per cue: a cue is the unit that has a slot. (Long cues stay one segment.)
+        seg = Segment(new_id(), spoken, track.id, registry.analyze(spoken, track.voice, track.mix),
+                      start=cue.start, slot=cue.end - cue.start)
+        if cue.kind == LYRICS and lyrics == "sing":
+            for i, word in enumerate(w for w in seg.words if not w.is_pause):
+                for p in word.phonemes:
+                    p.pitch_st = SING_PITCH_ST[i % len(SING_PITCH_ST)]
+                    p.duration_scale = SING_STRETCH
+        project.segments.append(seg)
+        script.cues[seg.id] = CueInfo(cue.number, cue.start, cue.end, cue.display or cue.text)
+    if not project.segments:
+        raise AnalysisError(f"{title or 'The file'} has no cues with speech to render (only sound descriptions "
+                            "or lyrics; use --lyrics speak to voice the lyrics).")
+    return script
+
+
+def load(path: Path, options: Options, registry: VoiceRegistry, notes: list[str]) -> Script:
+    """The project a file describes, by its content (interchange.detect), cast with `options`."""
+    if path.suffix.lower() == ".json":
+        if options.voice:
+            notes.append("--voice is ignored for a project file: each track keeps its own voice.")
+        return Script(load_project(path), "project")
+    text = read_text_file(path)
+    kind = sniff(path, text)
+    language = primary(options.language or language_from_filename(path.name) or "en")
+    casting = Casting(registry, options.voice, notes, options.voice_map, language)
+    if kind in ("srt", "vtt"):
+        cues = read_subtitles(path, text, options.speakers, kind)
+        script = build_subtitles(cues, casting, registry, options.lyrics, title=path.stem)
+        script.kind = kind
+        named = sorted({t.name for t in script.project.tracks})
+        notes.append(f"speakers: {', '.join(named)} (correct them with --speakers A,B,...)")
+        if script.sounds or script.unspoken:
+            notes.append(f"{script.sounds} sound description(s) were not spoken and are kept in the subtitles; "
+                         f"{script.lyrics_skipped} lyric cue(s) were skipped"
+                         + (" (--lyrics speak or sing voices them)." if script.lyrics_skipped else "."))
+        return script
+    if kind == "ssml":
+        return Script(build_ssml(text, casting, registry, notes, title=path.stem), "ssml")
+    if not split_sentences(text):
+        raise ImportError_(f"{path.name} has no text to speak.")
+    return Script(build_text(text, casting, registry, title=path.stem), "text")

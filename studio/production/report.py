@@ -1,0 +1,90 @@
+"""The timing report of a render: for every cue its planned and actual times, and how late it ends.
+
+A cue is late when its line ends more than one video frame after the cue does. Late cues are listed by number
+and time in the command's output and all cues go to timing-report.csv, so that drift is never silent.
+"""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import astuple, dataclass, fields
+from pathlib import Path
+
+from studio.core.fit import Fit
+from studio.core.model import Project
+from studio.engine.mixdown import Placed
+
+from .inputs import Script
+
+
+@dataclass(frozen=True)
+class CueTiming:
+    cue: int  # the cue's number in the file, or the segment's position for pinned segments of a project
+    track: str
+    text: str
+    planned_start: float
+    planned_end: float
+    actual_start: float
+    actual_end: float
+    start_delay: float  # actual start - planned start (> 0 when the line was moved to a later free moment)
+    overshoot: float  # actual end - planned end (> 0 when the line runs past its cue)
+    rate: float  # speaking-rate factor the fit applied (1.2 = 20 % faster), 1 when untouched
+    status: str  # on time, late, or failed
+
+
+def stamp(seconds: float) -> str:
+    ms = int(round(seconds * 1000))
+    return f"{ms // 3600000:02d}:{ms // 60000 % 60:02d}:{ms // 1000 % 60:02d}.{ms % 1000:03d}"
+
+
+def timings(script: Script, grid: dict[str, Placed], rate: int, fits: dict[str, Fit], failed: dict[str, str],
+            frame: float) -> list[CueTiming]:
+    project: Project = script.project
+    rows = []
+    pinned = 0
+    for seg in project.segments:
+        if seg.start is None:
+            continue
+        pinned += 1
+        info = script.cues.get(seg.id)
+        number = info.number if info else pinned
+        planned_start = seg.start
+        planned_end = seg.start + (seg.slot or 0.0)
+        fit = fits.get(seg.id)
+        speed = fit.before / fit.after if fit and fit.after > 0 else 1.0
+        track = project.track(seg.track_id).name
+        p = grid.get(seg.id)
+        if p is None:
+            rows.append(CueTiming(number, track, seg.text, planned_start, planned_end, float("nan"), float("nan"),
+                                  float("nan"), float("nan"), speed, "failed"))
+            continue
+        start, end = p.start / rate, p.end / rate
+        over = end - planned_end if seg.slot else 0.0
+        status = "late" if over > frame + 1e-9 or start - planned_start > frame + 1e-9 else "on time"
+        rows.append(CueTiming(number, track, seg.text, planned_start, planned_end, start, end,
+                              start - planned_start, over, speed, status))
+    return rows
+
+
+def write_csv(path: Path, rows: list[CueTiming]) -> None:
+    with open(path, "w", newline="", encoding="utf-8") as f:
+        out = csv.writer(f)
+        out.writerow([fl.name for fl in fields(CueTiming)])
+        for r in rows:
+            out.writerow([f"{v + 0.0:.3f}".replace("-0.000", "0.000") if isinstance(v, float) else v
+                          for v in astuple(r)])
+
+
+def summary(rows: list[CueTiming], frame: float) -> list[str]:
+    """Lines for the command's output: the count, then each late cue by number and time."""
+    if not rows:
+        return []
+    late = [r for r in rows if r.status == "late"]
+    worst = max((r.overshoot for r in rows if r.overshoot == r.overshoot), default=0.0)
+    lines = [f"timing: {len(rows)} cues, {len(late)} late by more than one frame ({frame * 1000:.0f} ms); "
+             f"largest overshoot {max(worst, 0.0):.2f} s; every cue is in timing-report.csv"]
+    for r in late:
+        moved = f", starts {r.start_delay:.2f} s late" if r.start_delay > frame else ""
+        lines.append(f"cue {r.cue} at {stamp(r.planned_start)} ({r.track}) ends {r.overshoot:.2f} s after its cue"
+                     f"{moved}: \"{r.text[:40]}\"")
+    return lines
