@@ -32,8 +32,18 @@ def cmd_new(args: argparse.Namespace) -> int:
     from studio.interchange.ssml import SsmlError, looks_like_ssml
     from studio.interchange.text_script import read_text_file
 
+    from studio.core.project_io import ProjectFileError, is_project_file, load
+
     registry = VoiceRegistry()
     try:
+        if is_project_file(args.input):
+            # Already a project (whatever its name): check it and write a copy, never read its JSON aloud.
+            project = load(args.input)
+            save(project, args.output)
+            print(f"studio: note: {args.input} is a Speech Studio project already; wrote a checked copy.",
+                  file=sys.stderr)
+            print(f"wrote {args.output}: {len(project.tracks)} tracks, {len(project.segments)} segments")
+            return 0
         text = read_text_file(args.input)
         if args.input.lower().endswith(".ssml") or looks_like_ssml(text):
             notes: list[str] = []
@@ -46,7 +56,7 @@ def cmd_new(args: argparse.Namespace) -> int:
             project = build_project(lines, registry, EMBEDDED, speakers=[s.id for s in SPEAKERS],
                                     title=Path(args.input).stem)
         save(project, args.output)
-    except (ImportError_, AnalysisError, SsmlError, ValueError) as exc:
+    except (ImportError_, AnalysisError, SsmlError, ProjectFileError, ValueError) as exc:
         return _fail(str(exc))
     except OSError as exc:
         return _fail(f"could not write {args.output}: {exc.strerror or exc}.")

@@ -33,6 +33,7 @@ EVENT_MSG_TERMINATED = 6
 EVENT_PHONEME = 7
 CHARS_UTF8 = 1
 SSML = 0x10
+PHONEMES = 0x100  # read [[...]] as espeak phoneme mnemonics (the pronunciation lexicon sends IPA this way)
 POS_CHARACTER = 1
 PARAM_RATE = 1
 PARAM_VOLUME = 2
@@ -167,7 +168,7 @@ class Espeak:
                                  (PARAM_WORDGAP, prosody.wordgap)):
                 self._lib.espeak_SetParameter(param, int(value), 0)
             self._chunks, self._events = [], []
-            flags = CHARS_UTF8 | (SSML if ssml else 0)
+            flags = CHARS_UTF8 | PHONEMES | (SSML if ssml else 0)
             err = self._lib.espeak_Synth(data, len(data), 0, POS_CHARACTER, 0, flags, None, None)
             if err != 0:
                 raise RuntimeError(f"espeak-ng could not synthesize this text (error {err}).")

@@ -18,6 +18,7 @@ import numpy as np
 
 from studio.core.fit import Fit, fit_segment
 from studio.core.model import Project
+from studio.core.project_io import is_project_file
 from studio.core.project_io import load as load_project
 from studio.core.script import build_project
 from studio.engine.backbone import RenderResult
@@ -48,7 +49,9 @@ class Rendered:
 
 def load_input(path: Path, voice: str | None, registry: VoiceRegistry, notes: list[str]) -> Project:
     suffix = path.suffix.lower()
-    if suffix == ".json":
+    # A project is known by its content, whatever its name: a project saved without an extension must never be
+    # read aloud as a script.
+    if suffix == ".json" or is_project_file(path):
         if voice:
             notes.append("--voice is ignored for a project file: each track keeps its own voice.")
         return load_project(path)
