@@ -11,10 +11,11 @@ from pathlib import Path
 import numpy as np
 from PySide6.QtCore import QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import (QDockWidget, QFileDialog, QLabel, QMainWindow, QSplitter, QToolBar, QUndoView)
+from PySide6.QtWidgets import (QDockWidget, QFileDialog, QLabel, QMainWindow, QMessageBox, QProgressBar, QSplitter,
+                               QToolBar, QUndoView)
 
 from studio.core.analysis import AnalysisError
-from studio.core.project_io import ProjectFileError
+from studio.core.project_io import ProjectFileError, is_project_file
 from studio.engine.mixdown import mix, stems
 
 from .autosave import Autosave, discard, find_recoveries
@@ -25,7 +26,9 @@ from .render_controller import RenderController
 from .script_panel import ScriptPanel
 from .timeline import Timeline
 
-PROJECT_FILTER = "Speech Studio projects (*.json);;All files (*)"
+PROJECT_FILTER = "Speech Studio projects (*.studio.json *.json);;All files (*)"
+PROJECT_SUFFIX = ".studio.json"
+SCRIPT_SUFFIXES = (".txt", ".ssml", ".srt", ".vtt")
 IMPORT_FILTER = "Scripts and subtitles (*.txt *.ssml *.srt *.vtt);;All files (*)"
 MAX_RECENT = 8
 
@@ -56,6 +59,12 @@ class MainWindow(QMainWindow):
         self.render_state = QLabel()
         self.statusBar().addWidget(self.message, 1)
         self.statusBar().addPermanentWidget(self.render_state)
+        self.busy_bar = QProgressBar()
+        self.busy_bar.setMaximumWidth(220)
+        self.busy_bar.hide()
+        self.statusBar().addPermanentWidget(self.busy_bar)
+        self.import_job = None
+        self.export_dialog = None
         self._build_transport()
         self._build_menus()
         self.setAcceptDrops(True)
@@ -111,12 +120,15 @@ class MainWindow(QMainWindow):
 
     def _build_menus(self) -> None:
         m = self.menuBar().addMenu("&File")
+        self._action(m, "&New", QKeySequence.New, self.new_project)
         self._action(m, "&Open…", QKeySequence.Open, self.ask_open)
         self._action(m, "&Import script…", "Ctrl+I", self.ask_import)
         self.recent_menu = m.addMenu("Open &recent")
         self._fill_recent()
         self._action(m, "&Save", QKeySequence.Save, self.save)
         self._action(m, "Save &As…", QKeySequence.SaveAs, self.ask_save_as)
+        m.addSeparator()
+        self._action(m, "&Export…", "Ctrl+E", self.show_export)
         m.addSeparator()
         self._action(m, "&Quit", QKeySequence.Quit, self.close)
         m = self.menuBar().addMenu("&Edit")
@@ -133,6 +145,10 @@ class MainWindow(QMainWindow):
         self._action(m, "Reset selection", "R", lambda: self._on_selection("reset"))
         m.addSeparator()
         self._action(m, "Fit segments to their slots", "Ctrl+T", self.fit_to_slots)
+        from . import script_actions
+
+        self.script_actions = script_actions.install(self, self.menuBar().addMenu("&Script"))
+        self.script.paste_requested.connect(lambda: self.script_actions.paste_script())
         m = self.menuBar().addMenu("&Voice")
         self._action(m, "Choose &model for this track…", "Ctrl+M", self.pick_model)
         m = self.menuBar().addMenu("&View")
@@ -282,9 +298,31 @@ class MainWindow(QMainWindow):
         self.message.setText(message)
 
     # ---- files ---------------------------------------------------------------------------------------------
+    def maybe_save(self, action: str) -> bool:
+        """Before closing, opening or starting anew: ask to save unsaved changes. False means stay put."""
+        if self.document.undo_stack.isClean():
+            return True
+        name = self.document.path.name if self.document.path else "this untitled project"
+        box = QMessageBox(QMessageBox.Warning, "Unsaved changes",
+                          f"Save the changes to {name} before {action}?",
+                          QMessageBox.Save | QMessageBox.Discard | QMessageBox.Cancel, self)
+        box.setObjectName("unsaved-prompt")
+        box.setDefaultButton(QMessageBox.Save)
+        answer = box.exec()
+        if answer == QMessageBox.Save:
+            return self.save()
+        return answer == QMessageBox.Discard
+
+    def new_project(self) -> bool:
+        if not self.maybe_save("starting a new project"):
+            return False
+        self.document.new()
+        self.show_info("New project: paste a script (Ctrl+Shift+V) or add a line (Shift+Enter).")
+        return True
+
     def open_path(self, path: Path) -> bool:
         path = Path(path)
-        if path.suffix.lower() in (".txt", ".ssml", ".srt", ".vtt"):
+        if path.suffix.lower() in SCRIPT_SUFFIXES and not is_project_file(path):
             return self.import_script(path)
         try:
             self.document.open(path)
@@ -295,7 +333,9 @@ class MainWindow(QMainWindow):
         self.show_info(f"Opened {path.name}: {len(self.document.project.segments)} segments.")
         return True
 
-    def import_script(self, path: Path) -> bool:
+    def import_script(self, path: Path, background: bool = True) -> bool:
+        """Read a script, subtitles or SSML into a new project. The voice analyses it on a worker thread, with
+        progress in the status bar; the project appears when it is done. Returns False if it could not start."""
         from studio.core.script import build_project
         from studio.engine.embedded import SPEAKERS
         from studio.engine.speak import build
@@ -304,33 +344,83 @@ class MainWindow(QMainWindow):
         from studio.interchange.subtitles import SubtitleError, cues_to_project, read_subtitles
         from studio.interchange.text_script import ImportError_, read_script, read_text_file
 
+        from .background import Job
+
+        if self.import_job is not None and self.import_job.running:
+            self.show_info("An import is still running; wait for it to finish.")
+            return False
+        speakers = [s.id for s in SPEAKERS]
         try:
             text = read_text_file(path)
-            if path.suffix.lower() in (".srt", ".vtt"):
-                project = cues_to_project(read_subtitles(path, text), self.document.voices, EMBEDDED,
-                                          [s.id for s in SPEAKERS], title=path.stem)
-            elif path.suffix.lower() == ".ssml" or looks_like_ssml(text):
-                notes: list[str] = []
-                project = build(text, None, self.document.voices, notes)
-            else:
-                project = build_project(read_script(path), self.document.voices, EMBEDDED,
-                                        speakers=[s.id for s in SPEAKERS], title=path.stem)
-        except (ImportError_, AnalysisError, SsmlError, SubtitleError, ValueError) as exc:
+            lines = read_script(path) if path.suffix.lower() not in (".srt", ".vtt", ".ssml") else None
+        except ImportError_ as exc:
             self.show_error(str(exc))
             return False
-        self.document.replace(project)
-        self.show_info(f"Imported {path.name}: {len(project.segments)} segments. Save it as a project.")
+        analyzer = self.document.analyzer
+
+        def work(job: Job):
+            total = len(lines) if lines else 0
+            counted = _Counting(analyzer, job, total)
+            if path.suffix.lower() in (".srt", ".vtt"):
+                return cues_to_project(read_subtitles(path, text), counted, EMBEDDED, speakers, title=path.stem)
+            if path.suffix.lower() == ".ssml" or looks_like_ssml(text):
+                return build(text, None, self.document.voices, [])
+            return build_project(lines, counted, EMBEDDED, speakers=speakers, title=path.stem)
+
+        job = Job(work, errors=(ImportError_, AnalysisError, SsmlError, SubtitleError, ValueError), parent=self)
+        self.import_job = job
+        job.progress.connect(self._show_busy)
+        job.finished.connect(lambda project: self._imported(path, project))
+        job.failed.connect(self._import_failed)
+        self.busy_bar.setRange(0, 0)
+        self.busy_bar.show()
+        self.show_info(f"Importing {path.name}…")
+        job.start()
+        if not background:
+            while job.running:
+                from PySide6.QtWidgets import QApplication
+                QApplication.processEvents()
+                job.thread.join(0.02)
+            from PySide6.QtWidgets import QApplication
+            QApplication.processEvents()
         return True
 
+    def _show_busy(self, done: int, total: int, what: str) -> None:
+        self.busy_bar.setRange(0, max(total, 1))
+        self.busy_bar.setValue(done)
+
+    def _imported(self, path: Path, project) -> None:
+        self.busy_bar.hide()
+        self.document.replace(project)
+        self.show_info(f"Imported {path.name}: {len(project.segments)} segments. Save it as a project.")
+
+    def _import_failed(self, message: str) -> None:
+        self.busy_bar.hide()
+        self.show_error(message)
+
     def ask_open(self) -> None:
+        if not self.maybe_save("opening another project"):
+            return
         path, _ = QFileDialog.getOpenFileName(self, "Open project", "", PROJECT_FILTER)
         if path:
             self.open_path(Path(path))
 
     def ask_import(self) -> None:
+        if not self.maybe_save("importing a script"):
+            return
         path, _ = QFileDialog.getOpenFileName(self, "Import script", "", IMPORT_FILTER)
         if path:
             self.import_script(Path(path))
+
+    def show_export(self) -> None:
+        from .export_dialog import ExportDialog
+
+        if self.export_dialog is not None and self.export_dialog.busy:
+            self.export_dialog.raise_()
+            return
+        self.export_dialog = ExportDialog(self, self.script.selected_segment_ids(), self.settings)
+        self.export_dialog.done.connect(lambda files: self.show_info(f"Exported {len(files)} files."))
+        self.export_dialog.show()
 
     def save(self) -> bool:
         if self.document.path is None:
@@ -339,7 +429,7 @@ class MainWindow(QMainWindow):
 
     def ask_save_as(self) -> bool:
         path, _ = QFileDialog.getSaveFileName(self, "Save project", "", PROJECT_FILTER)
-        return bool(path) and self._save_to(Path(path))
+        return bool(path) and self._save_to(with_project_suffix(Path(path)))
 
     def _save_to(self, path: Path) -> bool:
         try:
@@ -360,7 +450,8 @@ class MainWindow(QMainWindow):
     def _fill_recent(self) -> None:
         self.recent_menu.clear()
         for p in self.settings.value("recent", []) or []:
-            self.recent_menu.addAction(Path(p).name, lambda p=p: self.open_path(Path(p)))
+            self.recent_menu.addAction(Path(p).name,
+                                       lambda p=p: self.maybe_save("opening another project") and self.open_path(Path(p)))
 
     def dragEnterEvent(self, event) -> None:
         if event.mimeData().hasUrls():
@@ -368,7 +459,7 @@ class MainWindow(QMainWindow):
 
     def dropEvent(self, event) -> None:
         for url in event.mimeData().urls():
-            if url.isLocalFile():
+            if url.isLocalFile() and self.maybe_save("opening another file"):
                 self.open_path(Path(url.toLocalFile()))
                 break
 
@@ -376,7 +467,7 @@ class MainWindow(QMainWindow):
         """If an earlier session ended without saving, ask (ask(text) -> bool) whether to open its work."""
         import datetime
 
-        from studio.core.project_io import ProjectFileError, load
+        from studio.core.project_io import ProjectFileError, is_project_file, load
 
         for recovery in find_recoveries(self.autosave.folder):
             if recovery.project_file == self.autosave.file:
@@ -398,9 +489,33 @@ class MainWindow(QMainWindow):
         return False
 
     def closeEvent(self, event) -> None:
+        if not self.maybe_save("closing"):
+            event.ignore()
+            return
+        if self.export_dialog is not None and self.export_dialog.busy:
+            self.export_dialog.job.cancel()
         self.autosave.clear()  # a clean exit: nothing to recover next time
         self.player.stop()
         self.render.close()
         self.settings.setValue("window/geometry", self.saveGeometry())
         self.settings.setValue("window/state", self.saveState())
         super().closeEvent(event)
+
+
+def with_project_suffix(path: Path) -> Path:
+    """Save As gives a project its extension, so that it is known as a project everywhere."""
+    return path if path.name.lower().endswith(".json") else path.with_name(path.name + PROJECT_SUFFIX)
+
+
+class _Counting:
+    """An analyzer that reports each line it analyses, for the import's progress bar."""
+
+    def __init__(self, inner, job, total: int):
+        self.inner, self.job, self.total, self.done = inner, job, total, 0
+
+    def analyze(self, text, voice, mix):
+        words = self.inner.analyze(text, voice, mix)
+        self.done += 1
+        if self.total:
+            self.job.report(self.done, self.total, "")
+        return words
