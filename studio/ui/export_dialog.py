@@ -37,6 +37,7 @@ class ExportDialog(QDialog):
     def __init__(self, window, selected_ids: list[str], settings: QSettings):
         super().__init__(window)
         self.setWindowTitle("Export")
+        self.setMinimumWidth(640)
         self.setObjectName("export-dialog")
         self.window_, self.document, self.settings = window, window.document, settings
         self.selected_ids = selected_ids

@@ -11,29 +11,24 @@ from pathlib import Path
 import numpy as np
 from PySide6.QtCore import QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import (QDockWidget, QFileDialog, QLabel, QMainWindow, QMessageBox, QProgressBar, QSplitter,
-                               QToolBar, QUndoView)
+from PySide6.QtWidgets import QDockWidget, QFileDialog, QLabel, QMainWindow, QProgressBar, QSplitter, QToolBar, QUndoView
 
-from studio.core.analysis import AnalysisError
-from studio.core.project_io import ProjectFileError, is_project_file
 from studio.engine.mixdown import mix, stems
 
-from .autosave import Autosave, discard, find_recoveries
+from .autosave import Autosave
 from .document import Document
+from .file_actions import FileActions, with_project_suffix  # noqa: F401 - re-exported
+from .inspector import Inspector
+from .line_panel import LinePanel
 from .mixer import VoiceMixer
 from .player import Player, default_sink
 from .render_controller import RenderController
 from .script_panel import ScriptPanel
 from .timeline import Timeline
 
-PROJECT_FILTER = "Speech Studio projects (*.studio.json *.json);;All files (*)"
-PROJECT_SUFFIX = ".studio.json"
-SCRIPT_SUFFIXES = (".txt", ".ssml", ".srt", ".vtt")
-IMPORT_FILTER = "Scripts and subtitles (*.txt *.ssml *.srt *.vtt);;All files (*)"
-MAX_RECENT = 8
 
 
-class MainWindow(QMainWindow):
+class MainWindow(FileActions, QMainWindow):
     def __init__(self, document: Document | None = None, settings: QSettings | None = None,
                  sink_factory=default_sink, render_cache=None, recovery_dir: Path | None = None):
         super().__init__()
@@ -51,7 +46,12 @@ class MainWindow(QMainWindow):
         split.setStretchFactor(0, 1)
         split.setStretchFactor(1, 3)
         self.setCentralWidget(split)
-        self._dock("Voice mixer", self.mixer, Qt.RightDockWidgetArea)
+        self.inspector = Inspector(self.timeline)
+        self.line_panel = LinePanel(self.document)
+        mixer_dock = self._dock("Voice mixer", self.mixer, Qt.RightDockWidgetArea)
+        self.tabifyDockWidget(mixer_dock, self._dock("Line", self.line_panel, Qt.RightDockWidgetArea))
+        self._dock("Inspector", self.inspector, Qt.RightDockWidgetArea)
+        mixer_dock.raise_()
         self.history = QUndoView(self.document.undo_stack)
         self.history.setEmptyLabel("Opened project")
         self._dock("History", self.history, Qt.RightDockWidgetArea)
@@ -77,6 +77,8 @@ class MainWindow(QMainWindow):
         self.player.message.connect(self.show_error)
         self.player.playing_changed.connect(lambda on: self.play_action.setText("Pause" if on else "Play"))
         self.timeline.cursor_moved.connect(self.render.set_playhead)
+        self.timeline.word_activated.connect(self.edit_word_pronunciation)
+        self.document.changed.connect(lambda _t: self._load_reference())
         self.document.reset.connect(self._on_reset)
         self.document.undo_stack.cleanChanged.connect(self._update_title)
         self.document.path_changed.connect(lambda _p: self._update_title())
@@ -117,6 +119,17 @@ class MainWindow(QMainWindow):
         self.loop_action.setCheckable(True)
         bar.addAction(self.loop_action)
         bar.addAction(self._action(None, "Stop", "Escape", self.player.stop))
+        bar.addSeparator()
+        self.pen_action = self._action(None, "Pen", "P", lambda: None)
+        self.pen_action.setCheckable(True)
+        self.pen_action.setToolTip("Draw pitch or energy: drag across the phonemes (P)")
+        self.pen_action.toggled.connect(lambda on: setattr(self.timeline, "pen_on", on))
+        bar.addAction(self.pen_action)
+        self.ref_mute_action = self._action(None, "Mute reference", None, self._reference_changed)
+        self.ref_solo_action = self._action(None, "Solo reference", None, self._reference_changed)
+        for a in (self.ref_mute_action, self.ref_solo_action):
+            a.setCheckable(True)
+            bar.addAction(a)
 
     def _build_menus(self) -> None:
         m = self.menuBar().addMenu("&File")
@@ -129,6 +142,7 @@ class MainWindow(QMainWindow):
         self._action(m, "Save &As…", QKeySequence.SaveAs, self.ask_save_as)
         m.addSeparator()
         self._action(m, "&Export…", "Ctrl+E", self.show_export)
+        self._action(m, "Import &reference audio…", None, self.ask_reference_audio)
         m.addSeparator()
         self._action(m, "&Quit", QKeySequence.Quit, self.close)
         m = self.menuBar().addMenu("&Edit")
@@ -145,6 +159,8 @@ class MainWindow(QMainWindow):
         self._action(m, "Reset selection", "R", lambda: self._on_selection("reset"))
         m.addSeparator()
         self._action(m, "Fit segments to their slots", "Ctrl+T", self.fit_to_slots)
+        m.addSeparator()
+        self._action(m, "&Pronunciation of a word…", "Ctrl+P", self.ask_pronunciation)
         from . import script_actions
 
         self.script_actions = script_actions.install(self, self.menuBar().addMenu("&Script"))
@@ -161,7 +177,7 @@ class MainWindow(QMainWindow):
         if lane is None or not lane.selection:
             self.show_info("Select points in the pitch or energy lane first (click, shift-click or shift-drag).")
             return
-        step = delta if lane.field == "pitch_st" else 2 * delta
+        step = delta * (self.pitch_step if lane.field == "pitch_st" else self.energy_step)
         {"shift": lambda: lane.shift_selection(step), "flatten": lane.flatten_selection,
          "reset": lane.reset_selection}[what]()
 
@@ -201,11 +217,80 @@ class MainWindow(QMainWindow):
             return
         ModelPicker(self.document, self.document.project.segment(seg_id).track_id, self).exec()
 
+    @property
+    def pitch_step(self) -> float:
+        return float(self.settings.value("preferences/pitch_step", 1.0))
+
+    @property
+    def energy_step(self) -> float:
+        return float(self.settings.value("preferences/energy_step", 2.0))
+
+    # ---- pronunciation and reference audio ------------------------------------------------------------------
+    def edit_word_pronunciation(self, seg_pos: int, word_index: int) -> None:
+        from studio.core.model import PAUSE
+
+        from .pronunciation import edit_pronunciation
+
+        word = self.document.project.segments[seg_pos].words[word_index]
+        if word.text:
+            edit_pronunciation(self, word.text, "".join(p.symbol for p in word.phonemes if p.symbol != PAUSE))
+
+    def ask_pronunciation(self) -> None:
+        from PySide6.QtWidgets import QInputDialog
+
+        from .pronunciation import edit_pronunciation
+
+        word, ok = QInputDialog.getText(self, "Pronunciation", "Which word does the voice get wrong?")
+        if ok and word.strip():
+            edit_pronunciation(self, word.strip())
+
+    def ask_reference_audio(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Reference audio", "",
+                                              "Audio (*.wav *.flac *.ogg);;All files (*)")
+        if path:
+            self.set_reference_audio(Path(path))
+
+    def set_reference_audio(self, path: Path) -> bool:
+        from studio.core.project_commands import set_reference_audio
+
+        from .reference_lane import stored_reference
+
+        try:
+            self.timeline.reference.load(path)
+        except ValueError as exc:
+            self.show_error(str(exc))
+            return False
+        self.document.push(set_reference_audio(stored_reference(self.document, path)))
+        ref = self.timeline.reference
+        self.show_info(f"Reference audio {path.name}: {len(ref.audio) / ref.rate:.1f} s.")
+        return True
+
+    def _load_reference(self) -> None:
+        from .reference_lane import reference_path
+
+        path = reference_path(self.document)
+        if path == self.timeline.reference.loaded_from:
+            return
+        try:
+            self.timeline.reference.load(path)
+        except ValueError as exc:
+            self.timeline.reference.load(None)
+            self.show_error(f"The reference audio is missing or unreadable: {exc}")
+
+    def _reference_changed(self) -> None:
+        self.timeline.reference.muted = self.ref_mute_action.isChecked()
+        self.timeline.reference.solo = self.ref_solo_action.isChecked()
+
     # ---- playback --------------------------------------------------------------------------------------------
     def mixdown(self) -> tuple[np.ndarray, int]:
         results = {s.id: r for s in self.document.project.segments if (r := self.render.result(s.id)) is not None}
         rate = next(iter(results.values())).sample_rate if results else 22050
         audio = mix(stems(self.document.project, results, rate)[0])
+        ref = self.timeline.reference
+        under = ref.audio_at(rate, len(audio)) if not ref.muted or ref.solo else None
+        if under is not None:
+            voices = np.zeros(len(under), np.float32) if ref.solo else np.pad(audio, (0, len(under) - len(audio)))
+            audio = voices + under
         return audio, rate
 
     def toggle_play(self) -> None:
@@ -257,6 +342,7 @@ class MainWindow(QMainWindow):
     # ---- state and messages ---------------------------------------------------------------------------------
     def _segment_selected(self, segment_id: str) -> None:
         self.mixer.show_segment(segment_id)
+        self.line_panel.show_segment(segment_id)
         self.timeline.show_segment(segment_id)
 
     def _update_render_state(self) -> None:
@@ -286,6 +372,7 @@ class MainWindow(QMainWindow):
 
     def _on_reset(self) -> None:
         self._update_title()
+        self._load_reference()
         if self.document.project.segments:
             self.script.select_segment(self.document.project.segments[0].id)
 
@@ -297,162 +384,6 @@ class MainWindow(QMainWindow):
         self.message.setStyleSheet("")
         self.message.setText(message)
 
-    # ---- files ---------------------------------------------------------------------------------------------
-    def maybe_save(self, action: str) -> bool:
-        """Before closing, opening or starting anew: ask to save unsaved changes. False means stay put."""
-        if self.document.undo_stack.isClean():
-            return True
-        name = self.document.path.name if self.document.path else "this untitled project"
-        box = QMessageBox(QMessageBox.Warning, "Unsaved changes",
-                          f"Save the changes to {name} before {action}?",
-                          QMessageBox.Save | QMessageBox.Discard | QMessageBox.Cancel, self)
-        box.setObjectName("unsaved-prompt")
-        box.setDefaultButton(QMessageBox.Save)
-        answer = box.exec()
-        if answer == QMessageBox.Save:
-            return self.save()
-        return answer == QMessageBox.Discard
-
-    def new_project(self) -> bool:
-        if not self.maybe_save("starting a new project"):
-            return False
-        self.document.new()
-        self.show_info("New project: paste a script (Ctrl+Shift+V) or add a line (Shift+Enter).")
-        return True
-
-    def open_path(self, path: Path) -> bool:
-        path = Path(path)
-        if path.suffix.lower() in SCRIPT_SUFFIXES and not is_project_file(path):
-            return self.import_script(path)
-        try:
-            self.document.open(path)
-        except (ProjectFileError, AnalysisError) as exc:
-            self.show_error(str(exc))
-            return False
-        self._remember(path)
-        self.show_info(f"Opened {path.name}: {len(self.document.project.segments)} segments.")
-        return True
-
-    def import_script(self, path: Path, background: bool = True) -> bool:
-        """Read a script, subtitles or SSML into a new project. The voice analyses it on a worker thread, with
-        progress in the status bar; the project appears when it is done. Returns False if it could not start."""
-        from studio.core.script import build_project
-        from studio.engine.embedded import SPEAKERS
-        from studio.engine.speak import build
-        from studio.engine.voices import EMBEDDED
-        from studio.interchange.ssml import SsmlError, looks_like_ssml
-        from studio.interchange.subtitles import SubtitleError, cues_to_project, read_subtitles
-        from studio.interchange.text_script import ImportError_, read_script, read_text_file
-
-        from .background import Job
-
-        if self.import_job is not None and self.import_job.running:
-            self.show_info("An import is still running; wait for it to finish.")
-            return False
-        speakers = [s.id for s in SPEAKERS]
-        try:
-            text = read_text_file(path)
-            lines = read_script(path) if path.suffix.lower() not in (".srt", ".vtt", ".ssml") else None
-        except ImportError_ as exc:
-            self.show_error(str(exc))
-            return False
-        analyzer = self.document.analyzer
-
-        def work(job: Job):
-            total = len(lines) if lines else 0
-            counted = _Counting(analyzer, job, total)
-            if path.suffix.lower() in (".srt", ".vtt"):
-                return cues_to_project(read_subtitles(path, text), counted, EMBEDDED, speakers, title=path.stem)
-            if path.suffix.lower() == ".ssml" or looks_like_ssml(text):
-                return build(text, None, self.document.voices, [])
-            return build_project(lines, counted, EMBEDDED, speakers=speakers, title=path.stem)
-
-        job = Job(work, errors=(ImportError_, AnalysisError, SsmlError, SubtitleError, ValueError), parent=self)
-        self.import_job = job
-        job.progress.connect(self._show_busy)
-        job.finished.connect(lambda project: self._imported(path, project))
-        job.failed.connect(self._import_failed)
-        self.busy_bar.setRange(0, 0)
-        self.busy_bar.show()
-        self.show_info(f"Importing {path.name}…")
-        job.start()
-        if not background:
-            while job.running:
-                from PySide6.QtWidgets import QApplication
-                QApplication.processEvents()
-                job.thread.join(0.02)
-            from PySide6.QtWidgets import QApplication
-            QApplication.processEvents()
-        return True
-
-    def _show_busy(self, done: int, total: int, what: str) -> None:
-        self.busy_bar.setRange(0, max(total, 1))
-        self.busy_bar.setValue(done)
-
-    def _imported(self, path: Path, project) -> None:
-        self.busy_bar.hide()
-        self.document.replace(project)
-        self.show_info(f"Imported {path.name}: {len(project.segments)} segments. Save it as a project.")
-
-    def _import_failed(self, message: str) -> None:
-        self.busy_bar.hide()
-        self.show_error(message)
-
-    def ask_open(self) -> None:
-        if not self.maybe_save("opening another project"):
-            return
-        path, _ = QFileDialog.getOpenFileName(self, "Open project", "", PROJECT_FILTER)
-        if path:
-            self.open_path(Path(path))
-
-    def ask_import(self) -> None:
-        if not self.maybe_save("importing a script"):
-            return
-        path, _ = QFileDialog.getOpenFileName(self, "Import script", "", IMPORT_FILTER)
-        if path:
-            self.import_script(Path(path))
-
-    def show_export(self) -> None:
-        from .export_dialog import ExportDialog
-
-        if self.export_dialog is not None and self.export_dialog.busy:
-            self.export_dialog.raise_()
-            return
-        self.export_dialog = ExportDialog(self, self.script.selected_segment_ids(), self.settings)
-        self.export_dialog.done.connect(lambda files: self.show_info(f"Exported {len(files)} files."))
-        self.export_dialog.show()
-
-    def save(self) -> bool:
-        if self.document.path is None:
-            return self.ask_save_as()
-        return self._save_to(self.document.path)
-
-    def ask_save_as(self) -> bool:
-        path, _ = QFileDialog.getSaveFileName(self, "Save project", "", PROJECT_FILTER)
-        return bool(path) and self._save_to(with_project_suffix(Path(path)))
-
-    def _save_to(self, path: Path) -> bool:
-        try:
-            self.document.save(path)
-        except OSError as exc:
-            self.show_error(f"Could not save {path.name} ({exc.strerror or exc}); your work is still open, "
-                            "try another folder.")
-            return False
-        self._remember(path)
-        self.show_info(f"Saved {path.name}.")
-        return True
-
-    def _remember(self, path: Path) -> None:
-        recent = [p for p in (self.settings.value("recent", []) or []) if p != str(path)]
-        self.settings.setValue("recent", [str(path)] + recent[: MAX_RECENT - 1])
-        self._fill_recent()
-
-    def _fill_recent(self) -> None:
-        self.recent_menu.clear()
-        for p in self.settings.value("recent", []) or []:
-            self.recent_menu.addAction(Path(p).name,
-                                       lambda p=p: self.maybe_save("opening another project") and self.open_path(Path(p)))
-
     def dragEnterEvent(self, event) -> None:
         if event.mimeData().hasUrls():
             event.acceptProposedAction()
@@ -462,31 +393,6 @@ class MainWindow(QMainWindow):
             if url.isLocalFile() and self.maybe_save("opening another file"):
                 self.open_path(Path(url.toLocalFile()))
                 break
-
-    def offer_recovery(self, ask) -> bool:
-        """If an earlier session ended without saving, ask (ask(text) -> bool) whether to open its work."""
-        import datetime
-
-        from studio.core.project_io import ProjectFileError, is_project_file, load
-
-        for recovery in find_recoveries(self.autosave.folder):
-            if recovery.project_file == self.autosave.file:
-                continue
-            when = datetime.datetime.fromtimestamp(recovery.saved_at).strftime("%Y-%m-%d %H:%M")
-            name = Path(recovery.original).name if recovery.original else "an untitled project"
-            if ask(f"Speech Studio closed without saving {name} (last autosave {when}). Recover that work?"):
-                try:
-                    project = load(recovery.project_file)
-                except ProjectFileError as exc:
-                    self.show_error(f"The recovery file could not be read: {exc}")
-                    discard(recovery)
-                    return False
-                self.document.replace(project, Path(recovery.original) if recovery.original else None)
-                discard(recovery)
-                self.show_info(f"Recovered unsaved work on {name}; save it to keep it.")
-                return True
-            discard(recovery)
-        return False
 
     def closeEvent(self, event) -> None:
         if not self.maybe_save("closing"):
@@ -501,21 +407,3 @@ class MainWindow(QMainWindow):
         self.settings.setValue("window/state", self.saveState())
         super().closeEvent(event)
 
-
-def with_project_suffix(path: Path) -> Path:
-    """Save As gives a project its extension, so that it is known as a project everywhere."""
-    return path if path.name.lower().endswith(".json") else path.with_name(path.name + PROJECT_SUFFIX)
-
-
-class _Counting:
-    """An analyzer that reports each line it analyses, for the import's progress bar."""
-
-    def __init__(self, inner, job, total: int):
-        self.inner, self.job, self.total, self.done = inner, job, total, 0
-
-    def analyze(self, text, voice, mix):
-        words = self.inner.analyze(text, voice, mix)
-        self.done += 1
-        if self.total:
-            self.job.report(self.done, self.total, "")
-        return words
