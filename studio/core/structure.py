@@ -47,10 +47,12 @@ def insert_lines(project: Project, index: int, lines: list[ScriptLine], analyzer
     return Macro(tracks + commands, f"Insert {n} line{'s' if n != 1 else ''}")
 
 
-def split_segment(project: Project, segment_id: str, at: int, analyzer: Analyzer) -> Macro:
-    """Split a line at character `at` of its text into two lines of the same speaker and settings."""
+def split_segment(project: Project, segment_id: str, at: int, analyzer: Analyzer, text: str | None = None) -> Macro:
+    """Split a line at character `at` of its text (or of `text`, what the user is typing) into two lines of the
+    same speaker and settings."""
     seg = project.segment(segment_id)
-    head, tail = seg.text[:at].strip(), seg.text[at:].strip()
+    source = seg.text if text is None else text
+    head, tail = source[:at].strip(), source[at:].strip()
     if not head or not tail:
         raise ValueError("Put the cursor between two words to split the line there.")
     track = project.track(seg.track_id)

@@ -5,7 +5,7 @@ one undo step when it is done; the window stays responsive while a long paste is
 from __future__ import annotations
 
 from PySide6.QtCore import QObject, Signal
-from PySide6.QtWidgets import QAbstractItemView, QApplication, QInputDialog, QLineEdit
+from PySide6.QtWidgets import QAbstractItemDelegate, QAbstractItemView, QApplication, QInputDialog, QLineEdit
 
 from studio.core.analysis import AnalysisError
 from studio.core.commands import AddTrack, Macro, MoveSegment, RemoveSegment, RemoveTrack, rename_track
@@ -121,9 +121,11 @@ class ScriptActions(QObject):
             return
         seg = self.document.project.segment(seg_id)
         editor = QApplication.focusWidget()
+        typed = None
         if isinstance(editor, QLineEdit) and self.script.state() == QAbstractItemView.EditingState:
-            at = editor.cursorPosition()
-            self.script.closePersistentEditor(self.script.currentItem())
+            at, typed = editor.cursorPosition(), editor.text()
+            # The typed text goes into the split, not into a separate text edit of the whole line.
+            self.script.closeEditor(editor, QAbstractItemDelegate.RevertModelCache)
             self.script.setFocus()
         else:
             at = self._timeline_split_point(seg)
@@ -131,7 +133,8 @@ class ScriptActions(QObject):
                 self.window.show_info("Click in the line's text where it should split, or put the timeline "
                                       "cursor on the word that should start the new line.")
                 return
-        self.run(lambda: split_segment(self.document.project, seg_id, at, self.document.analyzer), "Splitting")
+        self.run(lambda: split_segment(self.document.project, seg_id, at, self.document.analyzer, typed),
+                 "Splitting")
 
     def _timeline_split_point(self, seg) -> int | None:
         """The character where the word under the timeline cursor starts."""

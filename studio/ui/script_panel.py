@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QItemSelectionModel, Qt, Signal
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableWidget, QTableWidgetItem
 
@@ -101,7 +101,10 @@ class ScriptPanel(QTableWidget):
     def select_segment(self, segment_id: str) -> None:
         for row in range(self.rowCount()):
             if self.item(row, COL_TEXT).data(Qt.UserRole) == segment_id:
-                self.selectRow(row)
+                # Not selectRow: it reads the keyboard modifiers, and a held Shift would extend the selection.
+                index = self.model().index(row, COL_TEXT)
+                self.selectionModel().setCurrentIndex(
+                    index, QItemSelectionModel.ClearAndSelect | QItemSelectionModel.Rows)
                 return
 
     def _on_selection(self) -> None:
