@@ -42,6 +42,7 @@ class ExportDialog(QDialog):
         self.window_, self.document, self.settings = window, window.document, settings
         self.selected_ids = selected_ids
         self.job: Job | None = None
+        self._busy = False  # until the result is shown here, not just until the worker returns
         saved = settings.value(settings_key(self.document.path)) or settings.value(DEFAULTS_KEY)
         s = ExportSettings.from_json(saved)
         if not s.folder and self.document.path:
@@ -145,7 +146,7 @@ class ExportDialog(QDialog):
         self.status.setText(text)
 
     def start(self) -> None:
-        if self.job is not None and self.job.running:
+        if self._busy:
             return
         s = self.current()
         try:
@@ -180,6 +181,7 @@ class ExportDialog(QDialog):
         self.job.finished.connect(self._on_finished)
         self.job.failed.connect(lambda msg: self._stopped(msg, True))
         self.job.cancelled_.connect(lambda: self._stopped("Export cancelled; files already written are kept.", True))
+        self._busy = True
         self.export_button.setEnabled(False)
         self.cancel_button.setText("Cancel")
         self._say("Starting…")
@@ -191,21 +193,22 @@ class ExportDialog(QDialog):
         self._say(what)
 
     def _on_finished(self, files: list) -> None:
-        self._stopped(f"Exported {len(files)} files to {self.current().folder}.", False)
         self.progress.setValue(self.progress.maximum())
+        self._stopped(f"Exported {len(files)} files to {self.current().folder}.", False)
         self.done.emit(files)
 
     def _stopped(self, message: str, error: bool) -> None:
+        self._busy = False
         self.export_button.setEnabled(True)
         self.cancel_button.setText("Close")
         self._say(message, error)
 
     def cancel_or_close(self) -> None:
-        if self.job is not None and self.job.running:
+        if self._busy and self.job is not None:
             self.job.cancel()
         else:
             self.close()
 
     @property
     def busy(self) -> bool:
-        return self.job is not None and self.job.running
+        return self._busy
