@@ -14,7 +14,7 @@ from .script import NARRATOR, ScriptLine
 
 
 def _speaker_track(project: Project, name: str | None, default: Track | None, voice: VoiceRef,
-                   speakers: list[str] | None, new_tracks: list[Track]) -> Track:
+                   speakers: list[str] | None, new_tracks: list[Track], chosen=None) -> Track:
     if name is None and default is not None:
         return default
     name = name or NARRATOR
@@ -23,22 +23,25 @@ def _speaker_track(project: Project, name: str | None, default: Track | None, vo
         return found
     n = len(project.tracks) + len(new_tracks)
     mix = SpeakerMix.single(speakers[n % len(speakers)]) if speakers else SpeakerMix()
+    preferred = chosen(name) if chosen else None  # the user's default voice for this speaker name
+    if preferred is not None:
+        voice, mix = preferred
     track = Track(id=new_id(), name=name, voice=voice, mix=mix)
     new_tracks.append(track)
     return track
 
 
 def insert_lines(project: Project, index: int, lines: list[ScriptLine], analyzer: Analyzer, voice: VoiceRef,
-                 speakers: list[str] | None = None, default_track_id: str | None = None) -> Macro:
-    """Lines inserted at `index` in script order; a `NAME:` speaker gets its track (made if new), a line without
-    one goes to `default_track_id` (the selected row's track)."""
+                 speakers: list[str] | None = None, default_track_id: str | None = None, chosen=None) -> Macro:
+    """Lines inserted at `index` in script order; a `NAME:` speaker gets its track (made if new, with the voice
+    `chosen(name)` gives, else the next of `speakers`), a line without one goes to `default_track_id`."""
     if not lines:
         raise ValueError("There is no text to insert.")
     default = project.track(default_track_id) if default_track_id else (project.tracks[0] if project.tracks else None)
     new_tracks: list[Track] = []
     commands: list = []
     for k, line in enumerate(lines):
-        track = _speaker_track(project, line.speaker, default, voice, speakers, new_tracks)
+        track = _speaker_track(project, line.speaker, default, voice, speakers, new_tracks, chosen)
         words = analyzer.analyze(line.text, track.voice, track.mix)
         commands.append(AddSegment(Segment(new_id(), line.text, track.id, words,
                                            paragraph_start=line.paragraph_start), index + k))

@@ -85,10 +85,12 @@ class FileActions:
             total = len(lines) if lines else 0
             counted = _Counting(analyzer, job, total)
             if path.suffix.lower() in (".srt", ".vtt"):
-                return cues_to_project(read_subtitles(path, text), counted, EMBEDDED, speakers, title=path.stem)
+                project = cues_to_project(read_subtitles(path, text), counted, EMBEDDED, speakers, title=path.stem)
+                return self._preferred_voices(project, analyzer)
             if path.suffix.lower() == ".ssml" or looks_like_ssml(text):
                 return build(text, None, self.document.voices, [])
-            return build_project(lines, counted, EMBEDDED, speakers=speakers, title=path.stem)
+            return self._preferred_voices(build_project(lines, counted, EMBEDDED, speakers=speakers, title=path.stem),
+                                          analyzer)
 
         job = Job(work, errors=(ImportError_, AnalysisError, SsmlError, SubtitleError, ValueError), parent=self)
         self.import_job = job
@@ -107,6 +109,18 @@ class FileActions:
             from PySide6.QtWidgets import QApplication
             QApplication.processEvents()
         return True
+
+    def _preferred_voices(self, project, analyzer):
+        """Give each speaker the voice the preferences name for it (not the next one by turn), re-analysing its
+        lines with that voice. Runs on the import's worker thread."""
+        for track in project.tracks:
+            chosen = self.script_actions.voice_for_speaker(track.name)
+            if chosen is None or (track.voice, track.mix) == chosen:
+                continue
+            track.voice, track.mix = chosen
+            for seg in project.segments_of(track.id):
+                seg.words = analyzer.analyze(seg.text, track.voice, project.effective_mix(seg))
+        return project
 
     def _show_busy(self, done: int, total: int, what: str) -> None:
         self.busy_bar.setRange(0, max(total, 1))

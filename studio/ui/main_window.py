@@ -88,6 +88,13 @@ class MainWindow(FileActions, QMainWindow):
             self.restoreGeometry(geometry)
             self.restoreState(self.settings.value("window/state"))
         self._update_title()
+        from .preferences import apply_shortcuts, chosen_sink, voice_for_speaker
+
+        apply_shortcuts(self, self.settings)
+        self.apply_preferences()
+        self.script_actions.voice_for_speaker = lambda name: voice_for_speaker(self.settings, name)
+        if sink_factory is default_sink:
+            self.player.sink_factory = chosen_sink(self.settings)
 
     def _dock(self, title: str, widget, area) -> QDockWidget:
         dock = QDockWidget(title, self)
@@ -161,6 +168,8 @@ class MainWindow(FileActions, QMainWindow):
         self._action(m, "Fit segments to their slots", "Ctrl+T", self.fit_to_slots)
         m.addSeparator()
         self._action(m, "&Pronunciation of a word…", "Ctrl+P", self.ask_pronunciation)
+        m.addSeparator()
+        self._action(m, "Pre&ferences…", QKeySequence.Preferences, self.show_preferences)
         from . import script_actions
 
         self.script_actions = script_actions.install(self, self.menuBar().addMenu("&Script"))
@@ -216,6 +225,16 @@ class MainWindow(FileActions, QMainWindow):
             self.show_info("Select a segment of the track whose voice you want to change.")
             return
         ModelPicker(self.document, self.document.project.segment(seg_id).track_id, self).exec()
+
+    def show_preferences(self) -> None:
+        from .preferences import PreferencesDialog
+
+        PreferencesDialog(self, self.settings).exec()
+
+    def apply_preferences(self) -> None:
+        """Settings that live outside the dialog's own keys: the inspector's steps, the autosave delay."""
+        self.inspector.set_steps(self.pitch_step, self.energy_step)
+        self.autosave.timer.setInterval(int(float(self.settings.value("preferences/autosave_s", 3)) * 1000))
 
     @property
     def pitch_step(self) -> float:

@@ -104,7 +104,8 @@ class ScriptActions(QObject):
         index = project.segment_index(ids[-1]) + 1 if ids else len(project.segments)
         track_id = project.segment(ids[-1]).track_id if ids else None
         speakers = [s.id for s in SPEAKERS]
-        self.run(lambda: insert_lines(project, index, lines, self.document.analyzer, EMBEDDED, speakers, track_id),
+        self.run(lambda: insert_lines(project, index, lines, self.document.analyzer, EMBEDDED, speakers, track_id,
+                                      self.voice_for_speaker),
                  f"Analysing {len(lines)} pasted lines")
 
     def delete_lines(self) -> None:
