@@ -14,7 +14,9 @@ from studio.core.project_io import load
 from tests.ui.helpers import answer_next_dialog, click, drag, press, settle, type_and_ok, view_to_widget
 
 SCRIPT = "The ship left at dawn. Nobody saw Nguyen go.\n\nHe came back at night?"
-DOCS = Path(__file__).resolve().parents[2] / "docs"
+# Screenshots go beside the other test screenshots (ignored by git); docs/session.png and docs/export-dialog.png
+# are copies of these, refreshed by hand when the screens change.
+DOCS = Path(__file__).resolve().parents[1] / "_screenshots"
 
 
 def action(window, text):
