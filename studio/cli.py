@@ -30,16 +30,27 @@ def cmd_new(args: argparse.Namespace) -> int:
     from studio.production.casting import parse_voice_map
     from studio.production.inputs import Options, load
 
+    from studio.core.project_io import ProjectFileError, is_project_file
+    from studio.core.project_io import load as load_project
+
     registry = VoiceRegistry(progress=lambda msg: print(msg, file=sys.stderr))
     notes: list[str] = []
     try:
+        if is_project_file(args.input):
+            # Already a project (whatever its name): check it and write a copy, never read its JSON aloud.
+            project = load_project(args.input)
+            save(project, args.output)
+            print(f"studio: note: {args.input} is a Speech Studio project already; wrote a checked copy.",
+                  file=sys.stderr)
+            print(f"wrote {args.output}: {len(project.tracks)} tracks, {len(project.segments)} segments")
+            return 0
         options = Options(voice=args.voice, voice_map=parse_voice_map(args.voice_map), language=args.lang,
                           speakers=_speakers(args.speakers), lyrics=args.lyrics)
         script = load(Path(args.input), options, registry, notes)
         project = script.project
         project.title = project.title or Path(args.input).stem
         save(project, args.output)
-    except (ImportError_, AnalysisError, SsmlError, SubtitleError, ValueError) as exc:
+    except (ImportError_, AnalysisError, SsmlError, SubtitleError, ProjectFileError, ValueError) as exc:
         return _fail(str(exc))
     except OSError as exc:
         return _fail(f"could not write {args.output}: {exc.strerror or exc}.")

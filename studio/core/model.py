@@ -24,6 +24,9 @@ MAX_EMOTION_INTENSITY = 2.0  # 1 is the preset as documented; up to 2 exaggerate
 PITCH_LIMIT_ST = 24.0
 ENERGY_LIMIT_DB = 24.0
 DURATION_SCALE_RANGE = (0.1, 10.0)
+SPEED_RANGE = (0.25, 4.0)
+INTONATION_RANGE = (0.0, 3.0)
+MAX_PAUSE_S = 10.0
 
 
 def new_id() -> str:
@@ -138,6 +141,42 @@ class Track:
     language: str = "en"  # BCP 47 tag of what the track speaks; text in another language gets a track of its own
 
 
+@dataclass(frozen=True)
+class LineControls:
+    """Per-line controls, as in VOICEVOX: applied on top of the phoneme edits when the line is rendered."""
+
+    speed: float = 1.0  # >1 speaks faster; every phoneme's duration is divided by it
+    volume_db: float = 0.0
+    pitch_st: float = 0.0  # shifts the whole line
+    intonation: float = 1.0  # scales the pitch movement around the line's mean (0 = monotone)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "speed", clamp(float(self.speed), *SPEED_RANGE))
+        object.__setattr__(self, "volume_db", clamp(float(self.volume_db), -ENERGY_LIMIT_DB, ENERGY_LIMIT_DB))
+        object.__setattr__(self, "pitch_st", clamp(float(self.pitch_st), -PITCH_LIMIT_ST, PITCH_LIMIT_ST))
+        object.__setattr__(self, "intonation", clamp(float(self.intonation), *INTONATION_RANGE))
+
+    @property
+    def is_default(self) -> bool:
+        return self == LineControls()
+
+
+@dataclass(frozen=True)
+class PauseSettings:
+    """Pause lengths in seconds by punctuation, a project setting. `comma` None keeps the voice's own pause."""
+
+    comma: float | None = None
+    sentence: float = 0.3
+    question: float = 0.3
+    paragraph: float = 0.8
+
+    def __post_init__(self) -> None:
+        for name in ("sentence", "question", "paragraph"):
+            object.__setattr__(self, name, clamp(float(getattr(self, name)), 0.0, MAX_PAUSE_S))
+        if self.comma is not None:
+            object.__setattr__(self, "comma", clamp(float(self.comma), 0.0, MAX_PAUSE_S))
+
+
 @dataclass
 class Segment:
     id: str
@@ -150,6 +189,9 @@ class Segment:
     emotion: Emotion = field(default_factory=Emotion)
     mix: SpeakerMix | None = None  # overrides the track's mix when set
     seed: int = 0  # fixes the noise of stochastic models so a render is repeatable
+    controls: LineControls = field(default_factory=LineControls)
+    gap_after: float | None = None  # extra silence after the line, seconds
+    paragraph_start: bool = False  # the line opens a paragraph: the paragraph pause goes before it
 
     def phonemes(self) -> list[Phoneme]:
         return [p for w in self.words for p in w.phonemes]
@@ -175,6 +217,12 @@ class Project:
     # Voice names from other tools (an Azure "en-US-AvaNeural", a Polly "Joanna") to local voices ("en-us+f2", a
     # Coqui model, "mix:A=0.5,B=0.5"), used when SSML is imported into this project; see docs/dubbing.md.
     voice_map: dict[str, str] = field(default_factory=dict)
+    # Pronunciation lexicon: word -> respelling, or IPA between slashes (core/lexicon.py).
+    lexicon: dict[str, str] = field(default_factory=dict)
+    pauses: PauseSettings = field(default_factory=PauseSettings)
+    # The original dialogue for dubbing, shown and played under the voices; a path relative to the project file
+    # where it lies beside it.
+    reference_audio: str | None = None
 
     def track(self, track_id: str) -> Track:
         for t in self.tracks:

@@ -16,15 +16,19 @@ from pathlib import Path
 from typing import Any, Callable
 
 from .emotion import EmotionPreset
-from .model import (DURATION_SCALE_RANGE, EMOTIONS, ENERGY_LIMIT_DB, MAX_EMOTION_INTENSITY, PITCH_LIMIT_ST, Emotion,
-                    Phoneme, Project, Segment, SpeakerMix, Track, VoiceRef, Word)
+from .lexicon import LexiconError, check_entry
+from .model import (DURATION_SCALE_RANGE, EMOTIONS, ENERGY_LIMIT_DB, INTONATION_RANGE, MAX_EMOTION_INTENSITY,
+                    MAX_PAUSE_S, PITCH_LIMIT_ST, SPEED_RANGE, Emotion, LineControls, PauseSettings, Phoneme, Project,
+                    Segment, SpeakerMix, Track, VoiceRef, Word)
 
 FORMAT = "speech-studio-project"
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 MAX_FILE_BYTES = 512 * 1024 * 1024
 
 # MIGRATIONS[n] turns a version-n document (a dict) into a version-(n+1) one.
-MIGRATIONS: dict[int, Callable[[dict], dict]] = {}
+# Version 2 added the lexicon, pause settings, line controls, silence after a line, paragraph starts and the
+# reference audio, all optional with defaults, so a version-1 document needs no change.
+MIGRATIONS: dict[int, Callable[[dict], dict]] = {1: lambda doc: doc}
 
 
 class ProjectFileError(Exception):
@@ -51,14 +55,31 @@ def to_dict(project: Project) -> dict[str, Any]:
             {"id": s.id, "text": s.text, "track": s.track_id, "start": s.start, "gap_before": s.gap_before,
              "slot": s.slot,
              "emotion": {"name": s.emotion.name, "intensity": s.emotion.intensity},
-             "mix": _mix(s.mix), "seed": s.seed,
+             "mix": _mix(s.mix), "seed": s.seed, **_segment_extras(s),
              "words": [_word_dict(w) for w in s.words]}
             for s in project.segments
         ],
         "voice_library": {name: mix.as_dict() for name, mix in project.voice_library.items()},
         "emotion_presets": {name: preset.as_dict() for name, preset in project.emotion_presets.items()},
         "voice_map": dict(project.voice_map),
+        "lexicon": dict(project.lexicon),
+        "pauses": {"comma": project.pauses.comma, "sentence": project.pauses.sentence,
+                   "question": project.pauses.question, "paragraph": project.pauses.paragraph},
+        "reference_audio": project.reference_audio,
     }
+
+
+def _segment_extras(s: Segment) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    if not s.controls.is_default:
+        c = s.controls
+        d["controls"] = {"speed": c.speed, "volume_db": c.volume_db, "pitch_st": c.pitch_st,
+                         "intonation": c.intonation}
+    if s.gap_after is not None:
+        d["gap_after"] = s.gap_after
+    if s.paragraph_start:
+        d["paragraph_start"] = True
+    return d
 
 
 def _word_dict(w: Word) -> dict[str, Any]:
@@ -239,7 +260,10 @@ def _from_dict(doc: Any) -> Project:
             start=_optional_time(s, "start", where), slot=_optional_time(s, "slot", where),
             gap_before=_optional_time(s, "gap_before", where),
             emotion=Emotion(name, _bounded(emo, "intensity", where, 0.0, MAX_EMOTION_INTENSITY, 1.0)),
-            mix=_read_mix(s.get("mix"), where), seed=_get(s, "seed", int, where, 0)))
+            mix=_read_mix(s.get("mix"), where), seed=_get(s, "seed", int, where, 0),
+            controls=_read_controls(_get(s, "controls", dict, where, {}), where),
+            gap_after=_optional_time(s, "gap_after", where),
+            paragraph_start=_get(s, "paragraph_start", bool, where, False)))
     if len({s.id for s in project.segments}) != len(project.segments):
         raise _Bad("two segments share an id")
     for name, mix in _get(doc, "voice_library", dict, "the project", {}).items():
@@ -248,7 +272,32 @@ def _from_dict(doc: Any) -> Project:
         if not isinstance(local, str):
             raise _Bad(f"the voice map entry '{name}' should name a local voice")
         project.voice_map[name] = local
+    for word, pron in _get(doc, "lexicon", dict, "the project", {}).items():
+        if not isinstance(pron, str):
+            raise _Bad(f"the lexicon entry '{word}' should be text")
+        try:
+            word, pron = check_entry(word, pron)
+        except LexiconError as exc:
+            raise _Bad(f"lexicon entry '{word}': {exc}") from None
+        project.lexicon[word] = pron
+    pauses = _get(doc, "pauses", dict, "the project", {})
+    project.pauses = PauseSettings(
+        comma=None if pauses.get("comma") is None else _bounded(pauses, "comma", "the pauses", 0.0, MAX_PAUSE_S, ...),
+        sentence=_bounded(pauses, "sentence", "the pauses", 0.0, MAX_PAUSE_S, 0.3),
+        question=_bounded(pauses, "question", "the pauses", 0.0, MAX_PAUSE_S, 0.3),
+        paragraph=_bounded(pauses, "paragraph", "the pauses", 0.0, MAX_PAUSE_S, 0.8))
+    ref = doc.get("reference_audio")
+    if ref is not None and not isinstance(ref, str):
+        raise _Bad("'reference_audio' should be a file name")
+    project.reference_audio = ref
     return project
+
+
+def _read_controls(d: dict, where: str) -> LineControls:
+    return LineControls(speed=_bounded(d, "speed", where, *SPEED_RANGE, 1.0),
+                        volume_db=_bounded(d, "volume_db", where, -ENERGY_LIMIT_DB, ENERGY_LIMIT_DB, 0.0),
+                        pitch_st=_bounded(d, "pitch_st", where, -PITCH_LIMIT_ST, PITCH_LIMIT_ST, 0.0),
+                        intonation=_bounded(d, "intonation", where, *INTONATION_RANGE, 1.0))
 
 
 def migrate(doc: dict) -> dict:
@@ -278,6 +327,18 @@ def loads(text: str) -> Project:
     if not isinstance(doc, dict) or doc.get("format") != FORMAT:
         raise ProjectFileError("This file is not a Speech Studio project; import scripts with File > Import instead.")
     return from_dict(migrate(doc))
+
+
+def is_project_file(path: str | os.PathLike) -> bool:
+    """Whether a file is a Speech Studio project, judged by its content and not its name: a JSON object whose
+    first key is our format tag (every save writes it first). Reads a few hundred bytes."""
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(512)
+    except OSError:
+        return False
+    text = head.decode("utf-8", "ignore").lstrip("\ufeff \t\r\n")
+    return text.startswith("{") and f'"format": "{FORMAT}"' in text.replace('":"', '": "')
 
 
 def _refuse_constant(name: str):

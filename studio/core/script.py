@@ -21,6 +21,7 @@ _segmenters: dict[str, pysbd.Segmenter] = {}
 class ScriptLine:
     speaker: str | None  # None for plain narration
     text: str
+    paragraph_start: bool = False  # first sentence of a paragraph (after a blank line), so a longer pause
 
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
@@ -69,7 +70,10 @@ def parse_script(text: str, language: str = "en") -> list[ScriptLine]:
             out.extend(ScriptLine(speaker, s) for s in split_sentences(body, language))
         return out
     paragraphs = re.split(r"\n\s*\n", text)
-    return [ScriptLine(None, s) for para in paragraphs for s in split_sentences(para, language)]
+    out = []
+    for para in paragraphs:
+        out.extend(ScriptLine(None, s, bool(out) and k == 0) for k, s in enumerate(split_sentences(para, language)))
+    return out
 
 
 def track_for(project: Project, name: str | None, voice: VoiceRef, speakers: list[str] | None) -> Track:
@@ -91,5 +95,6 @@ def build_project(lines: list[ScriptLine], analyzer: Analyzer, voice: VoiceRef =
     for line in lines:
         track = track_for(project, line.speaker, voice, speakers)
         words = analyzer.analyze(line.text, voice, track.mix)
-        project.segments.append(Segment(id=new_id(), text=line.text, track_id=track.id, words=words))
+        project.segments.append(Segment(id=new_id(), text=line.text, track_id=track.id, words=words,
+                                        paragraph_start=line.paragraph_start))
     return project

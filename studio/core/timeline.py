@@ -1,7 +1,7 @@
 """Where each segment sits on the project timeline.
 
 A pinned segment (subtitles, dubbing) starts at its `start`. An unpinned one follows the previous segment of the
-script after its `gap_before` (or the default gap). Tracks play in parallel, so a pinned line may overlap
+script after its `gap_before`, or the pause the project's settings give its place (core/line_prosody.py). Tracks play in parallel, so a pinned line may overlap
 another track's line; on one track a segment never starts before the previous one on that track ends.
 """
 
@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .line_prosody import effective_duration, gap_before
 from .model import Project
 
 DEFAULT_GAP_S = 0.3
@@ -33,12 +34,13 @@ def layout(project: Project, durations: dict[str, float] | None = None, shift: b
     track_end: dict[str, float] = {}
     cursor = 0.0
     for i, seg in enumerate(project.segments):
-        length = (durations or {}).get(seg.id, seg.duration)
+        length = (durations or {}).get(seg.id)
+        if length is None:
+            length = effective_duration(project, seg)
         if seg.start is not None:
             start = seg.start
         else:
-            gap = seg.gap_before if seg.gap_before is not None else (DEFAULT_GAP_S if i else 0.0)
-            start = cursor + gap
+            start = cursor + gap_before(project, i)
         if shift or seg.start is None:
             start = max(start, track_end.get(seg.track_id, 0.0))
         out.append(Placement(seg.id, start, length))

@@ -12,7 +12,9 @@ from dataclasses import asdict, dataclass, field
 
 import numpy as np
 
+from studio.core import lexicon as lex
 from studio.core.emotion import resolve as resolve_emotion
+from studio.core.line_prosody import effective_edits
 from studio.core.model import Project, Segment, SpeakerMix, VoiceRef, Word
 
 
@@ -121,20 +123,52 @@ class Backbone:
         return len([n for n, w in mix if w > 0]) > 1 and not self.capabilities().can_mix
 
 
-def request_for(project: Project, segment: Segment, backbone: Backbone) -> RenderRequest:
-    """Snapshot a segment of a project as a render request for `backbone`."""
+def spoken_text(text: str, lexicon: dict[str, str], voice: VoiceRef) -> tuple[str, list]:
+    """The text a voice is given once the pronunciation lexicon is applied. IPA entries go to the embedded voice
+    as espeak-ng phoneme input and to converted Piper voices (the model store's) as IPA, which their front-end
+    puts straight into the phoneme sequence; other voices get respellings only."""
+    if voice.backbone == "embedded":
+        return lex.apply(text, lexicon, phoneme_input="espeak")
+    from .coqui.store import is_store_name
+
+    return lex.apply(text, lexicon, phoneme_input="ipa" if is_store_name(voice.model) else False)
+
+
+class LexiconAnalyzer:
+    """An Analyzer that applies a pronunciation lexicon before the voice analyses a text, and gives the words
+    back the spelling the user wrote. `entries` is called at each analysis, so lexicon edits take effect at the
+    next one."""
+
+    def __init__(self, inner, entries):
+        self.inner, self.entries = inner, entries
+
+    def analyze(self, text: str, voice: VoiceRef, mix: SpeakerMix) -> list[Word]:
+        spoken, replaced = spoken_text(text, self.entries(), voice)
+        return lex.restore_words(self.inner.analyze(spoken, voice, mix), replaced)
+
+
+def request_for(project: Project, segment: Segment, backbone: Backbone,
+                lexicon: dict[str, str] | None = None) -> RenderRequest:
+    """Snapshot a segment of a project as a render request for `backbone`. The line's controls and the comma
+    pause are folded into the phonemes' edits; `lexicon` (default: the project's) rewrites the text the voice
+    reads, as it did when the segment was analysed."""
     track = project.track(segment.track_id)
-    words = tuple(
-        WordSpec(w.text, tuple(PhonemeSpec(p.symbol, p.duration, p.pitch, p.energy, p.duration_scale, p.pitch_st,
-                                           p.energy_db) for p in w.phonemes), w.emotion_intensity)
-        for w in segment.words)
+    edits = iter(effective_edits(project, segment))
+    words = []
+    for w in segment.words:
+        specs = []
+        for p in w.phonemes:
+            scale, pitch, energy = next(edits)
+            specs.append(PhonemeSpec(p.symbol, p.duration, p.pitch, p.energy, scale, pitch, energy))
+        words.append(WordSpec(w.text, tuple(specs), w.emotion_intensity))
     mix = project.effective_mix(segment)
     try:
         preset = resolve_emotion(segment.emotion.name, project.emotion_presets)
     except KeyError as exc:
         raise ValueError(f"{exc.args[0]}; pick another emotion or define the preset.") from None
+    text, _ = spoken_text(segment.text, project.lexicon if lexicon is None else lexicon, track.voice)
     return RenderRequest(
-        backbone=track.voice.backbone, model=track.voice.model, model_version=backbone.version, text=segment.text,
-        words=words, mix=mix.weights, emotion=segment.emotion.name, emotion_intensity=segment.emotion.intensity,
+        backbone=track.voice.backbone, model=track.voice.model, model_version=backbone.version, text=text,
+        words=tuple(words), mix=mix.weights, emotion=segment.emotion.name, emotion_intensity=segment.emotion.intensity,
         emotion_preset=tuple(preset.as_dict().items()), seed=segment.seed,
         sample_rate=backbone.capabilities().sample_rate)

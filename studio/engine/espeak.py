@@ -33,6 +33,7 @@ EVENT_MSG_TERMINATED = 6
 EVENT_PHONEME = 7
 CHARS_UTF8 = 1
 SSML = 0x10
+PHONEMES = 0x100  # read [[...]] as espeak phoneme mnemonics (the pronunciation lexicon sends IPA this way)
 POS_CHARACTER = 1
 PARAM_RATE = 1
 PARAM_VOLUME = 2
@@ -170,7 +171,7 @@ class Espeak:
                                  (PARAM_WORDGAP, prosody.wordgap)):
                 self._lib.espeak_SetParameter(param, int(value), 0)
             self._chunks, self._events = [], []
-            flags = CHARS_UTF8 | (SSML if ssml else 0)
+            flags = CHARS_UTF8 | PHONEMES | (SSML if ssml else 0)
             err = self._lib.espeak_Synth(data, len(data), 0, POS_CHARACTER, 0, flags, None, None)
             if err != 0:
                 raise RuntimeError(f"espeak-ng could not synthesize this text (error {err}).")
@@ -204,7 +205,7 @@ class Espeak:
                 raise ValueError(f"espeak-ng has no voice named '{voice}'; pick one from 'studio voices'.")
             while ptr.value:
                 start = ptr.value - base
-                ipa = self._lib.espeak_TextToPhonemes(ctypes.byref(ptr), CHARS_UTF8, PHONEMES_IPA) or b""
+                ipa = self._lib.espeak_TextToPhonemes(ctypes.byref(ptr), CHARS_UTF8 | PHONEMES, PHONEMES_IPA) or b""
                 end = (ptr.value - base) if ptr.value else len(data.raw) - 1
                 clause = data.raw[start:end].decode("utf-8", "replace")
                 clause = clause[:-1] if ptr.value else clause  # drop the read-ahead character

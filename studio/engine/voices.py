@@ -31,6 +31,18 @@ def parse_voice(spec: str | None) -> tuple[VoiceRef, SpeakerMix]:
     return VoiceRef("coqui", spec), SpeakerMix()
 
 
+def narrator(registry: "VoiceRegistry") -> tuple[VoiceRef, list[str]]:
+    """The voice new material is spoken with, and its speakers (the k-th track of a dialogue gets the k-th): the
+    neural narrator, or the embedded voice where the neural one cannot be had. Loads the voice: call it off the
+    GUI thread."""
+    from .coqui.loading import ModelError
+
+    try:
+        return NEURAL, [s.id for s in registry.backbone(NEURAL).capabilities().speakers]
+    except (ModelError, AnalysisError, OSError):
+        return EMBEDDED, [s.id for s in SPEAKERS]
+
+
 class VoiceRegistry:
     """Backbones by (backbone, model), created on first use and then kept: loading a model is the slow part."""
 

@@ -13,6 +13,7 @@ from pathlib import Path
 from studio.core.analysis import AnalysisError
 from studio.core.language import language_from_filename, primary, script_language
 from studio.core.model import Project, Segment, new_id
+from studio.core.project_io import is_project_file
 from studio.core.project_io import load as load_project
 from studio.core.script import parse_script, split_sentences
 from studio.core.spoken import read_symbols
@@ -121,7 +122,9 @@ def build_subtitles(cues: list[Cue], casting: Casting, registry: VoiceRegistry, 
 
 def load(path: Path, options: Options, registry: VoiceRegistry, notes: list[str]) -> Script:
     """The project a file describes, by its content (interchange.detect), cast with `options`."""
-    if path.suffix.lower() == ".json":
+    # A project is known by its content, whatever its name: a project saved without an extension must never be
+    # read aloud as a script.
+    if path.suffix.lower() == ".json" or is_project_file(path):
         if options.voice:
             notes.append("--voice is ignored for a project file: each track keeps its own voice.")
         return Script(load_project(path), "project")

@@ -47,6 +47,8 @@ class CurveLane(Lane):
         self._index = np.zeros(0, int)
         self._drag_from = None
         self._band: QGraphicsRectItem | None = None
+        self._pen: dict[int, float] | None = None  # while drawing: point index -> edit
+        self._pen_last = None
 
     # ---- data -----------------------------------------------------------------------------------------------
     def values(self):
@@ -102,6 +104,7 @@ class CurveLane(Lane):
             if not shift:
                 self.selection.clear()
                 self._draw_points(self._edit)
+                self.timeline.selection_changed.emit()
             return False
         i = int(self._index[k])
         if shift:
@@ -112,7 +115,28 @@ class CurveLane(Lane):
         self.timeline.lane_selected(self)
         return True
 
+    # ---- the pen: drag to draw, every phoneme the pen crosses takes the pen's height -----------------------
+    def _pen_cross(self, a, b) -> None:
+        d = self.timeline.data
+        lo, hi = sorted((a.x(), b.x()))
+        starts, ends = d.start[self._index], d.end[self._index]
+        for k in np.flatnonzero((ends >= lo) & (starts <= hi)):
+            t = 0.0 if b.x() == a.x() else float(np.clip((self._x[k] - a.x()) / (b.x() - a.x()), 0.0, 1.0))
+            y = a.y() + t * (b.y() - a.y())
+            self._pen[int(k)] = float(np.clip(y - self._base[k], -self.limit, self.limit))
+
+    def _pen_preview(self) -> np.ndarray:
+        edit = self._edit.copy()
+        for k, v in self._pen.items():
+            edit[k] = v
+        return edit
+
     def drag_start(self, pos, ev) -> bool:
+        if self.timeline.pen_on and not ev.modifiers() & Qt.ShiftModifier:
+            self._pen, self._pen_last = {}, pos
+            self._pen_cross(pos, pos)
+            self.timeline.lane_selected(self)
+            return True
         k = self._nearest(pos)
         if k is not None:
             i = int(self._index[k])
@@ -136,12 +160,26 @@ class CurveLane(Lane):
         return np.where(chosen, np.clip(self._edit + delta, -self.limit, self.limit), self._edit)
 
     def drag_move(self, pos, ev) -> None:
+        if self._pen is not None:
+            self._pen_cross(self._pen_last, pos)
+            self._pen_last = pos
+            self._draw_points(self._pen_preview(), moved_only=False)
+            return
         if self._band is not None:
             self._band.setRect(QRectF(self._band_from, pos).normalized())
             return
         self._draw_points(self._dragged(pos), moved_only=True)
 
     def drag_finish(self, pos, ev) -> None:
+        if self._pen is not None:
+            self._pen_cross(self._pen_last, pos)
+            drawn, self._pen = self._pen, None
+            changed = {int(self._index[k]): v for k, v in drawn.items() if abs(v - self._edit[k]) > 1e-6}
+            if changed:
+                self.set_values(changed, "Draw")
+            else:
+                self._draw_points(self._edit)
+            return
         if self._band is not None:
             rect = QRectF(self._band_from, pos).normalized()
             self.plot.removeItem(self._band)
@@ -172,6 +210,7 @@ class CurveLane(Lane):
             vals.append(v)
         commands = [SetPhonemes(seg, idx, self.field, vals) for seg, (idx, vals) in by_segment.items()]
         command = commands[0] if len(commands) == 1 else Macro(commands, f"{label} {len(values)} phonemes")
+        command.text = history_label(self.timeline, self.field, values, label)
         self.timeline.document.push(command)
 
     def shift_selection(self, delta: float) -> None:
@@ -199,7 +238,51 @@ class EnergyLane(CurveLane):
     title = "energy (dB)"
     height = 110
     color = (110, 200, 140)
+    RANGE_DB = 50.0  # the scale shows this much below the loudest phoneme: silent outliers do not flatten it
 
     def values(self):
         d = self.timeline.data
         return d.energy_pred, d.energy_edit
+
+    def refresh(self) -> None:
+        super().refresh()
+        y = self._base + self._edit
+        y = y[np.isfinite(y)]
+        if len(y):
+            top = float(np.max(y))
+            bottom = max(float(np.percentile(y, 2)), top - self.RANGE_DB)
+            self.view.enableAutoRange(y=False)
+            self.plot.setYRange(bottom - 3.0, top + 3.0, padding=0)
+
+
+FIELD_WORDS = {"pitch_st": ("Pitch", "st"), "energy_db": ("Energy", "dB"), "duration_scale": ("Duration", "×")}
+
+
+def word_names(timeline, indices) -> list[str]:
+    """The words (in order, without repeats) that timeline phoneme indices belong to."""
+    d, project = timeline.data, timeline.document.project
+    names: list[str] = []
+    for i in sorted(indices):
+        seg = project.segments[int(d.seg_index[i])]
+        k = int(d.ph_index[i])
+        for w in seg.words:
+            if k < len(w.phonemes):
+                if w.text and w.text not in names:
+                    names.append(w.text)
+                break
+            k -= len(w.phonemes)
+    return names
+
+
+def history_label(timeline, field: str, values: dict[int, float], verb: str) -> str:
+    """What an edit did, in words: "Pitch +1.0 st on 'ship'", "Draw pitch on 'we', 'go'"."""
+    name, unit = FIELD_WORDS[field]
+    words = word_names(timeline, values)
+    where = (", ".join(f"'{w}'" for w in words[:3]) + (f" and {len(words) - 3} more" if len(words) > 3 else "")
+             ) if words else f"{len(values)} pauses"
+    d = timeline.data
+    old = d.pitch_edit if field == "pitch_st" else d.energy_edit
+    if verb in ("Drag", "Shift") and field in ("pitch_st", "energy_db"):
+        delta = float(np.mean([v - old[i] for i, v in values.items()]))
+        return f"{name} {delta:+.1f} {unit} on {where}"
+    return f"{verb} {name.lower()} on {where}"

@@ -13,8 +13,12 @@ from PySide6.QtGui import QUndoCommand, QUndoStack
 
 from studio.core import project_io
 from studio.core.commands import Command
-from studio.core.model import Project
-from studio.engine.voices import VoiceRegistry
+from studio.core.lexicon import merged
+from studio.core.model import Project, Track, new_id
+from studio.engine.backbone import LexiconAnalyzer
+from studio.engine.voices import EMBEDDED, VoiceRegistry
+
+from .user_data import load_global_lexicon
 
 
 class _Undoable(QUndoCommand):
@@ -57,6 +61,25 @@ class Document(QObject):
         self.voices = voices or VoiceRegistry()
         self.undo_stack = QUndoStack(self)
         self._generation = 0
+        self.global_lexicon: dict[str, str] = load_global_lexicon()
+        # Every analysis the editor asks for goes through the lexicon (project entries over global ones).
+        self.analyzer = LexiconAnalyzer(self.voices, self.lexicon)
+
+    def lexicon(self) -> dict[str, str]:
+        return merged(self.project.lexicon, self.global_lexicon)
+
+    def new(self) -> None:
+        """An empty project with one narrator track on the neural voice, ready for a script. (The voice loads when
+        the first line is analysed, off the GUI thread; where it cannot be had, analysis says so in one sentence.)"""
+        from studio.core.model import SpeakerMix
+        from studio.engine.voices import NEURAL
+
+        project = Project(tracks=[Track(new_id(), "Narrator", NEURAL, SpeakerMix())])
+        self.project, self.path = project, None
+        self.undo_stack.clear()
+        self.undo_stack.setClean()
+        self.reset.emit()
+        self.path_changed.emit("")
 
     def push(self, command: Command, merge: bool = False) -> None:
         """Apply a command as one undo step. With `merge`, consecutive commands with one merge key stay one step

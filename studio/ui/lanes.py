@@ -58,6 +58,20 @@ class PhonemeLane(Lane):
             np.r_[np.full(len(d.start), 0.95), np.full(len(wx0), 1.95)],
             colors + [pal["word"]] * len(wx0), labels + [w[2] for w in d.words])
 
+    def click(self, pos, ev) -> bool:
+        """Click a word to select its phonemes in the pitch (or energy) lane; double-click it to fix how it is
+        pronounced."""
+        if ev.button() != Qt.LeftButton or pos.y() <= 1.0:
+            return False
+        for start, end, _text, si, wi in self.timeline.data.words:
+            if start <= pos.x() < end:
+                if ev.double():
+                    self.timeline.word_activated.emit(si, wi)
+                else:
+                    self.timeline.select_word(si, wi, add=bool(ev.modifiers() & Qt.ShiftModifier))
+                return True
+        return False
+
     def drag_start(self, pos, ev) -> bool:
         d = self.timeline.data
         if pos.y() > 1.0 or not len(d.end):

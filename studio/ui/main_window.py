@@ -11,26 +11,24 @@ from pathlib import Path
 import numpy as np
 from PySide6.QtCore import QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import (QDockWidget, QFileDialog, QLabel, QMainWindow, QSplitter, QToolBar, QUndoView)
+from PySide6.QtWidgets import QDockWidget, QFileDialog, QLabel, QMainWindow, QProgressBar, QSplitter, QToolBar, QUndoView
 
-from studio.core.analysis import AnalysisError
-from studio.core.project_io import ProjectFileError
 from studio.engine.mixdown import mix, stems
 
-from .autosave import Autosave, discard, find_recoveries
+from .autosave import Autosave
 from .document import Document
+from .file_actions import FileActions, with_project_suffix  # noqa: F401 - re-exported
+from .inspector import Inspector
+from .line_panel import LinePanel
 from .mixer import VoiceMixer
 from .player import Player, default_sink
 from .render_controller import RenderController
 from .script_panel import ScriptPanel
 from .timeline import Timeline
 
-PROJECT_FILTER = "Speech Studio projects (*.json);;All files (*)"
-IMPORT_FILTER = "Scripts and subtitles (*.txt *.ssml *.srt *.vtt);;All files (*)"
-MAX_RECENT = 8
 
 
-class MainWindow(QMainWindow):
+class MainWindow(FileActions, QMainWindow):
     def __init__(self, document: Document | None = None, settings: QSettings | None = None,
                  sink_factory=default_sink, render_cache=None, recovery_dir: Path | None = None):
         super().__init__()
@@ -48,7 +46,12 @@ class MainWindow(QMainWindow):
         split.setStretchFactor(0, 1)
         split.setStretchFactor(1, 3)
         self.setCentralWidget(split)
-        self._dock("Voice mixer", self.mixer, Qt.RightDockWidgetArea)
+        self.inspector = Inspector(self.timeline)
+        self.line_panel = LinePanel(self.document)
+        mixer_dock = self._dock("Voice mixer", self.mixer, Qt.RightDockWidgetArea)
+        self.tabifyDockWidget(mixer_dock, self._dock("Line", self.line_panel, Qt.RightDockWidgetArea))
+        self._dock("Inspector", self.inspector, Qt.RightDockWidgetArea)
+        mixer_dock.raise_()
         self.history = QUndoView(self.document.undo_stack)
         self.history.setEmptyLabel("Opened project")
         self._dock("History", self.history, Qt.RightDockWidgetArea)
@@ -56,6 +59,12 @@ class MainWindow(QMainWindow):
         self.render_state = QLabel()
         self.statusBar().addWidget(self.message, 1)
         self.statusBar().addPermanentWidget(self.render_state)
+        self.busy_bar = QProgressBar()
+        self.busy_bar.setMaximumWidth(220)
+        self.busy_bar.hide()
+        self.statusBar().addPermanentWidget(self.busy_bar)
+        self.import_job = None
+        self.export_dialog = None
         self._build_transport()
         self._build_menus()
         self.setAcceptDrops(True)
@@ -68,6 +77,8 @@ class MainWindow(QMainWindow):
         self.player.message.connect(self.show_error)
         self.player.playing_changed.connect(lambda on: self.play_action.setText("Pause" if on else "Play"))
         self.timeline.cursor_moved.connect(self.render.set_playhead)
+        self.timeline.word_activated.connect(self.edit_word_pronunciation)
+        self.document.changed.connect(lambda _t: self._load_reference())
         self.document.reset.connect(self._on_reset)
         self.document.undo_stack.cleanChanged.connect(self._update_title)
         self.document.path_changed.connect(lambda _p: self._update_title())
@@ -77,6 +88,13 @@ class MainWindow(QMainWindow):
             self.restoreGeometry(geometry)
             self.restoreState(self.settings.value("window/state"))
         self._update_title()
+        from .preferences import apply_shortcuts, chosen_sink, voice_for_speaker
+
+        apply_shortcuts(self, self.settings)
+        self.apply_preferences()
+        self.script_actions.voice_for_speaker = lambda name: voice_for_speaker(self.settings, name)
+        if sink_factory is default_sink:
+            self.player.sink_factory = chosen_sink(self.settings)
 
     def _dock(self, title: str, widget, area) -> QDockWidget:
         dock = QDockWidget(title, self)
@@ -108,15 +126,30 @@ class MainWindow(QMainWindow):
         self.loop_action.setCheckable(True)
         bar.addAction(self.loop_action)
         bar.addAction(self._action(None, "Stop", "Escape", self.player.stop))
+        bar.addSeparator()
+        self.pen_action = self._action(None, "Pen", "P", lambda: None)
+        self.pen_action.setCheckable(True)
+        self.pen_action.setToolTip("Draw pitch or energy: drag across the phonemes (P)")
+        self.pen_action.toggled.connect(lambda on: setattr(self.timeline, "pen_on", on))
+        bar.addAction(self.pen_action)
+        self.ref_mute_action = self._action(None, "Mute reference", None, self._reference_changed)
+        self.ref_solo_action = self._action(None, "Solo reference", None, self._reference_changed)
+        for a in (self.ref_mute_action, self.ref_solo_action):
+            a.setCheckable(True)
+            bar.addAction(a)
 
     def _build_menus(self) -> None:
         m = self.menuBar().addMenu("&File")
+        self._action(m, "&New", QKeySequence.New, self.new_project)
         self._action(m, "&Open…", QKeySequence.Open, self.ask_open)
         self._action(m, "&Import script…", "Ctrl+I", self.ask_import)
         self.recent_menu = m.addMenu("Open &recent")
         self._fill_recent()
         self._action(m, "&Save", QKeySequence.Save, self.save)
         self._action(m, "Save &As…", QKeySequence.SaveAs, self.ask_save_as)
+        m.addSeparator()
+        self._action(m, "&Export…", "Ctrl+E", self.show_export)
+        self._action(m, "Import &reference audio…", None, self.ask_reference_audio)
         m.addSeparator()
         self._action(m, "&Quit", QKeySequence.Quit, self.close)
         m = self.menuBar().addMenu("&Edit")
@@ -133,6 +166,14 @@ class MainWindow(QMainWindow):
         self._action(m, "Reset selection", "R", lambda: self._on_selection("reset"))
         m.addSeparator()
         self._action(m, "Fit segments to their slots", "Ctrl+T", self.fit_to_slots)
+        m.addSeparator()
+        self._action(m, "&Pronunciation of a word…", "Ctrl+P", self.ask_pronunciation)
+        m.addSeparator()
+        self._action(m, "Pre&ferences…", QKeySequence.Preferences, self.show_preferences)
+        from . import script_actions
+
+        self.script_actions = script_actions.install(self, self.menuBar().addMenu("&Script"))
+        self.script.paste_requested.connect(lambda: self.script_actions.paste_script())
         m = self.menuBar().addMenu("&Voice")
         self._action(m, "Choose &model for this track…", "Ctrl+M", self.pick_model)
         m = self.menuBar().addMenu("&View")
@@ -145,7 +186,7 @@ class MainWindow(QMainWindow):
         if lane is None or not lane.selection:
             self.show_info("Select points in the pitch or energy lane first (click, shift-click or shift-drag).")
             return
-        step = delta if lane.field == "pitch_st" else 2 * delta
+        step = delta * (self.pitch_step if lane.field == "pitch_st" else self.energy_step)
         {"shift": lambda: lane.shift_selection(step), "flatten": lane.flatten_selection,
          "reset": lane.reset_selection}[what]()
 
@@ -185,11 +226,90 @@ class MainWindow(QMainWindow):
             return
         ModelPicker(self.document, self.document.project.segment(seg_id).track_id, self).exec()
 
+    def show_preferences(self) -> None:
+        from .preferences import PreferencesDialog
+
+        PreferencesDialog(self, self.settings).exec()
+
+    def apply_preferences(self) -> None:
+        """Settings that live outside the dialog's own keys: the inspector's steps, the autosave delay."""
+        self.inspector.set_steps(self.pitch_step, self.energy_step)
+        self.autosave.timer.setInterval(int(float(self.settings.value("preferences/autosave_s", 3)) * 1000))
+
+    @property
+    def pitch_step(self) -> float:
+        return float(self.settings.value("preferences/pitch_step", 1.0))
+
+    @property
+    def energy_step(self) -> float:
+        return float(self.settings.value("preferences/energy_step", 2.0))
+
+    # ---- pronunciation and reference audio ------------------------------------------------------------------
+    def edit_word_pronunciation(self, seg_pos: int, word_index: int) -> None:
+        from studio.core.model import PAUSE
+
+        from .pronunciation import edit_pronunciation
+
+        word = self.document.project.segments[seg_pos].words[word_index]
+        if word.text:
+            edit_pronunciation(self, word.text, "".join(p.symbol for p in word.phonemes if p.symbol != PAUSE))
+
+    def ask_pronunciation(self) -> None:
+        from PySide6.QtWidgets import QInputDialog
+
+        from .pronunciation import edit_pronunciation
+
+        word, ok = QInputDialog.getText(self, "Pronunciation", "Which word does the voice get wrong?")
+        if ok and word.strip():
+            edit_pronunciation(self, word.strip())
+
+    def ask_reference_audio(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Reference audio", "",
+                                              "Audio (*.wav *.flac *.ogg);;All files (*)")
+        if path:
+            self.set_reference_audio(Path(path))
+
+    def set_reference_audio(self, path: Path) -> bool:
+        from studio.core.project_commands import set_reference_audio
+
+        from .reference_lane import stored_reference
+
+        try:
+            self.timeline.reference.load(path)
+        except ValueError as exc:
+            self.show_error(str(exc))
+            return False
+        self.document.push(set_reference_audio(stored_reference(self.document, path)))
+        ref = self.timeline.reference
+        self.show_info(f"Reference audio {path.name}: {len(ref.audio) / ref.rate:.1f} s.")
+        return True
+
+    def _load_reference(self) -> None:
+        from .reference_lane import reference_path
+
+        path = reference_path(self.document)
+        if path == self.timeline.reference.loaded_from:
+            return
+        try:
+            self.timeline.reference.load(path)
+        except ValueError as exc:
+            self.timeline.reference.load(None)
+            self.show_error(f"The reference audio is missing or unreadable: {exc}")
+
+    def _reference_changed(self) -> None:
+        self.timeline.reference.muted = self.ref_mute_action.isChecked()
+        self.timeline.reference.solo = self.ref_solo_action.isChecked()
+
     # ---- playback --------------------------------------------------------------------------------------------
     def mixdown(self) -> tuple[np.ndarray, int]:
         results = {s.id: r for s in self.document.project.segments if (r := self.render.result(s.id)) is not None}
         rate = next(iter(results.values())).sample_rate if results else 22050
         audio = mix(stems(self.document.project, results, rate)[0])
+        ref = self.timeline.reference
+        under = ref.audio_at(rate, len(audio)) if not ref.muted or ref.solo else None
+        if under is not None:
+            voices = np.zeros(len(under), np.float32) if ref.solo else np.pad(audio, (0, len(under) - len(audio)))
+            audio = voices + under
         return audio, rate
 
     def toggle_play(self) -> None:
@@ -241,6 +361,7 @@ class MainWindow(QMainWindow):
     # ---- state and messages ---------------------------------------------------------------------------------
     def _segment_selected(self, segment_id: str) -> None:
         self.mixer.show_segment(segment_id)
+        self.line_panel.show_segment(segment_id)
         self.timeline.show_segment(segment_id)
 
     def _update_render_state(self) -> None:
@@ -270,6 +391,7 @@ class MainWindow(QMainWindow):
 
     def _on_reset(self) -> None:
         self._update_title()
+        self._load_reference()
         if self.document.project.segments:
             self.script.select_segment(self.document.project.segments[0].id)
 
@@ -281,126 +403,26 @@ class MainWindow(QMainWindow):
         self.message.setStyleSheet("")
         self.message.setText(message)
 
-    # ---- files ---------------------------------------------------------------------------------------------
-    def open_path(self, path: Path) -> bool:
-        path = Path(path)
-        if path.suffix.lower() in (".txt", ".ssml", ".srt", ".vtt"):
-            return self.import_script(path)
-        try:
-            self.document.open(path)
-        except (ProjectFileError, AnalysisError) as exc:
-            self.show_error(str(exc))
-            return False
-        self._remember(path)
-        self.show_info(f"Opened {path.name}: {len(self.document.project.segments)} segments.")
-        return True
-
-    def import_script(self, path: Path) -> bool:
-        from studio.core.script import build_project
-        from studio.engine.embedded import SPEAKERS
-        from studio.production.speak import build
-        from studio.engine.voices import EMBEDDED
-        from studio.interchange.ssml import SsmlError, looks_like_ssml
-        from studio.interchange.subtitles import SubtitleError, cues_to_project, read_subtitles
-        from studio.interchange.text_script import ImportError_, read_script, read_text_file
-
-        try:
-            text = read_text_file(path)
-            if path.suffix.lower() in (".srt", ".vtt"):
-                project = cues_to_project(read_subtitles(path, text), self.document.voices, EMBEDDED,
-                                          [s.id for s in SPEAKERS], title=path.stem)
-            elif path.suffix.lower() == ".ssml" or looks_like_ssml(text):
-                notes: list[str] = []
-                project = build(text, None, self.document.voices, notes)
-            else:
-                project = build_project(read_script(path), self.document.voices, EMBEDDED,
-                                        speakers=[s.id for s in SPEAKERS], title=path.stem)
-        except (ImportError_, AnalysisError, SsmlError, SubtitleError, ValueError) as exc:
-            self.show_error(str(exc))
-            return False
-        self.document.replace(project)
-        self.show_info(f"Imported {path.name}: {len(project.segments)} segments. Save it as a project.")
-        return True
-
-    def ask_open(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Open project", "", PROJECT_FILTER)
-        if path:
-            self.open_path(Path(path))
-
-    def ask_import(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Import script", "", IMPORT_FILTER)
-        if path:
-            self.import_script(Path(path))
-
-    def save(self) -> bool:
-        if self.document.path is None:
-            return self.ask_save_as()
-        return self._save_to(self.document.path)
-
-    def ask_save_as(self) -> bool:
-        path, _ = QFileDialog.getSaveFileName(self, "Save project", "", PROJECT_FILTER)
-        return bool(path) and self._save_to(Path(path))
-
-    def _save_to(self, path: Path) -> bool:
-        try:
-            self.document.save(path)
-        except OSError as exc:
-            self.show_error(f"Could not save {path.name} ({exc.strerror or exc}); your work is still open, "
-                            "try another folder.")
-            return False
-        self._remember(path)
-        self.show_info(f"Saved {path.name}.")
-        return True
-
-    def _remember(self, path: Path) -> None:
-        recent = [p for p in (self.settings.value("recent", []) or []) if p != str(path)]
-        self.settings.setValue("recent", [str(path)] + recent[: MAX_RECENT - 1])
-        self._fill_recent()
-
-    def _fill_recent(self) -> None:
-        self.recent_menu.clear()
-        for p in self.settings.value("recent", []) or []:
-            self.recent_menu.addAction(Path(p).name, lambda p=p: self.open_path(Path(p)))
-
     def dragEnterEvent(self, event) -> None:
         if event.mimeData().hasUrls():
             event.acceptProposedAction()
 
     def dropEvent(self, event) -> None:
         for url in event.mimeData().urls():
-            if url.isLocalFile():
+            if url.isLocalFile() and self.maybe_save("opening another file"):
                 self.open_path(Path(url.toLocalFile()))
                 break
 
-    def offer_recovery(self, ask) -> bool:
-        """If an earlier session ended without saving, ask (ask(text) -> bool) whether to open its work."""
-        import datetime
-
-        from studio.core.project_io import ProjectFileError, load
-
-        for recovery in find_recoveries(self.autosave.folder):
-            if recovery.project_file == self.autosave.file:
-                continue
-            when = datetime.datetime.fromtimestamp(recovery.saved_at).strftime("%Y-%m-%d %H:%M")
-            name = Path(recovery.original).name if recovery.original else "an untitled project"
-            if ask(f"Speech Studio closed without saving {name} (last autosave {when}). Recover that work?"):
-                try:
-                    project = load(recovery.project_file)
-                except ProjectFileError as exc:
-                    self.show_error(f"The recovery file could not be read: {exc}")
-                    discard(recovery)
-                    return False
-                self.document.replace(project, Path(recovery.original) if recovery.original else None)
-                discard(recovery)
-                self.show_info(f"Recovered unsaved work on {name}; save it to keep it.")
-                return True
-            discard(recovery)
-        return False
-
     def closeEvent(self, event) -> None:
+        if not self.maybe_save("closing"):
+            event.ignore()
+            return
+        if self.export_dialog is not None and self.export_dialog.busy:
+            self.export_dialog.job.cancel()
         self.autosave.clear()  # a clean exit: nothing to recover next time
         self.player.stop()
         self.render.close()
         self.settings.setValue("window/geometry", self.saveGeometry())
         self.settings.setValue("window/state", self.saveState())
         super().closeEvent(event)
+

@@ -27,10 +27,10 @@ COLUMNS = ["Model", "Kind", "Status", "Controls", "License"]
 def switch_voice_command(document: Document, track_id: str, voice: VoiceRef):
     """Load `voice` and re-analyse the track's segments with it (slow: call off the GUI thread)."""
     project = document.project
-    backbone = document.voices.backbone(voice)
+    document.voices.backbone(voice)  # load it (the slow part) before the analysis below
     commands = [set_track_voice(track_id, voice)]
     for seg in project.segments_of(track_id):
-        words = backbone.analyze(seg.text, voice, project.effective_mix(seg))
+        words = document.analyzer.analyze(seg.text, voice, project.effective_mix(seg))  # with the lexicon
         commands.append(EditText(seg.id, seg.text, carry_edits(seg.words, words)))
     return Macro(commands, f"Voice {voice.model}")
 

@@ -89,7 +89,7 @@ class RenderController(QObject):
                 self._waiting.add(seg_id)
                 continue
             try:
-                request = request_for(project, seg, backbone)
+                request = request_for(project, seg, backbone, self.document.lexicon())
                 if getattr(backbone, "receptive_field", None):
                     # While editing, vocode only what an edit changed (engine/coqui/incremental.py); exports
                     # render exactly, and the two are cached apart.

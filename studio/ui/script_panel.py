@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import threading
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QItemSelectionModel, Qt, Signal
+from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableWidget, QTableWidgetItem
 
 from studio.core.analysis import AnalysisError
@@ -19,6 +20,7 @@ class ScriptPanel(QTableWidget):
     segment_selected = Signal(str)
     error = Signal(str)
     analysed = Signal(str)  # a text edit was analysed and pushed
+    paste_requested = Signal()  # Ctrl+V on the rows (not inside a cell being edited): paste a script as lines
     _analysed = Signal(str, int, object, str)  # from the worker thread: segment, generation, command, error
 
     def __init__(self, document: Document, parent=None):
@@ -30,7 +32,7 @@ class ScriptPanel(QTableWidget):
         self.horizontalHeader().setSectionResizeMode(COL_LENGTH, QHeaderView.ResizeToContents)
         self.verticalHeader().setVisible(False)
         self.setSelectionBehavior(QAbstractItemView.SelectRows)
-        self.setSelectionMode(QAbstractItemView.SingleSelection)
+        self.setSelectionMode(QAbstractItemView.ExtendedSelection)
         self.setWordWrap(True)
         self._filling = False
         self._generation: dict[str, int] = {}
@@ -81,15 +83,28 @@ class ScriptPanel(QTableWidget):
         self._filling = False
 
     def selected_segment_id(self) -> str | None:
-        rows = self.selectionModel().selectedRows()
-        if not rows:
-            return None
-        return self.item(rows[0].row(), COL_TEXT).data(Qt.UserRole)
+        ids = self.selected_segment_ids()
+        return ids[0] if ids else None
+
+    def selected_segment_ids(self) -> list[str]:
+        """Selected lines in script order."""
+        rows = sorted(r.row() for r in self.selectionModel().selectedRows())
+        return [self.item(r, COL_TEXT).data(Qt.UserRole) for r in rows if self.item(r, COL_TEXT) is not None]
+
+    def keyPressEvent(self, event) -> None:
+        if event.matches(QKeySequence.Paste) and self.state() != QAbstractItemView.EditingState:
+            self.paste_requested.emit()
+            event.accept()
+            return
+        super().keyPressEvent(event)
 
     def select_segment(self, segment_id: str) -> None:
         for row in range(self.rowCount()):
             if self.item(row, COL_TEXT).data(Qt.UserRole) == segment_id:
-                self.selectRow(row)
+                # Not selectRow: it reads the keyboard modifiers, and a held Shift would extend the selection.
+                index = self.model().index(row, COL_TEXT)
+                self.selectionModel().setCurrentIndex(
+                    index, QItemSelectionModel.ClearAndSelect | QItemSelectionModel.Rows)
                 return
 
     def _on_selection(self) -> None:
@@ -108,7 +123,7 @@ class ScriptPanel(QTableWidget):
         # pushed back on the GUI thread, unless a newer edit of the same segment came first.
         self._generation[seg_id] = self._generation.get(seg_id, 0) + 1
         generation, text = self._generation[seg_id], item.text()
-        project, voices = self.document.project, self.document.voices
+        project, voices = self.document.project, self.document.analyzer
 
         def work():
             try:

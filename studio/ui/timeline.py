@@ -7,12 +7,14 @@ the timeline redraws from the document when it changes and from the renderer whe
 
 from __future__ import annotations
 
+import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QTimer, Signal
 
 from .curve_lane import CurveLane, EnergyLane
 from .document import Document
 from .lanes import EmotionLane, MixLane, PhonemeLane, WaveformLane
+from .reference_lane import ReferenceLane
 from .timeline_data import TimelineData, build
 
 POINTS_MAX_SPAN_S = 120.0
@@ -21,6 +23,8 @@ CURVES_MAX_SPAN_S = 600.0
 
 class Timeline(pg.GraphicsLayoutWidget):
     cursor_moved = Signal(float)
+    word_activated = Signal(int, int)  # segment position, word index: a word was double-clicked
+    selection_changed = Signal()
 
     def __init__(self, document: Document, render=None, parent=None):
         super().__init__(parent)
@@ -28,15 +32,17 @@ class Timeline(pg.GraphicsLayoutWidget):
         self.data = TimelineData()
         self.speaker_order: list[str] = []
         self.cursor = 0.0
+        self.pen_on = False  # the pen tool: drags in the pitch and energy lanes draw
         self.active_curve: CurveLane | None = None
         self.phonemes, self.pitch, self.energy = PhonemeLane(self), CurveLane(self), EnergyLane(self)
         self.emotion, self.mix, self.audio = EmotionLane(self), MixLane(self), WaveformLane(self)
-        self.lanes = [self.phonemes, self.pitch, self.energy, self.emotion, self.mix, self.audio]
+        self.reference = ReferenceLane(self)
+        self.lanes = [self.phonemes, self.pitch, self.energy, self.emotion, self.mix, self.audio, self.reference]
         for row, lane in enumerate(self.lanes):
             self.addItem(lane.plot, row=row, col=0)
             self.ci.layout.setRowPreferredHeight(row, lane.height)
             self.ci.layout.setRowStretchFactor(row, lane.height)
-            if lane is not self.audio:
+            if lane is not self.reference:
                 lane.plot.getAxis("bottom").setStyle(showValues=False)
             if row:
                 lane.plot.setXLink(self.phonemes.plot)
@@ -113,6 +119,19 @@ class Timeline(pg.GraphicsLayoutWidget):
             if other is not lane and other.selection:
                 other.selection.clear()
                 other.refresh()
+        self.selection_changed.emit()
+
+    def select_word(self, seg_pos: int, word_index: int, add: bool = False) -> None:
+        """Select the phonemes of a word in the active curve lane (pitch by default)."""
+        seg = self.document.project.segments[seg_pos]
+        first = sum(len(w.phonemes) for w in seg.words[:word_index])
+        wanted = range(first, first + len(seg.words[word_index].phonemes))
+        d = self.data
+        chosen = {int(i) for i in np.flatnonzero((d.seg_index == seg_pos) & np.isin(d.ph_index, list(wanted)))}
+        lane = self.active_curve or self.pitch
+        lane.selection = (lane.selection | chosen) if add else chosen
+        self.lane_selected(lane)
+        lane.refresh()
 
     def segment_at(self, seconds: float) -> str | None:
         for seg, place in zip(self.document.project.segments, self.data.placements):

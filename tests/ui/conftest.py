@@ -34,11 +34,21 @@ def make_window(qtbot, tmp_path):
         settings = QSettings(str(tmp_path / f"settings{len(windows)}.ini"), QSettings.IniFormat)
         w = MainWindow(settings=settings, sink_factory=sink_factory, render_cache=RenderCache(tmp_path / "cache"),
                        recovery_dir=tmp_path / "recovery")
-        qtbot.addWidget(w)
+        # Not qtbot.addWidget: pytest-qt would close it before this fixture can clear unsaved changes, and the
+        # "save changes?" prompt would wait for an answer forever. The teardown below closes it.
         w.resize(1500, 950)
         w.show()
         windows.append(w)
         return w
     yield make
     for w in windows:
+        w.document.undo_stack.setClean()  # a test that left changes must not meet the "save changes?" prompt
+        w.close()
         w.render.close()
+
+
+@pytest.fixture(autouse=True)
+def user_folders(tmp_path, monkeypatch):
+    """The global lexicon and other user files go to a per-test folder, never the real home."""
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))

@@ -33,3 +33,38 @@ def click(timeline, pos: QPoint, modifiers=Qt.NoModifier) -> None:
     _send(viewport, QEvent.MouseButtonPress, pos, Qt.LeftButton, modifiers)
     _send(viewport, QEvent.MouseButtonRelease, pos, Qt.NoButton, modifiers)
     QApplication.processEvents()
+
+
+def answer_next_dialog(handler, attempts: int = 500) -> None:
+    """When the next modal dialog opens (a QMessageBox, a QInputDialog), hand it to `handler`, which answers it
+    as a user would: fill a field, click a button."""
+    from PySide6.QtCore import QTimer
+
+    def poll(n=attempts):
+        dialog = QApplication.activeModalWidget()
+        if dialog is not None:
+            handler(dialog)
+        elif n:
+            QTimer.singleShot(10, lambda: poll(n - 1))
+    QTimer.singleShot(0, poll)
+
+
+def press(button_text: str):
+    """A handler for answer_next_dialog that clicks the button with this text."""
+    from PySide6.QtWidgets import QAbstractButton
+
+    def handler(dialog):
+        for b in dialog.findChildren(QAbstractButton):
+            if b.text().replace("&", "") == button_text:
+                b.click()
+                return
+        raise AssertionError(f"no button {button_text!r} in {[b.text() for b in dialog.findChildren(QAbstractButton)]}")
+    return handler
+
+
+def type_and_ok(text: str):
+    """A handler for a QInputDialog: type the text (or pick the item) and press OK."""
+    def handler(dialog):
+        dialog.setTextValue(text)
+        dialog.accept()
+    return handler

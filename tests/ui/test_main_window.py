@@ -237,11 +237,12 @@ def test_the_window_opens_fast_without_loading_torch(tmp_path):
     assert seconds < 2.0 and not torch_loaded
 
 
-def test_dropping_subtitles_imports_pinned_lines_and_fit_is_one_undo_step(make_window, tmp_path):
+def test_dropping_subtitles_imports_pinned_lines_and_fit_is_one_undo_step(make_window, tmp_path, qtbot):
     w = make_window()
     (tmp_path / "s.srt").write_text("1\n00:00:01,000 --> 00:00:02,000\nANNA: Where were you last night?\n\n"
                                     "2\n00:00:03,000 --> 00:00:04,000\nBEN: Out walking.\n")
     assert w.open_path(tmp_path / "s.srt")
+    qtbot.waitUntil(lambda: not w.import_job.running and bool(w.document.project.segments), timeout=60000)
     project = w.document.project
     assert [t.name for t in project.tracks] == ["ANNA", "BEN"]
     assert [s.start for s in project.segments] == [1.0, 3.0] and project.segments[0].slot == 1.0

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import dataclass
 
@@ -28,10 +29,17 @@ def piper_phonemes(text: str, voice: str) -> str:
     from ..espeak import EspeakProcess
 
     parts = []
-    for ipa, mark in EspeakProcess.get().phonemize(text, voice):
-        if not ipa.strip() and not mark:
+    # `[[...]]` holds IPA from the pronunciation lexicon: it goes into the sequence as it is, not through espeak.
+    for i, chunk in enumerate(re.split(r"\[\[(.*?)\]\]", text)):
+        if i % 2:
+            parts.append(unicodedata.normalize("NFD", "".join(chunk.split())))
             continue
-        parts.append(unicodedata.normalize("NFD", ipa.strip()) + mark)
+        if not chunk.strip():
+            continue
+        for ipa, mark in EspeakProcess.get().phonemize(chunk, voice):
+            if not ipa.strip() and not mark:
+                continue
+            parts.append(unicodedata.normalize("NFD", ipa.strip()) + mark)
     return " ".join(parts)
 
 

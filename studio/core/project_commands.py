@@ -1,0 +1,82 @@
+"""Commands on project-wide settings and per-line controls: the lexicon, pauses, line controls and silences,
+the reference audio. Each is one undo step; the structure commands (rows, tracks) are in commands.py and
+structure.py."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .commands import Command, SetSegmentField
+from .lexicon import check_entry
+from .model import MAX_PAUSE_S, LineControls, PauseSettings, Project, clamp
+
+
+class _SetProjectAttr(Command):
+    def __init__(self, attr: str, value: Any, text: str, touches_all: bool):
+        self.attr, self.value, self.text, self.touches_all = attr, value, text, touches_all
+        self.old: Any = None
+        self._have_old = False
+
+    def redo(self, project: Project) -> None:
+        if not self._have_old:
+            self.old, self._have_old = getattr(project, self.attr), True
+        setattr(project, self.attr, self.value)
+
+    def undo(self, project: Project) -> None:
+        setattr(project, self.attr, self.old)
+
+    def touched_segments(self, project: Project) -> set[str]:
+        return {s.id for s in project.segments} if self.touches_all else set()
+
+
+def set_pauses(pauses: PauseSettings) -> Command:
+    return _SetProjectAttr("pauses", pauses, "Pause lengths", touches_all=True)
+
+
+def set_reference_audio(path: str | None) -> Command:
+    return _SetProjectAttr("reference_audio", path, "Reference audio" if path else "Remove reference audio", False)
+
+
+class SetLexiconEntry(Command):
+    """Add, change or (with None) remove a word of the project's pronunciation lexicon. Re-analysing the lines
+    that contain the word is a separate command in the same macro (the analysis needs a voice)."""
+
+    def __init__(self, word: str, pronunciation: str | None):
+        if pronunciation is None:
+            self.word, self.pron = " ".join(str(word).split()), None
+            self.text = f"Remove pronunciation of '{self.word}'"
+        else:
+            self.word, self.pron = check_entry(word, pronunciation)
+            self.text = f"Pronounce '{self.word}' as {self.pron}"
+        self.old: tuple[str, str] | None = None
+        self._have_old = False
+
+    def _key(self, project: Project) -> str:
+        return next((k for k in project.lexicon if k.lower() == self.word.lower()), self.word)
+
+    def redo(self, project: Project) -> None:
+        key = self._key(project)
+        if not self._have_old:
+            self.old = (key, project.lexicon[key]) if key in project.lexicon else None
+            self._have_old = True
+        project.lexicon.pop(key, None)
+        if self.pron is not None:
+            project.lexicon[self.word] = self.pron
+
+    def undo(self, project: Project) -> None:
+        project.lexicon.pop(self._key(project), None)
+        if self.old is not None:
+            project.lexicon[self.old[0]] = self.old[1]
+
+
+def set_line_controls(segment_id: str, controls: LineControls, mergeable: bool = True) -> SetSegmentField:
+    return SetSegmentField(segment_id, "controls", controls, "Line controls", mergeable)
+
+
+def set_silence(segment_id: str, before: float | None, after: float | None) -> Command:
+    from .commands import Macro
+
+    def seconds(v):
+        return None if v is None else clamp(float(v), 0.0, MAX_PAUSE_S)
+    return Macro([SetSegmentField(segment_id, "gap_before", seconds(before), "Silence before"),
+                  SetSegmentField(segment_id, "gap_after", seconds(after), "Silence after")], "Silence around line")

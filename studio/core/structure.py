@@ -1,0 +1,94 @@
+"""Script structure as commands: insert lines (typed or pasted), split a line at a character, merge a line with
+the next, give a line another speaker. Each builds one Macro (one undo step) from a voice's analysis, so these
+run on a worker thread and the macro is pushed on the GUI thread."""
+
+from __future__ import annotations
+
+import copy
+
+from .analysis import Analyzer
+from .commands import AddSegment, AddTrack, EditText, Macro, MoveSegment, RemoveSegment
+from .model import Project, Segment, SpeakerMix, Track, VoiceRef, new_id
+from .retext import carry_edits
+from .script import NARRATOR, ScriptLine
+
+
+def _speaker_track(project: Project, name: str | None, default: Track | None, voice: VoiceRef,
+                   speakers: list[str] | None, new_tracks: list[Track], chosen=None) -> Track:
+    if name is None and default is not None:
+        return default
+    name = name or NARRATOR
+    found = project.track_named(name) or next((t for t in new_tracks if t.name == name), None)
+    if found is not None:
+        return found
+    n = len(project.tracks) + len(new_tracks)
+    mix = SpeakerMix.single(speakers[n % len(speakers)]) if speakers else SpeakerMix()
+    preferred = chosen(name) if chosen else None  # the user's default voice for this speaker name
+    if preferred is not None:
+        voice, mix = preferred
+    track = Track(id=new_id(), name=name, voice=voice, mix=mix)
+    new_tracks.append(track)
+    return track
+
+
+def insert_lines(project: Project, index: int, lines: list[ScriptLine], analyzer: Analyzer, voice: VoiceRef,
+                 speakers: list[str] | None = None, default_track_id: str | None = None, chosen=None) -> Macro:
+    """Lines inserted at `index` in script order; a `NAME:` speaker gets its track (made if new, with the voice
+    `chosen(name)` gives, else the next of `speakers`), a line without one goes to `default_track_id`."""
+    if not lines:
+        raise ValueError("There is no text to insert.")
+    default = project.track(default_track_id) if default_track_id else (project.tracks[0] if project.tracks else None)
+    new_tracks: list[Track] = []
+    commands: list = []
+    for k, line in enumerate(lines):
+        track = _speaker_track(project, line.speaker, default, voice, speakers, new_tracks, chosen)
+        words = analyzer.analyze(line.text, track.voice, track.mix)
+        commands.append(AddSegment(Segment(new_id(), line.text, track.id, words,
+                                           paragraph_start=line.paragraph_start), index + k))
+    tracks = [AddTrack(t) for t in new_tracks]
+    n = len(lines)
+    return Macro(tracks + commands, f"Insert {n} line{'s' if n != 1 else ''}")
+
+
+def split_segment(project: Project, segment_id: str, at: int, analyzer: Analyzer, text: str | None = None) -> Macro:
+    """Split a line at character `at` of its text (or of `text`, what the user is typing) into two lines of the
+    same speaker and settings."""
+    seg = project.segment(segment_id)
+    source = seg.text if text is None else text
+    head, tail = source[:at].strip(), source[at:].strip()
+    if not head or not tail:
+        raise ValueError("Put the cursor between two words to split the line there.")
+    track = project.track(seg.track_id)
+    mix = project.effective_mix(seg)
+    head_words = carry_edits(seg.words, analyzer.analyze(head, track.voice, mix))
+    tail_words = carry_edits(seg.words, analyzer.analyze(tail, track.voice, mix))
+    second = Segment(new_id(), tail, seg.track_id, tail_words, emotion=seg.emotion, mix=seg.mix, seed=seg.seed,
+                     controls=seg.controls, gap_after=seg.gap_after)
+    return Macro([EditText(seg.id, head, head_words), AddSegment(second, project.segment_index(seg.id) + 1)],
+                 f"Split line at '{tail.split()[0]}'")
+
+
+def merge_with_next(project: Project, segment_id: str, analyzer: Analyzer) -> Macro:
+    """Join a line and the next one into one line, spoken by the first line's speaker."""
+    i = project.segment_index(segment_id)
+    if i + 1 >= len(project.segments):
+        raise ValueError("This is the last line; select the first of the two lines to merge.")
+    seg, nxt = project.segments[i], project.segments[i + 1]
+    text = f"{seg.text} {nxt.text}"
+    track = project.track(seg.track_id)
+    words = carry_edits(seg.words + nxt.words, analyzer.analyze(text, track.voice, project.effective_mix(seg)))
+    return Macro([EditText(seg.id, text, words), RemoveSegment(nxt.id)], "Merge lines")
+
+
+def change_speaker(project: Project, segment_id: str, track_id: str, analyzer: Analyzer) -> Macro:
+    """Give a line to another track; it is analysed again, since the new voice may say it differently."""
+    seg = project.segment(segment_id)
+    track = project.track(track_id)
+    mix = seg.mix if seg.mix is not None else track.mix
+    words = carry_edits(seg.words, analyzer.analyze(seg.text, track.voice, mix))
+    return Macro([MoveSegment(seg.id, project.segment_index(seg.id), track_id), EditText(seg.id, seg.text, words)],
+                 f"Speaker of line to {track.name}")
+
+
+def copy_project(project: Project) -> Project:
+    return copy.deepcopy(project)

@@ -1,0 +1,168 @@
+"""Edit > Preferences: the audio output, default export settings, pitch and energy steps, autosave interval,
+a default voice per speaker name, and keyboard shortcuts. Everything is kept in the app's QSettings and takes
+effect when OK is pressed."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QSettings
+from PySide6.QtGui import QKeySequence
+from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QDoubleSpinBox, QFormLayout, QKeySequenceEdit,
+                               QSpinBox, QTableWidget, QTableWidgetItem, QTabWidget, QVBoxLayout, QWidget)
+
+from studio.core.model import SpeakerMix
+from studio.engine.embedded import SPEAKERS
+from studio.engine.voices import EMBEDDED
+from studio.production.export_job import ExportSettings
+
+from .export_dialog import DEFAULTS_KEY, LOUDNESS, RATES
+
+DEVICE_KEY = "preferences/audio_device"
+VOICES_KEY = "preferences/speaker_voices"  # {"ALICE": "en-us+f2", ...}
+SHORTCUTS_KEY = "preferences/shortcuts"  # {"Play": "Space", ...}
+
+
+def speaker_voices(settings: QSettings) -> dict[str, str]:
+    value = settings.value(VOICES_KEY) or {}
+    return dict(value) if isinstance(value, dict) else {}
+
+
+def voice_for_speaker(settings: QSettings, name: str):
+    """(voice, mix) the user chose for this speaker name, or None (the next free voice is used)."""
+    speaker = speaker_voices(settings).get(name.strip().upper())
+    known = {s.id for s in SPEAKERS}
+    return (EMBEDDED, SpeakerMix.single(speaker)) if speaker in known else None
+
+
+def apply_shortcuts(window, settings: QSettings) -> None:
+    custom = settings.value(SHORTCUTS_KEY) or {}
+    for action in window.actions():
+        key = action.text().replace("&", "")
+        if isinstance(custom, dict) and key in custom:
+            action.setShortcut(QKeySequence(custom[key]))
+
+
+def chosen_sink(settings: QSettings):
+    """A sink factory for the output device chosen in the preferences (the system default if it is gone)."""
+    def make(fmt):
+        from PySide6.QtMultimedia import QAudioSink, QMediaDevices
+
+        wanted = settings.value(DEVICE_KEY, "")
+        device = next((d for d in QMediaDevices.audioOutputs() if d.id().data().decode("utf-8", "replace") == wanted),
+                      QMediaDevices.defaultAudioOutput())
+        return None if device.isNull() else QAudioSink(device, fmt)
+    return make
+
+
+class PreferencesDialog(QDialog):
+    def __init__(self, window, settings: QSettings):
+        super().__init__(window)
+        self.setObjectName("preferences-dialog")
+        self.setWindowTitle("Preferences")
+        self.setMinimumWidth(560)
+        self.window_, self.settings = window, settings
+        tabs = QTabWidget()
+
+        general = QWidget()
+        form = QFormLayout(general)
+        self.device = QComboBox()
+        self.device.addItem("System default", "")
+        try:
+            from PySide6.QtMultimedia import QMediaDevices
+
+            for dev in QMediaDevices.audioOutputs():
+                self.device.addItem(dev.description(), dev.id().data().decode("utf-8", "replace"))
+        except ImportError:
+            pass
+        self.device.setCurrentIndex(max(0, self.device.findData(settings.value(DEVICE_KEY, ""))))
+        self.pitch_step = QDoubleSpinBox(decimals=2, minimum=0.05, maximum=12.0, suffix=" st")
+        self.pitch_step.setValue(float(settings.value("preferences/pitch_step", 1.0)))
+        self.energy_step = QDoubleSpinBox(decimals=1, minimum=0.1, maximum=12.0, suffix=" dB")
+        self.energy_step.setValue(float(settings.value("preferences/energy_step", 2.0)))
+        self.autosave = QSpinBox(minimum=1, maximum=600, suffix=" s after the last change")
+        self.autosave.setValue(int(settings.value("preferences/autosave_s", 3)))
+        defaults = ExportSettings.from_json(settings.value(DEFAULTS_KEY))
+        self.rate, self.loudness = QComboBox(), QComboBox()
+        for box, items, value in ((self.rate, RATES, defaults.sample_rate), (self.loudness, LOUDNESS,
+                                                                             defaults.loudness_lufs)):
+            for label, v in items:
+                box.addItem(label, v)
+            box.setCurrentIndex(max(0, box.findData(value)))
+        form.addRow("Audio output", self.device)
+        form.addRow("Pitch step", self.pitch_step)
+        form.addRow("Energy step", self.energy_step)
+        form.addRow("Autosave", self.autosave)
+        form.addRow("Export sample rate", self.rate)
+        form.addRow("Export loudness", self.loudness)
+        tabs.addTab(general, "General")
+
+        self.voices = QTableWidget(0, 2)
+        self.voices.setHorizontalHeaderLabels(["Speaker name", "Voice"])
+        self.voices.horizontalHeader().setStretchLastSection(True)
+        for name, speaker in sorted(speaker_voices(settings).items()):
+            self._add_voice_row(name, speaker)
+        self._add_voice_row("", "")
+        tabs.addTab(self.voices, "Voices")
+
+        self.keys = QTableWidget(0, 2)
+        self.keys.setHorizontalHeaderLabels(["Command", "Shortcut"])
+        self.keys.horizontalHeader().setStretchLastSection(True)
+        self._key_edits: dict[str, QKeySequenceEdit] = {}
+        for action in sorted(window.actions(), key=lambda a: a.text()):
+            name = action.text().replace("&", "")
+            if not name or name in self._key_edits:
+                continue
+            row = self.keys.rowCount()
+            self.keys.insertRow(row)
+            self.keys.setItem(row, 0, QTableWidgetItem(name))
+            edit = QKeySequenceEdit(action.shortcut())
+            self.keys.setCellWidget(row, 1, edit)
+            self._key_edits[name] = edit
+        tabs.addTab(self.keys, "Shortcuts")
+
+        buttons = QDialogButtonBox(QDialogButtonBox.Ok | QDialogButtonBox.Cancel)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(tabs)
+        layout.addWidget(buttons)
+        self.tabs = tabs
+
+    def _add_voice_row(self, name: str, speaker: str) -> None:
+        row = self.voices.rowCount()
+        self.voices.insertRow(row)
+        self.voices.setItem(row, 0, QTableWidgetItem(name))
+        box = QComboBox()
+        box.addItem("next free voice", "")
+        for s in SPEAKERS:
+            box.addItem(s.label, s.id)
+        box.setCurrentIndex(max(0, box.findData(speaker)))
+        self.voices.setCellWidget(row, 1, box)
+
+    def set_voice(self, name: str, speaker: str) -> None:
+        """Fill the empty last row (as typing a name and picking a voice would)."""
+        row = self.voices.rowCount() - 1
+        self.voices.item(row, 0).setText(name)
+        box = self.voices.cellWidget(row, 1)
+        box.setCurrentIndex(box.findData(speaker))
+        self._add_voice_row("", "")
+
+    def accept(self) -> None:
+        s = self.settings
+        s.setValue(DEVICE_KEY, self.device.currentData())
+        s.setValue("preferences/pitch_step", self.pitch_step.value())
+        s.setValue("preferences/energy_step", self.energy_step.value())
+        s.setValue("preferences/autosave_s", self.autosave.value())
+        defaults = ExportSettings.from_json(s.value(DEFAULTS_KEY), sample_rate=self.rate.currentData(),
+                                            loudness_lufs=self.loudness.currentData())
+        s.setValue(DEFAULTS_KEY, defaults.to_json())
+        voices = {}
+        for row in range(self.voices.rowCount()):
+            name = (self.voices.item(row, 0).text() if self.voices.item(row, 0) else "").strip().upper()
+            speaker = self.voices.cellWidget(row, 1).currentData()
+            if name and speaker:
+                voices[name] = speaker
+        s.setValue(VOICES_KEY, voices)
+        s.setValue(SHORTCUTS_KEY, {name: edit.keySequence().toString() for name, edit in self._key_edits.items()})
+        apply_shortcuts(self.window_, s)
+        self.window_.apply_preferences()
+        super().accept()

@@ -1,0 +1,130 @@
+"""Fixing a mispronounced word: double-click it on the timeline (or Edit > Pronunciation…), type a respelling or
+IPA between slashes, and choose whether the fix is for this project or for all your projects.
+
+The fix is a lexicon entry; every line that contains the word is analysed again with it, on a worker thread,
+and the entry and the new analyses are pushed as one undo step (a global entry is written to the user's
+lexicon file at once, and the re-analysis is the undoable part).
+"""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import (QButtonGroup, QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QRadioButton,
+                               QVBoxLayout)
+
+from studio.core import lexicon as lex
+from studio.core.commands import EditText, Macro
+from studio.core.project_commands import SetLexiconEntry
+from studio.core.retext import carry_edits
+from studio.engine.backbone import LexiconAnalyzer
+
+from .user_data import save_global_lexicon
+
+
+class PronunciationDialog(QDialog):
+    def __init__(self, parent, word: str, heard: str, current: str | None, is_global: bool):
+        super().__init__(parent)
+        self.setObjectName("pronunciation-dialog")
+        self.setWindowTitle(f"Pronunciation of '{word}'")
+        self.word = word
+        self.pron = QLineEdit(current or (f"/{heard}/" if heard else ""))
+        self.pron.setPlaceholderText("a respelling (win) or IPA between slashes (/wɪn/)")
+        self.project_scope = QRadioButton("This project")
+        self.global_scope = QRadioButton("All my projects")
+        group = QButtonGroup(self)
+        group.addButton(self.project_scope)
+        group.addButton(self.global_scope)
+        (self.global_scope if is_global else self.project_scope).setChecked(True)
+        self.error = QLabel("")
+        self.error.setStyleSheet("color: #ff8080;")
+        form = QFormLayout()
+        form.addRow("Word", QLabel(word))
+        form.addRow("The voice says", QLabel(f"/{heard}/" if heard else "—"))
+        form.addRow("Say it as", self.pron)
+        form.addRow("For", self.project_scope)
+        form.addRow("", self.global_scope)
+        buttons = QDialogButtonBox(QDialogButtonBox.Ok | QDialogButtonBox.Cancel)
+        self.remove_button = buttons.addButton("Remove entry", QDialogButtonBox.DestructiveRole)
+        self.remove_button.setEnabled(current is not None)
+        self.remove_button.clicked.connect(self._remove)
+        buttons.accepted.connect(self._ok)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.error)
+        layout.addWidget(buttons)
+        self.removed = False
+
+    def _ok(self) -> None:
+        try:
+            lex.check_entry(self.word, self.pron.text())
+        except lex.LexiconError as exc:
+            self.error.setText(str(exc))
+            return
+        self.accept()
+
+    def _remove(self) -> None:
+        self.removed = True
+        self.accept()
+
+    @property
+    def scope_global(self) -> bool:
+        return self.global_scope.isChecked()
+
+
+def _find(entries: dict, word: str) -> str | None:
+    return next((k for k in entries if k.lower() == word.lower()), None)
+
+
+def segments_with(project, word: str) -> list:
+    return [s for s in project.segments if lex.apply(s.text, {word: "x"})[1]]
+
+
+def lexicon_change(document, word: str, pron: str | None, scope_global: bool):
+    """A builder (run it off the GUI thread) of the macro that sets the entry and re-analyses the lines."""
+    project = document.project
+    proj_entries = dict(project.lexicon)
+    glob_entries = dict(document.global_lexicon)
+    target = glob_entries if scope_global else proj_entries
+    key = _find(target, word)
+    if key is not None:
+        del target[key]
+    if pron is not None:
+        w, p = lex.check_entry(word, pron)
+        target[w] = p
+    analyzer = LexiconAnalyzer(document.voices, lambda: lex.merged(proj_entries, glob_entries))
+
+    def build():
+        commands = [] if scope_global else [SetLexiconEntry(word, pron)]
+        for seg in segments_with(project, word):
+            track = project.track(seg.track_id)
+            words = analyzer.analyze(seg.text, track.voice, project.effective_mix(seg))
+            commands.append(EditText(seg.id, seg.text, carry_edits(seg.words, words)))
+        label = (f"Pronounce '{word}' as {pron}" if pron is not None else f"Remove pronunciation of '{word}'")
+        return Macro(commands, label + (" (all projects)" if scope_global else ""))
+    return build, glob_entries
+
+
+def edit_pronunciation(window, word: str, heard: str = "") -> None:
+    """Open the dialog for a word and apply the answer."""
+    document = window.document
+    in_project = _find(document.project.lexicon, word)
+    in_global = _find(document.global_lexicon, word)
+    current = document.project.lexicon[in_project] if in_project else (
+        document.global_lexicon[in_global] if in_global else None)
+    dialog = PronunciationDialog(window, word, heard, current, is_global=in_project is None and in_global is not None)
+    if dialog.exec() != QDialog.Accepted:
+        return
+    pron = None if dialog.removed else dialog.pron.text()
+    try:
+        build, glob_entries = lexicon_change(document, word, pron, dialog.scope_global)
+    except lex.LexiconError as exc:
+        window.show_error(str(exc))
+        return
+    if dialog.scope_global:
+        try:
+            save_global_lexicon(glob_entries)
+        except OSError as exc:
+            window.show_error(f"Your lexicon could not be saved ({exc.strerror or exc}); the fix applies to this "
+                              "session only.")
+        document.global_lexicon = glob_entries
+    window.script_actions.run(build, f"Analysing the lines with '{word}'")

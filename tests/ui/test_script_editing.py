@@ -1,0 +1,80 @@
+"""Script structure in the editor: rows are added, split, merged, moved and deleted with the keys a VOICEVOX user
+knows, speakers are added, renamed and removed, and an import runs in the background."""
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QAbstractItemView, QApplication
+
+from studio.core.script import parse_script
+from tests.ui.helpers import answer_next_dialog, type_and_ok
+
+
+def key(qtbot, w, k, mod=Qt.NoModifier):
+    w.activateWindow()
+    QApplication.processEvents()
+    qtbot.keyClick(w, k, mod)
+
+
+def test_rows_by_keyboard_insert_split_merge_move_delete(make_window, qtbot):
+    w = make_window()
+    w.new_project()
+    w.script_actions.paste_script("First line here. Second one.")
+    qtbot.waitUntil(lambda: not w.script_actions.busy, timeout=30000)
+    project = w.document.project
+    w.script.select_segment(project.segments[0].id)
+    key(qtbot, w, Qt.Key_Return, Qt.ShiftModifier)  # Shift+Enter: a new row after it, open for typing
+    qtbot.waitUntil(lambda: len(project.segments) == 3, timeout=30000)
+    assert project.segments[1].text == "New line." and w.script.state() == QAbstractItemView.EditingState
+    editor = QApplication.focusWidget()
+    editor.setText("Third words go here")
+    editor.setCursorPosition(len("Third words"))
+    key(qtbot, w, Qt.Key_Return, Qt.ControlModifier | Qt.ShiftModifier)  # split at the text cursor
+    qtbot.waitUntil(lambda: len(project.segments) == 4 and not w.script_actions.busy, timeout=30000)
+    assert [s.text for s in project.segments][1:3] == ["Third words", "go here"]
+    w.script.select_segment(project.segments[1].id)
+    key(qtbot, w, Qt.Key_J, Qt.ControlModifier | Qt.ShiftModifier)  # merge with the next
+    qtbot.waitUntil(lambda: len(project.segments) == 3 and not w.script_actions.busy, timeout=30000)
+    merged = project.segments[1]
+    key(qtbot, w, Qt.Key_Up, Qt.AltModifier)
+    assert project.segments[0] is merged
+    w.script.select_segment(merged.id)
+    key(qtbot, w, Qt.Key_Delete, Qt.ShiftModifier)
+    assert merged not in project.segments and len(project.segments) == 2
+    labels = [w.document.undo_stack.text(i) for i in range(w.document.undo_stack.count())]
+    assert labels[-5:] == ["Insert 1 line", labels[-4], "Merge lines", "Move segment", "Delete 1 line"]
+    assert labels[-4].startswith("Split line at")
+    for _ in range(5):
+        w.document.undo_stack.undo()
+    assert [s.text for s in project.segments] == ["First line here.", "Second one."]
+
+
+def test_speakers_add_rename_remove_and_pasted_dialogue_makes_tracks(make_window, qtbot):
+    w = make_window()
+    w.new_project()
+    w.script_actions.paste_script("ANNA: Hello.\nBEN: Hi there.\nANNA: Bye.")
+    qtbot.waitUntil(lambda: not w.script_actions.busy, timeout=30000)
+    project = w.document.project
+    assert [t.name for t in project.tracks] == ["Narrator", "ANNA", "BEN"]
+    mixes = {t.name: t.mix for t in project.tracks}
+    assert mixes["ANNA"] != mixes["BEN"]  # told apart from the start
+    w.script.select_segment(project.segments[1].id)  # BEN's line
+    answer_next_dialog(type_and_ok("Benjamin"))
+    w.script_actions.ask_rename_track()
+    assert project.track(project.segments[1].track_id).name == "Benjamin"
+    assert w.script.item(1, 0).text() == "Benjamin"
+    w.script_actions.remove_track()
+    assert [s.text for s in project.segments] == ["Hello.", "Bye."]
+    w.document.undo_stack.undo()
+    assert len(project.segments) == 3
+
+
+def test_import_runs_in_the_background_with_progress(make_window, qtbot, tmp_path):
+    w = make_window()
+    script = tmp_path / "long.txt"
+    script.write_text(" ".join(f"This is sentence number {i}." for i in range(60)))
+    assert len(parse_script(script.read_text())) == 60
+    seen = []
+    assert w.import_script(script)
+    w.import_job.progress.connect(lambda done, total, _w: seen.append((done, total)))
+    assert w.busy_bar.isVisible() and w.import_job.running  # returned at once: the window is not frozen
+    qtbot.waitUntil(lambda: len(w.document.project.segments) == 60, timeout=120000)
+    assert seen and seen[-1] == (60, 60) and not w.busy_bar.isVisible()
