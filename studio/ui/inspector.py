@@ -22,6 +22,7 @@ class Inspector(QWidget):
         self.pitch = self._box(-PITCH_LIMIT_ST, PITCH_LIMIT_ST, " st", 1.0)
         self.energy = self._box(-ENERGY_LIMIT_DB, ENERGY_LIMIT_DB, " dB", 1.0)
         self.duration = self._box(*DURATION_SCALE_RANGE, " ×", 0.05)
+        self.duration.setValue(1.0)  # an unedited duration, not the range's minimum, while nothing is selected
         form = QFormLayout(self)
         form.addRow(self.what)
         form.addRow("Pitch", self.pitch)
