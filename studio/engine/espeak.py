@@ -288,8 +288,13 @@ class EspeakProcess:
 
     def phonemize(self, text: str, voice: str) -> list[tuple[str, str]]:
         """Espeak.phonemize, in the worker."""
+        return self.phonemize_many([text], voice)[0]
+
+    def phonemize_many(self, texts: list[str], voice: str) -> list[list[tuple[str, str]]]:
+        """Espeak.phonemize of each text, in one request to the worker."""
         with self._lock:
-            return [tuple(c) for c in self._ask(json.dumps({"phonemize": text, "voice": voice}).encode())["clauses"]]
+            answer = self._ask(json.dumps({"phonemize": texts, "voice": voice}).encode())
+        return [[tuple(c) for c in clauses] for clauses in answer["clauses"]]
 
     def synthesize(self, text: str, voice: str, prosody: ProsodySettings = ProsodySettings(),
                    ssml: bool = False) -> Synthesis:

@@ -66,7 +66,7 @@ def serve() -> None:
             try:
                 libc.srand(1)
                 if "phonemize" in req:
-                    _answer(outfd, {"clauses": engine.phonemize(req["phonemize"], req["voice"])})
+                    _answer(outfd, {"clauses": [engine.phonemize(t, req["voice"]) for t in req["phonemize"]]})
                     os._exit(0)
                 synth = engine.synthesize(req["text"], req["voice"], ProsodySettings(**req["prosody"]), req["ssml"])
                 header = {"sample_rate": synth.sample_rate, "n": int(len(synth.audio)),

@@ -24,6 +24,17 @@ def safe_name(name: str) -> str:
     return cleaned or "track"
 
 
+def track_names(project) -> dict[str, str]:
+    """{track id: a file-safe name}, unique: the stems' file names."""
+    names: dict[str, str] = {}
+    for track in project.tracks:
+        name = safe_name(track.name)
+        while name in names.values():
+            name += "_"
+        names[track.id] = name
+    return names
+
+
 def entries(placed: list[PlacedSegment], rate: int) -> list[dict]:
     return [segment_entry(p, rate) for p in placed]
 

@@ -30,8 +30,8 @@ from studio.engine.scheduler import failure_reason
 from studio.engine.voices import VoiceRegistry
 from studio.interchange.alignment import PlacedSegment, alignment_document
 from studio.interchange.audio_files import write_wav
-from studio.interchange.exports import (MediaFile, build_timeline, project_to_ssml, safe_name, timecode, write_labels,
-                                        write_textgrid, write_timelines)
+from studio.interchange.exports import (MediaFile, build_timeline, project_to_ssml, timecode, track_names,
+                                        write_labels, write_textgrid, write_timelines)
 from studio.interchange.subtitles import write_srt, write_vtt
 
 from . import report
@@ -118,13 +118,10 @@ def write_outputs(out_dir: Path, results: dict[str, RenderResult], done: Rendere
             done.notes.append("The mix is too short to measure its loudness (under 0.4 s); it was only limited.")
     (out_dir / "stems").mkdir(parents=True, exist_ok=True)
     (out_dir / "clips").mkdir(parents=True, exist_ok=True)
-    names: dict[str, str] = {}
+    names = track_names(project)
     stem_files: dict[str, MediaFile] = {}
     for track in project.tracks:
-        name = safe_name(track.name)
-        while name in names.values():
-            name += "_"
-        names[track.id] = name
+        name = names[track.id]
         path = out_dir / "stems" / f"{name}.wav"
         write_wav(path, track_audio[track.id], rate, subtype)
         stem_files[track.name] = MediaFile(path.resolve(), len(track_audio[track.id]))

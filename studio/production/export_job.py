@@ -24,7 +24,7 @@ from studio.engine.backbone import RenderResult
 from studio.engine.mixdown import grid, mix, stems
 from studio.interchange.alignment import PlacedSegment, alignment_document
 from studio.interchange.audio_files import write_wav
-from studio.interchange.exports import (MediaFile, build_timeline, safe_name, timecode, write_labels,
+from studio.interchange.exports import (MediaFile, build_timeline, safe_name, timecode, track_names, write_labels,
                                         write_textgrid, write_timelines)
 from studio.interchange.subtitles import write_srt, write_vtt
 
@@ -103,16 +103,6 @@ def line_names(project: Project, pattern: str) -> dict[str, str]:
         used.add(stem.lower())
         out[seg.id] = stem
     return out
-
-
-def track_names(project: Project) -> dict[str, str]:
-    names: dict[str, str] = {}
-    for track in project.tracks:
-        name = safe_name(track.name)
-        while name in names.values():
-            name += "_"
-        names[track.id] = name
-    return names
 
 
 def plan(project: Project, s: ExportSettings) -> list[str]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import threading
 from dataclasses import replace
 
-from PySide6.QtCore import QObject, Signal, Slot
+from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
 from studio.core.model import VoiceRef
 from studio.core.timeline import layout
@@ -20,6 +20,8 @@ from studio.engine.render import render_request
 from studio.engine.scheduler import RenderScheduler, State, Status
 
 from .document import Document
+
+LOAD_DELAY_MS = 300  # after a project opens, before a neural voice starts loading (see _ready_backbone)
 
 
 class RenderController(QObject):
@@ -59,7 +61,10 @@ class RenderController(QObject):
             return loaded
         if key not in self._loading:
             self._loading.add(key)
-            threading.Thread(target=self._load, args=(voice,), daemon=True).start()
+            # Importing torch holds the interpreter for a second or two even on a worker thread, so the load
+            # starts once the window has painted rather than while a project is opening.
+            QTimer.singleShot(LOAD_DELAY_MS, lambda: threading.Thread(target=self._load, args=(voice,),
+                                                                      daemon=True).start())
         return None
 
     def _load(self, voice: VoiceRef) -> None:

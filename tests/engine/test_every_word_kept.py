@@ -38,3 +38,17 @@ def test_every_word_appears_exactly_once_in_order_over_random_english(pieces):
     words = VOICE.analyze(text)
     assert len(render.boundaries) == sum(len(w.phonemes) for w in words) + 1
     assert list(render.boundaries) == sorted(render.boundaries)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.tuples(st.sampled_from(VOCAB), st.sampled_from(PUNCT)), min_size=1, max_size=12))
+def test_the_neural_voice_keeps_every_word_too(neural, pieces):
+    """The neural voice reads whole clauses ("$20" as two words, "in a" as one): its phonemes are assigned back
+    to the written words, each word once, in order, each with phonemes of its own."""
+    from studio.core.model import SpeakerMix
+    from studio.engine.voices import NEURAL
+
+    text = " ".join(w + p for w, p in pieces)
+    words = neural.analyze(text, NEURAL, SpeakerMix())
+    assert [w.text for w in words if not w.is_pause] == words_of(text)
+    assert all(w.phonemes for w in words)

@@ -52,3 +52,19 @@ def user_folders(tmp_path, monkeypatch):
     """The global lexicon and other user files go to a per-test folder, never the real home."""
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+
+
+@pytest.fixture
+def window(make_window, tmp_path):
+    """The editor on a copy of the demo project, rendered."""
+    import shutil
+
+    from studio.cli import DEMO_PROJECT
+    from tests.ui.helpers import settle
+
+    path = tmp_path / "demo.json"
+    shutil.copy(DEMO_PROJECT, path)
+    w = make_window()
+    assert w.open_path(path)
+    settle(w)
+    return w

@@ -1,23 +1,11 @@
 """Pitch and energy like a curve editor: click a word to select its phonemes, type values in the inspector,
 steps from the preferences, an energy scale that silent outliers cannot flatten; line controls and pauses."""
 
-import shutil
 
 import numpy as np
 import pytest
 
-from studio.cli import DEMO_PROJECT
 from tests.ui.helpers import click, settle, view_to_widget
-
-
-@pytest.fixture
-def window(make_window, tmp_path):
-    path = tmp_path / "demo.json"
-    shutil.copy(DEMO_PROJECT, path)
-    w = make_window()
-    assert w.open_path(path)
-    settle(w)
-    return w
 
 
 def test_click_a_word_then_type_in_the_inspector(window):

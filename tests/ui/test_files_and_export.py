@@ -1,7 +1,6 @@
 """No lost work and the export dialog, driven through menus, keys and dialogs."""
 
 import shutil
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -9,20 +8,14 @@ import soundfile as sf
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog
 
-from studio.cli import DEMO_PROJECT
 from studio.core.commands import SetPhonemes
 from studio.core.project_io import load
-from tests.ui.helpers import answer_next_dialog, press, settle
+from tests.ui.helpers import answer_next_dialog, press
 
 
 @pytest.fixture
-def demo(make_window, tmp_path):
-    path = tmp_path / "demo.json"
-    shutil.copy(DEMO_PROJECT, path)
-    w = make_window()
-    assert w.open_path(path)
-    settle(w)
-    return w
+def demo(window):
+    return window
 
 
 def edit(w):

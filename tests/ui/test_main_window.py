@@ -12,19 +12,9 @@ from studio.core.project_io import load
 from studio.engine.scheduler import State
 from studio.ui.script_panel import COL_TEXT
 from tests.ui.conftest import FakeSink
-from tests.ui.helpers import click, drag, settle, view_to_widget
+from tests.ui.helpers import drag, settle, view_to_widget
 
 SHOTS = Path(__file__).resolve().parents[1] / "_screenshots"
-
-
-@pytest.fixture
-def window(make_window, tmp_path):
-    path = tmp_path / "demo.json"
-    shutil.copy(DEMO_PROJECT, path)
-    w = make_window()
-    assert w.open_path(path)
-    settle(w)
-    return w
 
 
 def shot(widget, name):

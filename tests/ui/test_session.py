@@ -7,11 +7,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 import soundfile as sf
-from PySide6.QtCore import QPoint, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QFileDialog
 
 from studio.core.project_io import load
-from tests.ui.helpers import answer_next_dialog, click, drag, press, settle, type_and_ok, view_to_widget
+from tests.ui.helpers import answer_next_dialog, drag, press, settle, type_and_ok, view_to_widget
 
 SCRIPT = "The ship left at dawn. Nobody saw Nguyen go.\n\nHe came back at night?"
 # Screenshots go beside the other test screenshots (ignored by git); docs/session.png and docs/export-dialog.png

@@ -70,9 +70,29 @@ def tokenize(model, text: str, language: str | None = None) -> Tokens:
         ids = tokenizer.intersperse_blank_char(ids)
     if tokenizer.use_eos_bos:
         ids = tokenizer.pad_with_bos_eos(ids)
-    written = [w.strip(_STRIP) for w in text.split() if w.strip(_STRIP)]
-    groups = group_tokens(phon, tokenizer.add_blank, tokenizer.use_eos_bos, written)
+    if is_piper(model):
+        groups = _piper_words(text, phon, tokenizer, language or tokenizer.phonemizer.language)
+    else:
+        written = [w.strip(_STRIP) for w in text.split() if w.strip(_STRIP)]
+        groups = group_tokens(phon, tokenizer.add_blank, tokenizer.use_eos_bos, written)
     return Tokens(tuple(ids), phon, tuple(groups))
+
+
+def _piper_words(text: str, phon: str, tokenizer, voice: str) -> list[WordGroups]:
+    """Phoneme groups under the written words (core.words), each word phonemized alone to find its phonemes."""
+    from studio.core.words import word_tokens
+
+    from ..espeak import EspeakProcess
+    from .word_labels import assign
+
+    tokens = word_tokens(text)
+    spoken = group_tokens(phon, tokenizer.add_blank, tokenizer.use_eos_bos, None)
+    raw = [t.raw for t in tokens]
+    # Lexicon IPA ([[...]]) is its own phonemes; everything else asks espeak, all words in one request.
+    asked = [r for r in raw if not r.startswith("[[")]
+    answers = iter(EspeakProcess.get().phonemize_many(asked, voice)) if asked else iter(())
+    ipa = [r.strip("[]") if r.startswith("[[") else " ".join(c[0] for c in next(answers)) for r in raw]
+    return assign(spoken, [t.text for t in tokens], ipa)
 
 
 def speaker_names(model) -> list[str]:
