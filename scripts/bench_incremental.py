@@ -25,6 +25,9 @@ VITS section (--model vits or both), on the real neural voice (Piper's joe conve
   c20 the same on the 20-second segment (the target is 0.25 s on a 2-core machine)
   d  a duration edit (x1.5) on one word of the 20-second segment, windowed: flow and decoder on the window
   d_full the same edit rendered whole (windowing off), for comparison
+  b_batched  the full render with the model's part in padded batches (engine.render.render_many), and the
+             real-time factors (seconds of compute per second of audio) of b and b_batched
+--device cuda runs the neural voice on the GPU. FastPitch + HiFiGAN is not batched (not built yet).
 """
 
 from __future__ import annotations
@@ -65,6 +68,7 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=3, help="runs of a and b (c, d, e, floor run 5 times)")
     parser.add_argument("--json", type=Path)
     parser.add_argument("--model", choices=["fastpitch", "vits", "both"], default="both")
+    parser.add_argument("--device", choices=["cpu", "cuda"], default="cpu", help="where the neural voice runs")
     args = parser.parse_args()
     report = {}
     if args.model in ("fastpitch", "both"):
@@ -99,13 +103,13 @@ def vits_section(args) -> dict:
 
     from studio.core.model import Project, Segment, SpeakerMix, Track, new_id
     from studio.engine.backbone import request_for
-    from studio.engine.render import render_request
+    from studio.engine.render import render_many, render_request
     from studio.engine.voices import NEURAL, VoiceRegistry
 
     runs = 1 if args.quick else args.runs
     small = 2 if args.quick else 5
     sentences, long_sentence = load_script(args.quick)
-    backbone = VoiceRegistry().backbone(NEURAL)
+    backbone = VoiceRegistry(device=args.device).backbone(NEURAL)
     model = backbone.model
 
     def coqui_render():
@@ -132,6 +136,16 @@ def vits_section(args) -> dict:
         clear()
         return [render_request(backbone, request_for(project, seg, backbone)) for seg in project.segments]
     b, b_all, results = timed(full_render, runs)
+
+    def batched_render():
+        clear()
+        requests = [request_for(project, seg, backbone) for seg in project.segments]
+        out = render_many(backbone, requests, batched=True)
+        if args.device == "cuda":
+            torch.cuda.synchronize()
+        return out
+    b_batch, b_batch_all, batched = timed(batched_render, runs)
+    batch_error = max(float(abs(x.audio - y.audio).max()) for x, y in zip(results, batched))
     durations = {seg.id: len(r.audio) / r.sample_rate for seg, r in zip(project.segments, results)}
     typical = min(project.segments, key=lambda sg: abs(durations[sg.id] - 5.0))
     long_seg = next(sg for sg in project.segments if sg.text == long_sentence)
@@ -177,14 +191,18 @@ def vits_section(args) -> dict:
     c, c20, d, dfull = med(c_all), med(c20_all), med(d_all), med(dfull_all)
     return {
         "ratio_a_c": a / c, "ratio_b_a": b / a, "ratio_dfull_d": dfull / d,
-        "a_coqui_full_s": a, "b_ours_full_s": b, "c_pitch_edit_segment_s": c, "c20_pitch_edit_long_s": c20,
+        "a_coqui_full_s": a, "b_ours_full_s": b, "b_batched_s": b_batch, "ratio_b_batched": b / b_batch,
+        "rtf_one_at_a_time": b / audio_s, "rtf_batched": b_batch / audio_s,
+        "batched_max_abs_difference": batch_error,
+        "c_pitch_edit_segment_s": c, "c20_pitch_edit_long_s": c20,
         "d_duration_edit_windowed_s": d, "d_full_duration_edit_long_s": dfull,
-        "runs": {"a": a_all, "b": b_all, "c": c_all, "c20": c20_all, "d": d_all, "d_full": dfull_all},
+        "runs": {"a": a_all, "b": b_all, "b_batched": b_batch_all, "c": c_all, "c20": c20_all, "d": d_all,
+                 "d_full": dfull_all},
         "script": {"segments": len(sentences), "audio_s": audio_s, "typical_segment_s": durations[typical.id],
                    "long_segment_s": durations[long_seg.id],
                    "window_samples": (window[1] - window[0]) if window else None,
                    "context_frames": backbone.context},
-        "voice": NEURAL.model, "machine": machine(torch), "quick": args.quick,
+        "voice": NEURAL.model, "machine": machine(torch, args.device), "quick": args.quick,
     }
 
 

@@ -218,7 +218,10 @@ def cmd_render(args: argparse.Namespace) -> int:
         elif done == total or done * 10 // total != (done - 1) * 10 // total:
             print(f"rendering {done}/{total}", file=sys.stderr, flush=True)
     fit = args.fit or "compress"
-    results, done = render_project(project, registry, fit=fit, progress=progress)
+    # Padded batches pay off on a GPU (launch-bound one at a time); on a CPU they measured slower (see
+    # docs/performance.md), so `--batch auto` batches only where the models run on CUDA.
+    batched = args.batch == "on" or (args.batch == "auto" and registry.resolved_device == "cuda")
+    results, done = render_project(project, registry, fit=fit, progress=progress, batched=batched)
     out_dir = Path(args.output)
     frame = 1 / args.fps
     try:
@@ -292,6 +295,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--voice", help="the voice for scripts and subtitles (default: the neural narrator)")
     p.add_argument("--rate", type=int, help="sample rate of the WAV files, e.g. 48000 for video (24-bit)")
     p.add_argument("--device", default="auto", choices=["auto", "cpu", "cuda"])
+    p.add_argument("--batch", default="auto", choices=["auto", "on", "off"],
+                   help="render the neural voice's segments in padded batches (the same samples as one at a time): "
+                        "auto batches on a GPU only")
     p.add_argument("--fit", nargs="?", const="both", choices=["compress", "both", "none"],
                    help="fit subtitle lines to their cues: 'compress' (the default) speeds up lines that are too "
                         "long and reports what still is; --fit alone or 'both' also slows short lines to fill "

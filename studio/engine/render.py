@@ -23,6 +23,8 @@ from . import dsp, psola
 from .backbone import Backbone, PhonemeSpec, RenderRequest, RenderResult, WordSpec, request_for
 from .voices import VoiceRegistry
 
+BATCH_SLICE = 16  # segments whose native renders are batched together; within the backbone's render cache
+
 
 def render_segment(project: Project, segment: Segment, voices: VoiceRegistry) -> RenderResult:
     backbone = voices.backbone(project.track(segment.track_id).voice)
@@ -83,24 +85,78 @@ def _morph_speakers(backbone: Backbone, request: RenderRequest) -> tuple[dsp.Wor
     return world, dsp.to_frames(renders[ref].boundaries, hop, world.frames), level
 
 
+def is_morph(backbone: Backbone, request: RenderRequest) -> bool:
+    return hasattr(backbone, "render_speaker") and backbone.needs_morph(request.mix)
+
+
+def _tempo(request: RenderRequest, preset: EmotionPreset, k: list[float]) -> list[float]:
+    """The emotion's tempo and pause lengths as a duration factor per phoneme."""
+    return [(preset.scaled(ki).pause_factor if p.symbol == PAUSE else 1.0 / preset.scaled(ki).tempo)
+            for p, ki in zip(request.phonemes(), k)]
+
+
+def native_request(backbone: Backbone, request: RenderRequest) -> RenderRequest:
+    """What the backbone renders itself for `request`: its native edits, and, where durations are native (and
+    no morph is needed), the emotion's tempo folded into them. The DSP layer does the rest."""
+    caps = backbone.capabilities()
+    native = _native_only(request, caps.native_pitch, caps.native_energy, caps.native_duration)
+    if caps.native_duration and not is_morph(backbone, request):
+        preset = EmotionPreset(**dict(request.emotion_preset)) if request.emotion_preset else EmotionPreset()
+        native = _with_tempo(native, _tempo(request, preset, _phoneme_intensities(request)))
+    return native
+
+
+def prefill(backbone: Backbone, requests: list[RenderRequest]) -> None:
+    """Run the native parts of `requests` in padded batches where the backbone can (VITS): the same samples as
+    one at a time, left in the backbone's render cache for the DSP that follows. A batch that fails is left to
+    the single renders, which report the failing segment."""
+    natives = [native_request(backbone, r) for r in requests if not is_morph(backbone, r)]
+    if natives and hasattr(backbone, "render_batch"):
+        try:
+            backbone.render_batch(natives)
+        except Exception:  # noqa: BLE001 - each segment is rendered (and its error named) one by one next
+            pass
+
+
+def render_many(backbone: Backbone, requests: list[RenderRequest], batched: bool) -> list[RenderResult]:
+    """Every request's render; with `batched`, a slice at a time is prefilled in batches first."""
+    out: list[RenderResult] = []
+    step = BATCH_SLICE if batched else max(1, len(requests))
+    for start in range(0, len(requests), step):
+        chunk = requests[start:start + step]
+        if batched:
+            prefill(backbone, chunk)
+        out.extend(render_request(backbone, r) for r in chunk)
+    return out
+
+
+def prefill_segments(project: Project, segments: list[Segment], voices: VoiceRegistry) -> None:
+    """`prefill` for segments of a project, grouped by their track's voice."""
+    by_voice: dict = {}
+    for seg in segments:
+        try:
+            backbone = voices.backbone(project.track(seg.track_id).voice)
+            by_voice.setdefault(id(backbone), (backbone, []))[1].append(request_for(project, seg, backbone))
+        except Exception:  # noqa: BLE001 - the single render of this segment reports it
+            continue
+    for backbone, requests in by_voice.values():
+        prefill(backbone, requests)
+
+
 def render_request(backbone: Backbone, request: RenderRequest) -> RenderResult:
     caps = backbone.capabilities()
     specs = request.phonemes()
     preset = EmotionPreset(**dict(request.emotion_preset)) if request.emotion_preset else EmotionPreset()
     k = _phoneme_intensities(request)
-    morphing = hasattr(backbone, "render_speaker") and backbone.needs_morph(request.mix)
+    morphing = is_morph(backbone, request)
     pitch = [0.0 if caps.native_pitch else p.pitch_st for p in specs]
     energy = [(0.0 if caps.native_energy else p.energy_db) + preset.energy_db * ki for p, ki in zip(specs, k)]
-    # The emotion's tempo and pauses, per phoneme; a backbone with native durations takes them as its own.
-    tempo = [(preset.scaled(ki).pause_factor if p.symbol == PAUSE else 1.0 / preset.scaled(ki).tempo)
-             for p, ki in zip(specs, k)]
-    native = _native_only(request, caps.native_pitch, caps.native_energy, caps.native_duration)
+    native = native_request(backbone, request)
     if caps.native_duration and not morphing:
-        native = _with_tempo(native, tempo)
-        scales = [1.0] * len(specs)
+        scales = [1.0] * len(specs)  # durations and the emotion's tempo are in `native`
     else:
         # A morph is made of plain renders of each voice, so every duration change is DSP time-scaling.
-        scales = [p.duration_scale * t for p, t in zip(specs, tempo)]
+        scales = [p.duration_scale * t for p, t in zip(specs, _tempo(request, preset, k))]
     emotional = not preset.is_neutral and any(ki > 0 for ki in k)
     quality = preset.scaled(request.emotion_intensity) if emotional else EmotionPreset()
     # WORLD is needed for a morph, for time-scaling a voice without native durations, and for breath or whisper;

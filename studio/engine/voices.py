@@ -49,6 +49,7 @@ class VoiceRegistry:
     def __init__(self, device: str = "cpu", trusted: set[str] | None = None,
                  progress: Callable[[str], None] | None = None):
         self.device = device
+        self.resolved_device = "cpu" if device == "auto" else device  # where Coqui models run, once one loads
         self.trusted = set(trusted or ())  # model specs the user explicitly trusts with arbitrary unpickling
         self.progress = progress
         self._backbones: dict[tuple[str, str], Backbone] = {}
@@ -74,10 +75,12 @@ class VoiceRegistry:
         """The torch device: "auto" becomes cuda where torch sees a GPU. Asked only when a Coqui model loads,
         so the embedded voice never pays for importing torch."""
         if self.device != "auto":
+            self.resolved_device = self.device
             return self.device
         import torch
 
-        return "cuda" if torch.cuda.is_available() else "cpu"
+        self.resolved_device = "cuda" if torch.cuda.is_available() else "cpu"
+        return self.resolved_device
 
     def loaded(self, voice: VoiceRef) -> Backbone | None:
         """The backbone if it is already created, without loading anything."""

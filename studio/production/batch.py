@@ -25,7 +25,7 @@ from studio.core.model import Project
 from studio.engine import loudness
 from studio.engine.backbone import RenderResult
 from studio.engine.mixdown import Placed, grid, mix, stems
-from studio.engine.render import render_segment
+from studio.engine.render import BATCH_SLICE, prefill_segments, render_segment
 from studio.engine.scheduler import failure_reason
 from studio.engine.voices import VoiceRegistry
 from studio.interchange.alignment import PlacedSegment, alignment_document
@@ -56,7 +56,8 @@ class Rendered:
 
 
 def render_project(project: Project, registry: VoiceRegistry, fit: bool | str = "compress",
-                   progress: Callable[[int, int], None] | None = None) -> tuple[dict[str, RenderResult], Rendered]:
+                   progress: Callable[[int, int], None] | None = None, batched: bool = False
+                   ) -> tuple[dict[str, RenderResult], Rendered]:
     """Render every segment. Segments with a slot are fitted first: "compress" speeds up lines longer than their
     slot (within a natural rate) and leaves shorter ones alone; "both" also slows short lines to fill it (the
     old --fit); "none" leaves every line as the voice says it."""
@@ -73,6 +74,9 @@ def render_project(project: Project, registry: VoiceRegistry, fit: bool | str = 
                 out.fits.append(result)
     results: dict[str, RenderResult] = {}
     for i, seg in enumerate(project.segments):
+        if batched and i % BATCH_SLICE == 0:
+            # On a GPU the model runs a slice of segments in padded batches first (engine.render.prefill).
+            prefill_segments(project, project.segments[i:i + BATCH_SLICE], registry)
         try:
             result = render_segment(project, seg, registry)
             if not np.all(np.isfinite(result.audio)):

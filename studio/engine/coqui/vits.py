@@ -1,7 +1,8 @@
 """Coqui VITS and YourTTS, run step by step: durations are editable natively, speakers are mixed by weight.
 
-The steps are those of `Vits.inference()`, in the same order and drawing noise in the same order, so a render
-with no edits equals Coqui's own output for the same seed. The stochastic duration predictor always runs (it
+The steps are those of `Vits.inference()`, in the same order and drawing noise in the same order from a generator
+seeded per segment (vits_steps.py), so a render with no edits equals Coqui's own output for the same seed, and a
+segment sounds the same rendered alone or in a batch (vits_batch.py). The stochastic duration predictor always runs (it
 draws noise first), then the prior's noise is drawn for the *predicted* frames. Edited durations re-lay that
 noise token by token (a token stretched to twice its frames repeats its own noise frames), so a duration edit
 leaves every other token's noise, and therefore its sound, as it was. Pitch and energy are not native here;
@@ -28,10 +29,12 @@ from ..backbone import Backbone, Capabilities, PhonemeSpec, RenderRequest, Rende
 from ..embedded import SPEAKERS as EMBEDDED_SPEAKERS
 from .forward import distribute, frame_boundaries
 from .frontend import mixed_conditioning, speaker_names, tokenize
+from . import vits_steps as steps
 from .loading import ModelFolder
 
 _EMBEDDED_IDS = {s.id for s in EMBEDDED_SPEAKERS}
 CROSSFADE = 64  # samples at each seam of a windowed render; the two sides agree there to float precision
+RENDER_CACHE = 32  # native renders kept, so that DSP-only edits and a batch's segments need no model run
 
 
 @dataclass
@@ -115,44 +118,47 @@ class VitsBackbone(Backbone):
     def _prior(self, text: str, mix, seed: int, scales: list[float] | None, options: dict):
         """Everything up to the flow's input: (z_p, y_mask, g, frames per token, groups, tokens)."""
         import torch
-        from TTS.tts.utils.helpers import generate_path, sequence_mask
 
         m = self.model
         tokens = tokenize(m, text)
         groups = [g.tokens for w in tokens.words for g in w.phonemes]
         noise = float(options.get("noise_scale", m.inference_noise_scale))
         noise_dp = float(options.get("noise_scale_dp", m.inference_noise_scale_dp))
-        with torch.random.fork_rng(devices=[]):
-            torch.manual_seed(seed)
-            x = torch.as_tensor(tokens.ids, dtype=torch.long, device=m.device).unsqueeze(0)
-            x_lengths = torch.tensor([x.shape[1]], device=m.device)
-            g = mixed_conditioning(m, mix, normalize_d_vector=True)
-            x, m_p, logs_p, x_mask = m.text_encoder(x, x_lengths, lang_emb=None)
-            g_dp = g if m.args.condition_dp_on_speaker else None
-            if m.args.use_sdp:
-                logw = m.duration_predictor(x, x_mask, g=g_dp, reverse=True, noise_scale=noise_dp, lang_emb=None)
-            else:
-                logw = m.duration_predictor(x, x_mask, g=g_dp, lang_emb=None)
-            w_ceil = torch.ceil(torch.exp(logw) * x_mask * m.length_scale)
-            predicted = w_ceil[0, 0].cpu().numpy()
-            # The prior's noise, drawn for the predicted frames exactly as Vits.inference draws it: randn_like of
-            # the expanded prior, which is a transposed (non-contiguous) tensor, and torch fills those in a
-            # different order than a contiguous one.
-            total = int(max(predicted.sum(), 1))
-            layout = torch.empty(1, total, m_p.shape[1], dtype=m_p.dtype, device=m_p.device).transpose(1, 2)
-            base_noise = torch.randn_like(layout)
+        gen = steps.generator(seed)
+        x = torch.as_tensor(tokens.ids, dtype=torch.long, device=m.device).unsqueeze(0)
+        x_lengths = torch.tensor([x.shape[1]], device=m.device)
+        g = mixed_conditioning(m, mix, normalize_d_vector=True)
+        x, m_p, logs_p, x_mask = m.text_encoder(x, x_lengths, lang_emb=None)
+        g_dp = g if m.args.condition_dp_on_speaker else None
+        if m.args.use_sdp:
+            logw = steps.sdp_reverse(m.duration_predictor, x, x_mask, g_dp, steps.duration_noise(gen, x.shape[2]),
+                                     noise_dp)
+        else:
+            logw = m.duration_predictor(x, x_mask, g=g_dp, lang_emb=None)
+        w_ceil = torch.ceil(torch.exp(logw) * x_mask * m.length_scale)
+        predicted = w_ceil[0, 0].cpu().numpy()
+        total = int(max(predicted.sum(), 1))
+        base_noise = steps.prior_noise(gen, total, m_p.shape[1]).to(device=m_p.device, dtype=m_p.dtype)
+        z_p, y_mask, frames = self.expand(m_p, logs_p, x_mask, predicted, groups, scales, base_noise, noise)
+        return z_p, y_mask, g, frames, groups, tokens
+
+    def expand(self, m_p, logs_p, x_mask, predicted, groups, scales, base_noise, noise: float):
+        """One segment's prior on its frames ([1, C, T] tensors in): (z_p, y_mask, frames per token)."""
+        import torch
+        from TTS.tts.utils.helpers import generate_path, sequence_mask
+
         frames = predicted
+        w_ceil = torch.as_tensor(predicted, dtype=m_p.dtype, device=m_p.device).view(1, 1, -1)
         if scales is not None and any(s != 1.0 for s in scales):
             frames = distribute(predicted, groups, scales)
-            w_ceil = torch.as_tensor(frames, dtype=w_ceil.dtype, device=w_ceil.device).view(1, 1, -1)
+            w_ceil = torch.as_tensor(frames, dtype=m_p.dtype, device=m_p.device).view(1, 1, -1)
         y_lengths = torch.clamp_min(torch.sum(w_ceil, [1, 2]), 1).long()
         y_mask = sequence_mask(y_lengths, None).to(x_mask.dtype).unsqueeze(1)
         attn = generate_path(w_ceil.squeeze(1), (x_mask * y_mask.transpose(1, 2)).squeeze(1).transpose(1, 2))
         m_p = torch.matmul(attn.transpose(1, 2), m_p.transpose(1, 2)).transpose(1, 2)
         logs_p = torch.matmul(attn.transpose(1, 2), logs_p.transpose(1, 2)).transpose(1, 2)
         eps = base_noise if frames is predicted else base_noise[:, :, _relay(predicted, frames)]
-        z_p = m_p + eps[:, :, : m_p.shape[2]] * torch.exp(logs_p) * noise
-        return z_p, y_mask, g, frames, groups, tokens
+        return m_p + eps[:, :, : m_p.shape[2]] * torch.exp(logs_p) * noise, y_mask, frames
 
     def _decode(self, z_p, y_mask, g):
         m = self.model
@@ -241,6 +247,19 @@ class VitsBackbone(Backbone):
             words.append(Word(wg.text, phonemes))
         return words
 
+    def remember(self, request: RenderRequest, result: RenderResult) -> None:
+        """Keep a native render (a batch's, say) so that `render` of the same request is a lookup."""
+        with self._lock:
+            self._renders[request.key()] = result
+            self._renders.move_to_end(request.key())
+            while len(self._renders) > RENDER_CACHE:
+                self._renders.popitem(last=False)
+
+    def render_batch(self, requests: list[RenderRequest]) -> list[RenderResult]:
+        from .vits_batch import render_batch
+
+        return render_batch(self, requests)
+
     def render(self, request: RenderRequest) -> RenderResult:
         key = request.key()
         with self._lock:
@@ -256,10 +275,7 @@ class VitsBackbone(Backbone):
         spf = len(audio) / max(frames.sum(), 1)
         result = RenderResult(audio=audio, sample_rate=self.sample_rate,
                               boundaries=frame_boundaries(frames, groups, spf))
-        with self._lock:
-            self._renders[key] = result
-            while len(self._renders) > 8:
-                self._renders.popitem(last=False)
+        self.remember(request, result)
         return result
 
     def render_speaker(self, text: str, speaker: str):

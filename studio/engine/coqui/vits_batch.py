@@ -1,0 +1,126 @@
+"""Rendering several VITS segments in padded batches, with the same samples as one at a time.
+
+Segments are sorted by length (less padding), cut into batches, and each batch runs the text encoder, the
+duration predictor, the flow and the decoder once. Every segment draws its noise from its own generator, seeded
+by its own seed, before stacking (vits_steps.py), and the decoder masks each convolution's input beyond a
+segment's end, so a segment's audio equals its single render (tested within 1e-4 on the CPU).
+
+On a GPU this is what makes a long script fast: one segment at a time leaves the card waiting on kernel launches
+(see docs/performance.md). On the 2-core CPU here batching measured slower, so the CPU path renders one at a time.
+"""
+
+from __future__ import annotations
+
+import logging
+
+import numpy as np
+
+from ..backbone import RenderRequest, RenderResult
+from . import vits_steps as steps
+from .forward import frame_boundaries
+from .frontend import mixed_conditioning, tokenize
+
+log = logging.getLogger(__name__)
+MAX_FRAMES_PER_BATCH = 40_000  # frames of all segments together; halved on an out-of-memory error
+
+
+def _own_mix(backbone, request: RenderRequest):
+    from .vits import _EMBEDDED_IDS
+
+    return tuple((n, w) for n, w in request.mix if n not in _EMBEDDED_IDS) or request.mix
+
+
+def render_batch(backbone, requests: list[RenderRequest], max_frames: int = MAX_FRAMES_PER_BATCH
+                 ) -> list[RenderResult]:
+    """Native renders of `requests` (no DSP), in their order; each also lands in the backbone's render cache."""
+    import torch
+
+    m = backbone.model
+    prepared = []
+    for r in requests:
+        tokens = tokenize(m, r.text)
+        prepared.append((r, tokens))
+    order = sorted(range(len(requests)), key=lambda i: len(prepared[i][1].ids))
+    results: list[RenderResult | None] = [None] * len(requests)
+    start = 0
+    while start < len(order):
+        # A batch holds as many segments as fit the frame budget (about 12 frames per token for speech).
+        end, frames = start, 0
+        while end < len(order) and (end == start or frames + 12 * len(prepared[order[end]][1].ids) <= max_frames):
+            frames += 12 * len(prepared[order[end]][1].ids)
+            end += 1
+        chunk = order[start:end]
+        try:
+            with backbone._lock, torch.inference_mode():
+                out = _run(backbone, [prepared[i] for i in chunk])
+        except torch.OutOfMemoryError:
+            if len(chunk) == 1:
+                raise
+            max_frames = max(1, min(max_frames, frames) // 2)  # at most half of what failed
+            log.warning("Out of memory in a batch of %d segments; halving the batch to %d frames.", len(chunk),
+                        max_frames)
+            torch.cuda.empty_cache()
+            continue
+        for i, result in zip(chunk, out):
+            results[i] = result
+            backbone.remember(requests[i], result)
+        start = end
+    return results
+
+
+def _run(backbone, items) -> list[RenderResult]:
+    import torch
+
+    m = backbone.model
+    device = m.device
+    n = len(items)
+    lengths = [len(tokens.ids) for _, tokens in items]
+    t_max = max(lengths)
+    x = torch.zeros(n, t_max, dtype=torch.long, device=device)
+    for i, (_, tokens) in enumerate(items):
+        x[i, :lengths[i]] = torch.as_tensor(tokens.ids, dtype=torch.long)
+    gens = [steps.generator(r.seed) for r, _ in items]
+    options = [dict(r.options) for r, _ in items]
+    noise = [float(o.get("noise_scale", m.inference_noise_scale)) for o in options]
+    noise_dp = [float(o.get("noise_scale_dp", m.inference_noise_scale_dp)) for o in options]
+    conds = [mixed_conditioning(m, _own_mix(backbone, r), normalize_d_vector=True) for r, _ in items]
+    g = None if conds[0] is None else torch.cat(conds, 0)
+    enc, m_p, logs_p, x_mask = m.text_encoder(x, torch.tensor(lengths, device=device), lang_emb=None)
+    g_dp = g if m.args.condition_dp_on_speaker else None
+    if m.args.use_sdp:
+        dp_noise = torch.zeros(n, 2, t_max)
+        for i in range(n):  # each segment's own noise, drawn first, as a single render draws it
+            dp_noise[i, :, :lengths[i]] = steps.duration_noise(gens[i], lengths[i]) * noise_dp[i]
+        logw = steps.sdp_reverse(m.duration_predictor, enc, x_mask, g_dp, dp_noise, 1.0)
+    else:
+        logw = m.duration_predictor(enc, x_mask, g=g_dp, lang_emb=None)
+    w_ceil = torch.ceil(torch.exp(logw) * x_mask * m.length_scale)
+    priors, masks, layouts = [], [], []
+    for i, (r, tokens) in enumerate(items):
+        k = lengths[i]
+        predicted = w_ceil[i, 0, :k].cpu().numpy()
+        base = steps.prior_noise(gens[i], int(max(predicted.sum(), 1)), m_p.shape[1]).to(device, m_p.dtype)
+        groups = [gr.tokens for w in tokens.words for gr in w.phonemes]
+        scales = [p.duration_scale for p in r.phonemes()]
+        if len(scales) != len(groups):
+            raise ValueError("This segment's phonemes no longer match the model; re-analyse the segment.")
+        z_p, y_mask, frames = backbone.expand(m_p[i:i + 1, :, :k], logs_p[i:i + 1, :, :k], x_mask[i:i + 1, :, :k],
+                                              predicted, groups, scales, base, noise[i])
+        priors.append(z_p)
+        masks.append(y_mask)
+        layouts.append((frames, groups))
+    frame_counts = [int(z.shape[2]) for z in priors]
+    f_max = max(frame_counts)
+    z_p = torch.zeros(n, priors[0].shape[1], f_max, device=device, dtype=priors[0].dtype)
+    y_mask = torch.zeros(n, 1, f_max, device=device, dtype=masks[0].dtype)
+    for i, (z, ym) in enumerate(zip(priors, masks)):
+        z_p[i, :, :frame_counts[i]] = z[0]
+        y_mask[i, :, :frame_counts[i]] = ym[0]
+    z = m.flow(z_p, y_mask, g=g, reverse=True)
+    audio = steps.masked_decoder(m.waveform_decoder, z * y_mask, frame_counts, g=g)
+    out = []
+    for i, (frames, groups) in enumerate(layouts):
+        samples = audio[i, 0, :frame_counts[i] * backbone.hop].cpu().numpy().astype(np.float32)
+        out.append(RenderResult(audio=samples, sample_rate=backbone.sample_rate,
+                                boundaries=frame_boundaries(frames, groups, backbone.hop)))
+    return out
