@@ -57,14 +57,15 @@ class FileActions:
         return True
 
     def import_script(self, path: Path, background: bool = True) -> bool:
-        """Read a script, subtitles or SSML into a new project. The voice analyses it on a worker thread, with
-        progress in the status bar; the project appears when it is done. Returns False if it could not start."""
-        from studio.core.script import build_project
-        from studio.engine.voices import narrator
-        from studio.production.speak import build
-        from studio.interchange.ssml import SsmlError, looks_like_ssml
-        from studio.interchange.subtitles import SubtitleError, cues_to_project, read_subtitles
-        from studio.interchange.text_script import ImportError_, read_script, read_text_file
+        """Read a script, subtitles or SSML into a new project, by content (production.inputs: subtitle cleaning,
+        speaker labels, vendor SSML, languages). The voice analyses it on a worker thread, with progress in the
+        status bar; the project appears when it is done. Returns False if it could not start."""
+        from studio.core.script import split_sentences
+        from studio.engine.coqui.loading import ModelError
+        from studio.interchange.ssml import SsmlError
+        from studio.interchange.subtitles import SubtitleError
+        from studio.interchange.text_script import ImportError_, read_text_file
+        from studio.production.inputs import Options, load
 
         from .background import Job
 
@@ -73,25 +74,20 @@ class FileActions:
             return False
         try:
             text = read_text_file(path)
-            lines = read_script(path) if path.suffix.lower() not in (".srt", ".vtt", ".ssml") else None
         except ImportError_ as exc:
             self.show_error(str(exc))
             return False
         analyzer = self.document.analyzer
+        self.import_notes: list[str] = []
 
         def work(job: Job):
-            total = len(lines) if lines else 0
-            counted = _Counting(analyzer, job, total)
-            voice, speakers = narrator(self.document.voices)  # the neural narrator, loaded here off the GUI thread
-            if path.suffix.lower() in (".srt", ".vtt"):
-                project = cues_to_project(read_subtitles(path, text), counted, voice, speakers, title=path.stem)
-                return self._preferred_voices(project, analyzer)
-            if path.suffix.lower() == ".ssml" or looks_like_ssml(text):
-                return build(text, None, self.document.voices, [])
-            return self._preferred_voices(build_project(lines, counted, voice, speakers=speakers, title=path.stem),
-                                          analyzer)
+            # Progress counts analysed lines against the sentences of the text (an estimate for subtitles).
+            counted = _Counting(analyzer, self.document.voices, job, len(split_sentences(text)))
+            script = load(path, Options(), counted, self.import_notes)
+            return self._preferred_voices(script.project, analyzer)
 
-        job = Job(work, errors=(ImportError_, AnalysisError, SsmlError, SubtitleError, ValueError), parent=self)
+        job = Job(work, errors=(ImportError_, AnalysisError, SsmlError, SubtitleError, ModelError, ValueError),
+                  parent=self)
         self.import_job = job
         job.progress.connect(self._show_busy)
         job.finished.connect(lambda project: self._imported(path, project))
@@ -128,7 +124,9 @@ class FileActions:
     def _imported(self, path: Path, project) -> None:
         self.busy_bar.hide()
         self.document.replace(project)
-        self.show_info(f"Imported {path.name}: {len(project.segments)} segments. Save it as a project.")
+        notes = " ".join(n if n.endswith(".") else n + "." for n in getattr(self, "import_notes", []))
+        self.show_info(f"Imported {path.name}: {len(project.segments)} segments. Save it as a project. {notes}"
+                       .strip())
 
     def _import_failed(self, message: str) -> None:
         self.busy_bar.hide()
@@ -193,7 +191,7 @@ class FileActions:
         """If an earlier session ended without saving, ask (ask(text) -> bool) whether to open its work."""
         import datetime
 
-        from studio.core.project_io import ProjectFileError, is_project_file, load
+        from studio.core.project_io import ProjectFileError, load
 
         for recovery in find_recoveries(self.autosave.folder):
             if recovery.project_file == self.autosave.file:
@@ -221,14 +219,18 @@ def with_project_suffix(path: Path) -> Path:
 
 
 class _Counting:
-    """An analyzer that reports each line it analyses, for the import's progress bar."""
+    """The voice registry as an import sees it: analyses go through the editor's analyzer (with the lexicon) and
+    are counted for the progress bar; everything else is the registry's."""
 
-    def __init__(self, inner, job, total: int):
-        self.inner, self.job, self.total, self.done = inner, job, total, 0
+    def __init__(self, inner, voices, job, total: int):
+        self.inner, self.voices, self.job, self.total, self.done = inner, voices, job, total, 0
 
     def analyze(self, text, voice, mix):
         words = self.inner.analyze(text, voice, mix)
         self.done += 1
         if self.total:
-            self.job.report(self.done, self.total, "")
+            self.job.report(min(self.done, self.total), self.total, "")
         return words
+
+    def __getattr__(self, name):
+        return getattr(self.voices, name)
