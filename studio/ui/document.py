@@ -16,7 +16,7 @@ from studio.core.commands import Command
 from studio.core.lexicon import merged
 from studio.core.model import Project, Track, new_id
 from studio.engine.backbone import LexiconAnalyzer
-from studio.engine.voices import EMBEDDED, VoiceRegistry
+from studio.engine.voices import VoiceRegistry
 
 from .user_data import load_global_lexicon
 
