@@ -62,6 +62,18 @@ def cmd_new(args: argparse.Namespace) -> int:
     return 0
 
 
+def _sample_rate(value: str) -> int:
+    """--rate: 48000, 48k or 44.1k, within what WAV files and resamplers handle."""
+    v = value.strip().lower()
+    try:
+        rate = round(float(v[:-1]) * 1000) if v.endswith("k") else int(v)
+    except (ValueError, OverflowError):
+        raise argparse.ArgumentTypeError(f"{value!r} is not a sample rate; write e.g. 48000 or 48k") from None
+    if not 8000 <= rate <= 192000:
+        raise argparse.ArgumentTypeError(f"{value} is outside 8000..192000 Hz; video uses 48000")
+    return rate
+
+
 def _speakers(value: str | None) -> list[str] | None:
     return [s.strip() for s in value.split(",") if s.strip()] if value else None
 
@@ -290,7 +302,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("input", help="a .txt, .srt, .vtt, .ssml or project .json file")
     p.add_argument("-o", "--output", required=True, help="the folder to write")
     p.add_argument("--voice", help="the voice for scripts and subtitles (default: the neural narrator)")
-    p.add_argument("--rate", type=int, help="sample rate of the WAV files, e.g. 48000 for video (24-bit)")
+    p.add_argument("--rate", type=_sample_rate,
+                   help="sample rate of the WAV files, e.g. 48000 or 48k for video (24-bit); 8000..192000")
     p.add_argument("--device", default="auto", choices=["auto", "cpu", "cuda"])
     p.add_argument("--fit", nargs="?", const="both", choices=["compress", "both", "none"],
                    help="fit subtitle lines to their cues: 'compress' (the default) speeds up lines that are too "

@@ -241,6 +241,9 @@ def project_to_ssml(project: Project) -> str:
             if word.is_pause or not word.text:
                 continue
             n = len(word.phonemes)
+            if n == 0:  # no phoneme to average over: the word is written without prosody
+                body.append(_xml(word.text))
+                continue
             st = sum(p.pitch_st for p in word.phonemes) / n
             dur = sum(p.duration_scale for p in word.phonemes) / n
             db = sum(p.energy_db for p in word.phonemes) / n

@@ -13,13 +13,14 @@ Out, the cues carry the synthesized timing of each segment (first to last phonem
 from __future__ import annotations
 
 import io
+import math
 import re
 from dataclasses import dataclass, replace
 from datetime import timedelta
 from pathlib import Path
 
 from studio.core.labels import count_labels, key, looks_like_name, split_label
-from studio.core.model import Project, Segment, VoiceRef, new_id
+from studio.core.model import MAX_TIMELINE_S, Project, Segment, VoiceRef, new_id
 from studio.core.script import track_for
 
 _TAGS = re.compile(r"</?[A-Za-z][^>]*>|\{\\[^}]*\}")  # HTML-like tags and ASS overrides such as {\an8}
@@ -154,7 +155,7 @@ def read_srt(text: str, name: str = "The SRT file", speakers: list[str] | None =
         raise SubtitleError(f"{name} cannot be read at line {line}: a cue there should be a number, then a time "
                             f"range like 00:00:01,000 --> 00:00:02,500, but the line reads \"{_short(found)}\".")\
             from None
-    except (srt.TimestampParseError, ValueError) as exc:
+    except (srt.TimestampParseError, ValueError, OverflowError) as exc:  # Overflow: a 20-digit hour
         raise SubtitleError(f"{name} cannot be read: a timestamp is invalid ({_short(str(exc))}); write times "
                             "as HH:MM:SS,mmm.") from None
     timing_lines = [i + 1 for i, ln in enumerate(text.splitlines()) if "-->" in ln]
@@ -168,6 +169,9 @@ def read_srt(text: str, name: str = "The SRT file", speakers: list[str] | None =
 
 
 def _check_range(name: str, line: int, number: int, a: float, b: float) -> None:
+    if b > MAX_TIMELINE_S:
+        raise SubtitleError(f"{name}, line {line}: cue {number} ends {b / 3600:.0f} hours in, beyond the "
+                            f"{MAX_TIMELINE_S // 3600} hours a project may last; fix its time range.")
     if a < 0 or b <= a:
         raise SubtitleError(f"{name}, line {line}: cue {number} ends at {b:.3f} s, not after its start at "
                             f"{a:.3f} s; fix its time range.")
@@ -178,7 +182,10 @@ def _check_range(name: str, line: int, number: int, a: float, b: float) -> None:
 
 def _seconds(stamp: str) -> float:
     parts = stamp.replace(",", ".").split(":")
-    return sum(float(p) * 60 ** i for i, p in enumerate(reversed(parts)))
+    try:
+        return sum(float(p) * 60 ** i for i, p in enumerate(reversed(parts)))
+    except (ValueError, OverflowError):
+        return math.inf  # refused by _check_range
 
 
 def _check_vtt(text: str, name: str) -> list[int]:
