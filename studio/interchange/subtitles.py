@@ -267,11 +267,21 @@ def _td(seconds: float) -> timedelta:
     return timedelta(seconds=max(0.0, seconds))
 
 
+def cue_text(text: str, vtt: bool = False) -> str:
+    """Text as a cue may hold it: "-->" marks a timing line in both formats (WebVTT forbids it in text, and an
+    SRT reader splits the cue there), and an empty line ends a cue; in WebVTT, & and < start markup."""
+    text = text.replace("-->", "\u2192")
+    if vtt:
+        text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    lines = [ln.strip() for ln in text.splitlines()]
+    return "\n".join(ln for ln in lines if ln) or "\u2026"
+
+
 def write_srt(path: str | Path, entries: list[tuple[float, float, str, str]]) -> None:
     """entries: (start, end, speaker, text)."""
     import srt
 
-    subs = [srt.Subtitle(i + 1, _td(a), _td(b), f"{who}: {text}" if who else text)
+    subs = [srt.Subtitle(i + 1, _td(a), _td(b), cue_text(f"{who}: {text}" if who else text))
             for i, (a, b, who, text) in enumerate(entries)]
     Path(path).write_text(srt.compose(subs, reindex=False), encoding="utf-8")
 
@@ -285,5 +295,7 @@ def write_vtt(path: str | Path, entries: list[tuple[float, float, str, str]]) ->
         return f"{ms // 3600000:02d}:{ms // 60000 % 60:02d}:{ms // 1000 % 60:02d}.{ms % 1000:03d}"
     vtt = webvtt.WebVTT()
     for a, b, who, text in entries:
-        vtt.captions.append(Caption(stamp(a), stamp(b), f"<v {who}>{text}" if who else text))
+        who = cue_text(who, vtt=True).replace("\n", " ") if who else ""
+        vtt.captions.append(Caption(stamp(a), stamp(b), f"<v {who}>{cue_text(text, vtt=True)}" if who
+                                    else cue_text(text, vtt=True)))
     vtt.save(str(path))

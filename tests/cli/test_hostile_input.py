@@ -91,12 +91,10 @@ def test_hostile_inputs_are_one_sentence_and_exit_2(name, text, phrase, tmp_path
 
 
 @pytest.mark.parametrize("rate", ["0", "-5", "99999999999", "1e400", "nan", "fast"])
-def test_a_bad_rate_is_refused_by_the_argument_parser_with_exit_2(rate, tmp_path, capsys):
+def test_a_bad_rate_is_one_sentence_and_exit_2(rate, tmp_path, capsys):
     (tmp_path / "s.txt").write_text(SCRIPT)
-    with pytest.raises(SystemExit) as stop:
-        main(["render", str(tmp_path / "s.txt"), "--voice", "embedded", "--rate", rate, "-o", str(tmp_path / "o")])
-    err = capsys.readouterr().err
-    assert stop.value.code == 2 and "Traceback" not in err and "argument --rate" in err.splitlines()[-1]
+    code = main(["render", str(tmp_path / "s.txt"), "--voice", "embedded", "--rate", rate, "-o", str(tmp_path / "o")])
+    assert "--rate" in one_sentence(capsys, code)
     assert not (tmp_path / "o").exists()
 
 
