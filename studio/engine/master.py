@@ -102,6 +102,16 @@ class Timeline:
         g = self.gain[track_id]
         return out if g == 1.0 else out * np.float32(g)
 
+    def silent(self, a: int, b: int) -> bool:
+        """Whether no segment sounds in a..b: such a block needs no limiter, no oversampling, no filtering."""
+        for t in self.track_ids:
+            starts = self._starts[t]
+            lo = bisect.bisect_left(starts, a - self._longest[t])
+            hi = bisect.bisect_left(starts, b)
+            if any(e.end > a for e in self._entries[t][lo:hi]) and self.gain[t] != 0.0:
+                return False
+        return True
+
     def blocks(self, a: int, b: int) -> tuple[dict[str, np.ndarray], np.ndarray]:
         stems = {t: self.track_block(t, a, b) for t in self.track_ids}
         mix = np.zeros(b - a, np.float32)
@@ -140,6 +150,9 @@ class StreamLoudness:
         from scipy.signal import lfilter
 
         x = np.asarray(block, np.float64)
+        if not np.any(x) and not any(np.any(z) for z in self._state):
+            self.pos += len(x)  # silence into filters at rest: nothing to filter, nothing to add
+            return
         for i, (gain, b, a) in enumerate(self._filters):
             y, self._state[i] = lfilter(b, a, x, zi=self._state[i])
             x = gain * y
@@ -195,13 +208,15 @@ class Master:
         meter = StreamLoudness(rate, timeline.length)
         for a, b in timeline.spans():
             check()
-            meter.add(timeline.blocks(a, b)[1])
+            meter.add(np.zeros(b - a, np.float32) if timeline.silent(a, b) else timeline.blocks(a, b)[1])
         self.measured_lufs = meter.integrated()
         self.gain_db = target_lufs - self.measured_lufs if math.isfinite(self.measured_lufs) else 0.0
         # The limiter's smoothing can leave an oversampled peak a hair over; a last static trim closes it.
         top = 0.0
         for a, b in timeline.spans():
             check()
+            if timeline.silent(a - 2 * MARGIN, b + 2 * MARGIN):
+                continue
             _, mix, curve = self._extended(a, b)
             top = max(top, _block_peak(mix * curve, rate, MARGIN, b - a))
         over = (20 * math.log10(top) if top > 0 else -math.inf) - ceiling_db
@@ -212,6 +227,10 @@ class Master:
         """Stems and mix of a-MARGIN..b+MARGIN with the loudness gain, and the limiter curve over them (computed
         on twice the margin, so that the part returned is the same as from any other block)."""
         g = np.float32(10 ** (self.gain_db / 20))
+        if self.timeline.silent(a - 2 * MARGIN, b + 2 * MARGIN):  # hours between lines cost no DSP
+            n = b - a + 2 * MARGIN
+            return ({t: np.zeros(n, np.float32) for t in self.timeline.track_ids}, np.zeros(n, np.float32),
+                    np.ones(n, np.float32))
         stems, mix = self.timeline.blocks(a - 2 * MARGIN, b + 2 * MARGIN)
         if self.target is None:
             curve = np.ones(len(mix), np.float32)
