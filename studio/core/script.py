@@ -27,10 +27,20 @@ class ScriptLine:
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def valid_unicode(text: str) -> str:
+    """Text with every lone surrogate replaced by U+FFFD. A file decoded as UTF-8 has none, but a command line
+    (undecodable bytes arrive as surrogates), a paste or an API can hand one in, and it would fail at the first
+    save or export, far from where it came in; every reader of text calls this first."""
+    return _SURROGATE.sub("\ufffd", text) if _SURROGATE.search(text) else text
+
+
 def clean_text(text: str) -> str:
     """NFC text without control characters, bidi overrides or zero-width marks: they are invisible in the editor,
     some voices stumble on them, and none of them is ever meant to be spoken."""
-    return unicodedata.normalize("NFC", _CONTROL.sub(" ", text))
+    return unicodedata.normalize("NFC", _CONTROL.sub(" ", valid_unicode(text)))
 
 
 # Limits of one utterance. A voice's memory grows with the length of what it says at once (attention and alignment

@@ -16,7 +16,7 @@ from typing import Callable
 
 from studio.core.language import primary
 from studio.core.model import Emotion, Project, Segment, SpeakerMix, Track, clamp, new_id  # noqa: F401
-from studio.core.script import split_sentences
+from studio.core.script import split_sentences, valid_unicode
 from studio.core.spoken import read_symbols
 from studio.core.words import word_tokens, words_of
 
@@ -274,7 +274,7 @@ def parse(text: str) -> tuple[list[SsmlSentence], list[str]]:
     from defusedxml.common import DefusedXmlException
 
     try:
-        root = ElementTree.fromstring(_declare_vendor_prefixes(text))
+        root = ElementTree.fromstring(_declare_vendor_prefixes(valid_unicode(text)))
     except ElementTree.ParseError as exc:
         raise SsmlError(f"The SSML is not well-formed XML ({exc}); check that every tag is closed.") from None
     except DefusedXmlException:

@@ -21,7 +21,7 @@ from pathlib import Path
 
 from studio.core.labels import count_labels, key, looks_like_name, split_label
 from studio.core.model import MAX_TIMELINE_S, Project, Segment, VoiceRef, new_id
-from studio.core.script import track_for
+from studio.core.script import track_for, valid_unicode
 
 _TAGS = re.compile(r"</?[A-Za-z][^>]*>|\{\\[^}]*\}")  # HTML-like tags and ASS overrides such as {\an8}
 _SOUND = re.compile(r"\[[^\]]*\]|\([^)]*\)")
@@ -140,6 +140,10 @@ def cues_from(raw: list[tuple[int, float, float, str, str | None]], speakers: li
     return out
 
 
+_LONG_NUMBER = re.compile(r"\d{13}")
+_TIME_START = re.compile(r"\s*\d+:\d")
+
+
 def _srt_line(text: str, offset: int) -> int:
     return text.count("\n", 0, offset) + 1
 
@@ -147,6 +151,12 @@ def _srt_line(text: str, offset: int) -> int:
 def read_srt(text: str, name: str = "The SRT file", speakers: list[str] | None = None) -> list[Cue]:
     import srt
 
+    text = valid_unicode(text)
+    for number, ln in enumerate(text.splitlines(), 1):
+        # A time field of hundreds of digits takes the srt library's pattern seconds to reject: refuse it first.
+        if ("-->" in ln or _TIME_START.match(ln)) and _LONG_NUMBER.search(ln):
+            raise SubtitleError(f"{name} cannot be read at line {number}: a timestamp has a number of more than 12 "
+                                "digits; write times as HH:MM:SS,mmm.")
     try:
         subs = list(srt.parse(text))
     except srt.SRTParseError as exc:
@@ -221,6 +231,7 @@ def _check_vtt(text: str, name: str) -> list[int]:
 def read_vtt(text: str, name: str = "The WebVTT file", speakers: list[str] | None = None) -> list[Cue]:
     import webvtt
 
+    text = valid_unicode(text)
     timing_lines = _check_vtt(text, name)
     try:
         captions = webvtt.from_buffer(io.StringIO(text))
