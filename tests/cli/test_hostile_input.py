@@ -121,3 +121,18 @@ def test_prosody_that_underflows_or_overflows_is_limited_with_a_note(tmp_path, c
 def test_mix_weights_that_overflow_or_underflow_keep_their_shares():
     assert SpeakerMix.of({"a": 1e308, "b": 1e308}).weights == (("a", 0.5), ("b", 0.5))
     assert SpeakerMix.of({"a": 1e-320, "b": 3e-320}).weights == (("a", 0.25), ("b", 0.75))
+
+
+def test_ssml_with_an_xml_declaration_bom_and_comment_is_read_as_ssml(tmp_path, capsys):
+    (tmp_path / "scene.txt").write_bytes(b'\xef\xbb\xbf<?xml version="1.0" encoding="UTF-8"?>\n<!-- note -->\n'
+                                         b'<speak version="1.0">Hello there.</speak>\n')
+    assert main(["new", str(tmp_path / "scene.txt"), "--voice", "embedded", "-o", str(tmp_path / "p.json")]) == 0
+    assert "(ssml)" in capsys.readouterr().out
+    assert main(["say", '<?xml version="1.0"?><speak>Hello there.</speak>', "--voice", "embedded", "-o",
+                 str(tmp_path / "a.wav")]) == 0
+
+
+def test_a_lone_surrogate_from_the_command_line_is_spoken_around_not_crashed_on(tmp_path, capsys):
+    (tmp_path / "s.txt").write_text("A: Hello there.\n")
+    assert main(["say", "Hello \udcff there.", "--voice", "embedded", "-o", str(tmp_path / "a.wav")]) == 0
+    assert "Traceback" not in capsys.readouterr().err
