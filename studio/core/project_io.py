@@ -7,6 +7,7 @@ Reading never writes: a bad file stays exactly as it was on disk.
 
 from __future__ import annotations
 
+import glob
 import json
 import math
 import os
@@ -110,6 +111,22 @@ def dumps(project: Project) -> str:
     return json.dumps(to_dict(project), ensure_ascii=False, indent=1, allow_nan=False)
 
 
+STALE_TEMP_S = 600  # no save takes ten minutes: a temp file this old belongs to a save that was killed
+
+
+def _remove_stale_temps(folder: Path, name: str) -> None:
+    """Temp files of earlier saves of this file that were killed before their rename (a save in progress in
+    another process is younger than STALE_TEMP_S and is left alone)."""
+    import time
+
+    for tmp in folder.glob(f".{glob.escape(name)}.*.tmp"):
+        try:
+            if time.time() - tmp.stat().st_mtime > STALE_TEMP_S:
+                tmp.unlink()
+        except OSError:
+            pass
+
+
 def save(project: Project, path: str | os.PathLike) -> None:
     """Write atomically: a temp file in the same folder, fsync, then rename over the target.
 
@@ -118,6 +135,7 @@ def save(project: Project, path: str | os.PathLike) -> None:
     path = Path(path)
     data = dumps(project).encode("utf-8")
     folder = path.parent if str(path.parent) else Path(".")
+    _remove_stale_temps(folder, path.name)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
     try:
         # mkstemp creates the file 0600; give it the target's mode, or the usual umask default for a new file.
