@@ -10,6 +10,13 @@
 2. Storm: 1,000 edits pushed in 10 seconds at random phonemes of a 50-segment project through the render
    worker; then the time to settle, the renders actually run, and whether every segment's audio equals a clean
    render of the final document.
+3. Long render (issue 15): a 2-hour, 2-track dialogue written as `studio render` writes it (stems, mix, clips,
+   timing files) at 48 kHz with loudness normalisation, in a child process whose peak RSS is reported. The
+   lines come from a fake backbone (speech-shaped noise at 22.05 kHz, 3 s a line, a line every 4 s, the tracks
+   taking turns) so that the figure measures the writers, not a voice: 1,800 renders held at their own rate
+   (476 MB), 2 h of timeline at the output rate (three 1 GB files) streamed in blocks.
+
+    python scripts/bench_reliability.py --only long [--hours 2]
 """
 
 from __future__ import annotations
@@ -143,14 +150,83 @@ def storm_figures(report: dict, edits: int = 1000, seconds: float = 10.0) -> Non
     scheduler.close()
 
 
+def long_project(hours: float, rate: int = 22050):
+    import numpy as np
+
+    from studio.core.model import Phoneme, Project, Segment, Track, Word
+    from studio.engine.backbone import RenderResult
+
+    project = Project(title="two hours", tracks=[Track("a", "ANNA"), Track("b", "BEN")])
+    results = {}
+    rng = np.random.default_rng(0)
+    n = int(hours * 3600 / 4)
+    t = np.arange(3 * rate) / rate
+    envelope = (0.55 + 0.45 * np.sin(2 * np.pi * 4 * t)) * np.minimum(1, np.minimum(t, 3 - t) / 0.05)
+    for i in range(n):
+        words = [Word(f"w{k}", [Phoneme("a", 0.25), Phoneme("b", 0.25)]) for k in range(5)]
+        seg = Segment(f"s{i}", "w0 w1 w2 w3 w4", "ab"[i % 2], words, start=4.0 * i)
+        project.segments.append(seg)
+        audio = (0.1 * rng.standard_normal(len(t)) * envelope).astype(np.float32)
+        bounds = tuple(int(x) for x in np.linspace(0.25 * rate, 2.75 * rate, 11))
+        results[seg.id] = RenderResult(audio, rate, bounds)
+    return project, results
+
+
+def long_child(hours: float, out: Path) -> None:
+    """Run in a fresh process: its peak RSS is the render's, not the benchmark's."""
+    import resource
+
+    from studio.production.batch import Rendered, write_outputs
+
+    t = time.perf_counter()
+    project, results = long_project(hours)
+    built = time.perf_counter() - t
+    rss_results = rss_mb()
+    t = time.perf_counter()
+    done = Rendered(project, 0, [])
+    write_outputs(out, results, done, 48000, loudness_target=-23.0)
+    print(json.dumps({"long_hours": hours, "long_segments": len(project.segments), "long_build_s": built,
+                      "long_rss_with_renders_mb": rss_results, "long_write_s": time.perf_counter() - t,
+                      "long_peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+                      "long_mix_bytes": (out / "mix.wav").stat().st_size,
+                      "long_mix_lufs": done.loudness["mix.wav"].lufs,
+                      "long_mix_true_peak_db": done.loudness["mix.wav"].true_peak_db}))
+
+
+def long_render_figures(report: dict, hours: float) -> None:
+    import shutil
+    import subprocess
+
+    out = Path(tempfile.mkdtemp()) / "out"
+    out.mkdir()
+    try:
+        child = subprocess.run([sys.executable, __file__, "--child-long", str(hours), str(out)], capture_output=True,
+                               text=True, check=True)
+        report.update(json.loads(child.stdout.strip().splitlines()[-1]))
+    finally:
+        shutil.rmtree(out.parent, ignore_errors=True)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--json", type=Path)
     parser.add_argument("--quick", action="store_true", help="two chapters instead of twelve, 200 edits")
+    parser.add_argument("--only", choices=["editor", "storm", "long"], help="run one part")
+    parser.add_argument("--hours", type=float, default=2.0, help="length of the long render (default 2)")
+    parser.add_argument("--child-long", nargs=2, metavar=("HOURS", "OUT"), help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.child_long:
+        long_child(float(args.child_long[0]), Path(args.child_long[1]))
+        return 0
+    report: dict = {}
+    if args.only == "long":
+        long_render_figures(report, args.hours)
+        print(json.dumps({k: round(v, 3) if isinstance(v, float) else v for k, v in report.items()}, indent=1))
+        if args.json:
+            args.json.write_text(json.dumps(report, indent=1))
+        return 0
     from studio.cli import main as studio
 
-    report: dict = {}
     scratch = Path(tempfile.mkdtemp())
     script = scratch / "audiobook.txt"
     script.write_text(audiobook_script(2 if args.quick else 12))
@@ -160,8 +236,12 @@ def main() -> int:
     doc = json.loads((scratch / "audiobook.json").read_text())
     report["segments"] = len(doc["segments"])
     report["words"] = sum(1 for s in doc["segments"] for w in s["words"] if w["text"])
-    editor_figures(scratch / "audiobook.json", report)
-    storm_figures(report, edits=200 if args.quick else 1000, seconds=2.0 if args.quick else 10.0)
+    if args.only in (None, "editor"):
+        editor_figures(scratch / "audiobook.json", report)
+    if args.only in (None, "storm"):
+        storm_figures(report, edits=200 if args.quick else 1000, seconds=2.0 if args.quick else 10.0)
+    if args.only is None:
+        long_render_figures(report, 0.25 if args.quick else args.hours)
     print(json.dumps({k: round(v, 3) if isinstance(v, float) else v for k, v in report.items()}, indent=1))
     if args.json:
         args.json.write_text(json.dumps(report, indent=1))

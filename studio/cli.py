@@ -62,6 +62,18 @@ def cmd_new(args: argparse.Namespace) -> int:
     return 0
 
 
+def _sample_rate(value: str) -> int:
+    """--rate: 48000, 48k or 44.1k, within what WAV files and resamplers handle."""
+    v = value.strip().lower()
+    try:
+        rate = round(float(v[:-1]) * 1000) if v.endswith("k") else int(v)
+    except (ValueError, OverflowError):
+        raise ValueError(f"--rate {value} is not a sample rate; write e.g. 48000 or 48k.") from None
+    if not 8000 <= rate <= 192000:
+        raise ValueError(f"--rate {value} is outside 8000..192000 Hz; video uses 48000.")
+    return rate
+
+
 def _speakers(value: str | None) -> list[str] | None:
     return [s.strip() for s in value.split(",") if s.strip()] if value else None
 
@@ -172,7 +184,9 @@ def cmd_anonymity(args: argparse.Namespace) -> int:
     return 0
 
 
-# Exit codes of `studio render`, also in the README.
+# Exit codes of `studio render`, also in the README: 2 for anything the user must fix before a render can be
+# written (input, options, output folder, disk), 3 when some lines failed to render (the rest was written), 4
+# when --fit both could not fit a line.
 EXIT_OK, EXIT_INPUT, EXIT_RENDER_FAILED, EXIT_DID_NOT_FIT = 0, 2, 3, 4
 
 
@@ -186,7 +200,9 @@ def cmd_render(args: argparse.Namespace) -> int:
     from studio.interchange.subtitles import SubtitleError
     from studio.interchange.text_script import ImportError_
     from studio.production import report
+    from studio.engine.master import OutputError
     from studio.production.batch import render_project, write_outputs
+    from studio.production.outdir import OutputFolderError, output_folder
     from studio.production.casting import parse_voice_map
     from studio.production.inputs import Options, load
 
@@ -196,8 +212,7 @@ def cmd_render(args: argparse.Namespace) -> int:
         target = parse_target(args.loudness)
         if args.fps <= 0:
             raise ValueError(f"--fps must be positive, not {args.fps:g}.")
-        if args.rate is not None and not 8000 <= args.rate <= 192000:
-            raise ValueError(f"--rate {args.rate} is outside 8000..192000 Hz; video uses 48000.")
+        rate = None if args.rate is None else _sample_rate(args.rate)
         options = Options(voice=args.voice, voice_map=parse_voice_map(args.voice_map), language=args.lang,
                           speakers=_speakers(args.speakers), lyrics=args.lyrics)
         script = load(Path(args.input), options, registry, notes)
@@ -225,11 +240,15 @@ def cmd_render(args: argparse.Namespace) -> int:
     out_dir = Path(args.output)
     frame = 1 / args.fps
     try:
-        out_dir.mkdir(parents=True, exist_ok=True)
-        write_outputs(out_dir, results, done, args.rate, script=script, shift=args.shift, frame=frame,
-                      loudness_target=target)
-    except (OSError, ValueError) as exc:
-        return _fail(f"could not write the output: {getattr(exc, 'strerror', None) or exc}", EXIT_RENDER_FAILED)
+        with output_folder(out_dir) as work:
+            write_outputs(work, results, done, rate, script=script, shift=args.shift, frame=frame,
+                          loudness_target=target, final_dir=out_dir)
+    except (OutputFolderError, OutputError, ValueError) as exc:
+        return _fail(str(exc), EXIT_INPUT)
+    except OSError as exc:  # a full disk, a read-only folder: the previous output is left as it was
+        where = f" ({exc.filename})" if getattr(exc, "filename", None) else ""
+        return _fail(f"could not write the output{where}: {exc.strerror or exc}; free some space or choose "
+                     "another folder.", EXIT_INPUT)
     for note in notes + done.notes:
         print(f"studio: note: {note}", file=sys.stderr)
     code = EXIT_OK
@@ -293,7 +312,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("input", help="a .txt, .srt, .vtt, .ssml or project .json file")
     p.add_argument("-o", "--output", required=True, help="the folder to write")
     p.add_argument("--voice", help="the voice for scripts and subtitles (default: the neural narrator)")
-    p.add_argument("--rate", type=int, help="sample rate of the WAV files, e.g. 48000 for video (24-bit)")
+    p.add_argument("--rate",
+                   help="sample rate of the WAV files, e.g. 48000 or 48k for video (24-bit); 8000..192000")
     p.add_argument("--device", default="auto", choices=["auto", "cpu", "cuda"])
     p.add_argument("--batch", default="auto", choices=["auto", "on", "off"],
                    help="render the neural voice's segments in padded batches (the same samples as one at a time): "

@@ -11,7 +11,8 @@ from __future__ import annotations
 from typing import Any, Callable, Sequence
 
 from .analysis import Analyzer
-from .model import (DURATION_SCALE_RANGE, ENERGY_LIMIT_DB, MAX_EMOTION_INTENSITY, PITCH_LIMIT_ST, Emotion, Project,
+from .model import (DURATION_SCALE_RANGE, ENERGY_LIMIT_DB, MAX_EMOTION_INTENSITY, MAX_TIMELINE_S, PITCH_LIMIT_ST,
+                    Emotion, Project,
                     Segment, SpeakerMix, Track, VoiceRef, clamp)
 from .retext import carry_edits
 
@@ -165,12 +166,12 @@ def set_segment_mix(segment_id: str, mix: SpeakerMix | None, mergeable: bool = T
 
 
 def set_segment_start(segment_id: str, start: float | None) -> SetSegmentField:
-    value = None if start is None else clamp(float(start), 0.0, 1e6)
+    value = None if start is None else clamp(float(start), 0.0, MAX_TIMELINE_S)
     return SetSegmentField(segment_id, "start", value, "Pin segment start")
 
 
 def set_segment_slot(segment_id: str, slot: float | None) -> SetSegmentField:
-    value = None if slot is None else clamp(float(slot), 0.0, 1e6)
+    value = None if slot is None else clamp(float(slot), 0.0, MAX_TIMELINE_S)
     return SetSegmentField(segment_id, "slot", value, "Segment slot")
 
 

@@ -27,6 +27,7 @@ DURATION_SCALE_RANGE = (0.1, 10.0)
 SPEED_RANGE = (0.25, 4.0)
 INTONATION_RANGE = (0.0, 3.0)
 MAX_PAUSE_S = 10.0
+MAX_TIMELINE_S = 24 * 3600  # a project lasts at most a day: longer is a typo in a time, not a production
 
 
 def new_id() -> str:
@@ -92,10 +93,16 @@ class SpeakerMix:
                 raise ValueError(f"the weight of '{name}' must be a number of zero or more, not {w!r}")
             if w > 0:
                 cleaned[str(name)] = cleaned.get(str(name), 0.0) + w
-        total = sum(cleaned.values())
-        if total <= 0:
+        if not cleaned:
             return SpeakerMix(())
-        return SpeakerMix(tuple(sorted((k, v / total) for k, v in cleaned.items())))
+        # Scale by the largest first: weights of 1e308 would sum to infinity (every share 0), and weights of
+        # 1e-320 lose their precision; relative to the largest, every share is between 0 and 1.
+        top = max(cleaned.values())
+        if not math.isfinite(top):  # two finite weights can add up to infinity above
+            raise ValueError("the weights are too large to add up; use shares such as 0.3 and 0.7")
+        scaled = {k: v / top for k, v in cleaned.items()}
+        total = sum(scaled.values())
+        return SpeakerMix(tuple(sorted((k, v / total) for k, v in scaled.items() if v / total > 0)))
 
     @staticmethod
     def single(speaker: str) -> "SpeakerMix":

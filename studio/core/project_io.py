@@ -7,6 +7,7 @@ Reading never writes: a bad file stays exactly as it was on disk.
 
 from __future__ import annotations
 
+import glob
 import json
 import math
 import os
@@ -17,13 +18,16 @@ from typing import Any, Callable
 
 from .emotion import EmotionPreset
 from .lexicon import LexiconError, check_entry
+from .files import read_capped
 from .model import (DURATION_SCALE_RANGE, EMOTIONS, ENERGY_LIMIT_DB, INTONATION_RANGE, MAX_EMOTION_INTENSITY,
-                    MAX_PAUSE_S, PITCH_LIMIT_ST, SPEED_RANGE, Emotion, LineControls, PauseSettings, Phoneme, Project,
+                    MAX_PAUSE_S, MAX_TIMELINE_S, PITCH_LIMIT_ST, SPEED_RANGE, Emotion, LineControls, PauseSettings,
+                    Phoneme, Project,
                     Segment, SpeakerMix, Track, VoiceRef, Word)
 
 FORMAT = "speech-studio-project"
 SCHEMA_VERSION = 2
 MAX_FILE_BYTES = 512 * 1024 * 1024
+MAX_INT = 2**63 - 1  # every integer field (seeds) fits a 64-bit integer; larger ones overflow numpy and C
 
 # MIGRATIONS[n] turns a version-n document (a dict) into a version-(n+1) one.
 # Version 2 added the lexicon, pause settings, line controls, silence after a line, paragraph starts and the
@@ -107,6 +111,22 @@ def dumps(project: Project) -> str:
     return json.dumps(to_dict(project), ensure_ascii=False, indent=1, allow_nan=False)
 
 
+STALE_TEMP_S = 600  # no save takes ten minutes: a temp file this old belongs to a save that was killed
+
+
+def _remove_stale_temps(folder: Path, name: str) -> None:
+    """Temp files of earlier saves of this file that were killed before their rename (a save in progress in
+    another process is younger than STALE_TEMP_S and is left alone)."""
+    import time
+
+    for tmp in folder.glob(f".{glob.escape(name)}.*.tmp"):
+        try:
+            if time.time() - tmp.stat().st_mtime > STALE_TEMP_S:
+                tmp.unlink()
+        except OSError:
+            pass
+
+
 def save(project: Project, path: str | os.PathLike) -> None:
     """Write atomically: a temp file in the same folder, fsync, then rename over the target.
 
@@ -115,6 +135,7 @@ def save(project: Project, path: str | os.PathLike) -> None:
     path = Path(path)
     data = dumps(project).encode("utf-8")
     folder = path.parent if str(path.parent) else Path(".")
+    _remove_stale_temps(folder, path.name)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
     try:
         # mkstemp creates the file 0600; give it the target's mode, or the usual umask default for a new file.
@@ -163,11 +184,17 @@ def _get(d: Any, key: str, kind: type | tuple, where: str, default: Any = ...) -
     if kind is float:
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             raise _Bad(f"'{key}' in {where} should be a number")
+        try:
+            value = float(value)  # an integer of 400 digits does not fit a float
+        except OverflowError:
+            value = math.inf
         if not math.isfinite(value):
             raise _Bad(f"'{key}' in {where} is not a finite number")
-        return float(value)
+        return value
     if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
         raise _Bad(f"'{key}' in {where} has the wrong type")
+    if kind is int and not -MAX_INT <= value <= MAX_INT:
+        raise _Bad(f"'{key}' in {where} is a number too large to be meant")
     return value
 
 
@@ -205,16 +232,43 @@ def _read_phoneme(d: Any, where: str) -> Phoneme:
 def _optional_time(d: dict, key: str, where: str) -> float | None:
     if d.get(key) is None:
         return None
-    return _bounded(d, key, where, 0.0, 1e6, ...)
+    return _bounded(d, key, where, 0.0, float(MAX_TIMELINE_S), ...)
 
 
 def from_dict(doc: Any) -> Project:
     """Parse a document of the current schema version. Raises ProjectFileError."""
     try:
+        bad = _lone_surrogate(doc)
+        if bad is not None:
+            raise _Bad(f"the text \"{bad}\" is not valid Unicode (a lone surrogate)")
         return _from_dict(doc)
     except _Bad as exc:
         raise ProjectFileError(f"This project file is damaged ({exc}); open a backup or re-import the script.") \
             from None
+    except (ArithmeticError, ValueError, TypeError, KeyError, AttributeError, RecursionError) as exc:
+        # Whatever a value the checks above did not foresee does to the model's constructors: still one sentence.
+        raise ProjectFileError(f"This project file is damaged (a value cannot be read: {type(exc).__name__}); "
+                               "open a backup or re-import the script.") from None
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _lone_surrogate(doc: Any) -> str | None:
+    """The first string (key or value) holding a lone surrogate, which no file can store as UTF-8: JSON can
+    spell one (\\ud800), and it would fail at the first save or export. Iterative, so depth is no issue."""
+    stack = [doc]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            if _SURROGATE.search(item):
+                return _SURROGATE.sub("\ufffd", item)[:40]
+        elif isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return None
 
 
 def _from_dict(doc: Any) -> Project:
@@ -251,8 +305,11 @@ def _from_dict(doc: Any) -> Project:
         for j, w in enumerate(_get(s, "words", list, where)):
             wwhere = f"word {j + 1} of {where}"
             intensity = w.get("emotion_intensity") if isinstance(w, dict) else None
+            phonemes = [_read_phoneme(p, wwhere) for p in _get(w, "phonemes", list, wwhere)]
+            if not phonemes:  # every analysis gives a word at least one phoneme; timing and exports rely on it
+                raise _Bad(f"{wwhere} has no phonemes")
             words.append(Word(text=_get(w, "text", str, wwhere),
-                              phonemes=[_read_phoneme(p, wwhere) for p in _get(w, "phonemes", list, wwhere)],
+                              phonemes=phonemes,
                               emotion_intensity=None if intensity is None else _bounded(
                                   w, "emotion_intensity", wwhere, 0.0, MAX_EMOTION_INTENSITY, ...)))
         project.segments.append(Segment(
@@ -332,7 +389,11 @@ def loads(text: str) -> Project:
 def is_project_file(path: str | os.PathLike) -> bool:
     """Whether a file is a Speech Studio project, judged by its content and not its name: a JSON object whose
     first key is our format tag (every save writes it first). Reads a few hundred bytes."""
+    import stat
+
     try:
+        if not stat.S_ISREG(os.stat(path).st_mode):  # opening a FIFO would block
+            return False
         with open(path, "rb") as fh:
             head = fh.read(512)
     except OSError:
@@ -347,17 +408,7 @@ def _refuse_constant(name: str):
 
 def load(path: str | os.PathLike) -> Project:
     path = Path(path)
-    try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise ProjectFileError(f"{path.name} is {size // 2**20} MiB, too large to be a project file.")
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise ProjectFileError(f"{path} does not exist; check the path.") from None
-    except IsADirectoryError:
-        raise ProjectFileError(f"{path} is a folder, not a project file.") from None
-    except PermissionError:
-        raise ProjectFileError(f"{path} cannot be read (permission denied).") from None
+    raw = read_capped(path, MAX_FILE_BYTES, "a project file", ProjectFileError)
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:

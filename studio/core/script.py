@@ -27,23 +27,96 @@ class ScriptLine:
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def valid_unicode(text: str) -> str:
+    """Text with every lone surrogate replaced by U+FFFD. A file decoded as UTF-8 has none, but a command line
+    (undecodable bytes arrive as surrogates), a paste or an API can hand one in, and it would fail at the first
+    save or export, far from where it came in; every reader of text calls this first."""
+    return _SURROGATE.sub("\ufffd", text) if _SURROGATE.search(text) else text
+
+
 def clean_text(text: str) -> str:
     """NFC text without control characters, bidi overrides or zero-width marks: they are invisible in the editor,
     some voices stumble on them, and none of them is ever meant to be spoken."""
-    return unicodedata.normalize("NFC", _CONTROL.sub(" ", text))
+    return unicodedata.normalize("NFC", _CONTROL.sub(" ", valid_unicode(text)))
+
+
+# Limits of one utterance. A voice's memory grows with the length of what it says at once (attention and alignment
+# over the whole sentence), so a 6,000-word sentence is split at its clauses before any voice sees it, a word is
+# never longer than any language's longest, and what still reaches a voice in one piece is capped.
+MAX_SENTENCE_WORDS = 60  # about 25 seconds of speech
+MAX_TOKEN_CHARS = 80  # the longest words of German or Finnish fit; a longer "word" is cut into pieces
+MAX_SEGMENT_CHARS = 1500
+_CLAUSE_END = re.compile(r"[,;:\u2013\u2014\u2026)\]]$|^[\u2013\u2014-]+$")
+
+
+class TooLong(ValueError):
+    """A line longer than a voice may say at once; the message is one sentence for the user."""
+
+
+def check_utterance(text: str) -> None:
+    """Raises TooLong for a line that no voice should be given at once (every backbone's analyze goes through
+    engine.voices, which calls this): the 1-million-letter word, the chapter pasted into one line."""
+    if len(text) > MAX_SEGMENT_CHARS:
+        raise TooLong(f"This line has {len(text):,} characters, more than the {MAX_SEGMENT_CHARS:,} a voice says at "
+                      "once; split it into sentences.")
+    longest = max(text.split(), key=len, default="")
+    if len(longest) > MAX_TOKEN_CHARS:
+        raise TooLong(f"The line has a word of {len(longest):,} letters (\"{longest[:20]}...\"); no word is longer "
+                      f"than {MAX_TOKEN_CHARS}, so add spaces to it.")
+
+
+def limit_utterance(sentence: str) -> list[str]:
+    """A sentence as pieces a voice can say at once: each piece at most MAX_SENTENCE_WORDS words and
+    MAX_SEGMENT_CHARS characters, cut after the last clause mark (comma, semicolon, colon, dash) in the second
+    half of a piece where there is one, else between words. A "word" longer than MAX_TOKEN_CHARS is not a word
+    of any language (a pasted hash, a key held down): it is cut to that length, as voices would otherwise spell
+    it letter by letter for minutes."""
+    words = [w[:MAX_TOKEN_CHARS] for w in sentence.split()]
+    pieces: list[str] = []
+    while words:
+        n, chars = 0, 0
+        while n < len(words) and n < MAX_SENTENCE_WORDS and chars + len(words[n]) + 1 <= MAX_SEGMENT_CHARS:
+            chars += len(words[n]) + 1
+            n += 1
+        if n < len(words):
+            cut = next((k + 1 for k in range(n - 1, n // 2 - 1, -1) if _CLAUSE_END.search(words[k])), n)
+            n = cut
+        pieces.append(" ".join(words[:n]))
+        words = words[n:]
+    return pieces
 
 
 def split_sentences(text: str, language: str = "en") -> list[str]:
     """Sentences of a paragraph, by the rules of its language. pysbd handles abbreviations ("Dr.", "Sr.", "z.B.")
-    and decimals that a regex would split; languages pysbd does not know use its English rules."""
-    text = " ".join(clean_text(text).split())
+    and decimals that a regex would split; languages pysbd does not know use its English rules. A sentence too
+    long to say at once is split at its clauses (limit_utterance)."""
+    text = " ".join(w[:MAX_TOKEN_CHARS] for w in clean_text(text).split())  # see limit_utterance
     if not text:
         return []
     lang = primary(language)
     lang = lang if lang in PYSBD_LANGUAGES else "en"
     if lang not in _segmenters:
         _segmenters[lang] = pysbd.Segmenter(language=lang, clean=False)
-    return [s.strip() for s in _segmenters[lang].segment(text) if s.strip()]
+    out: list[str] = []
+    # pysbd's rules are regexes over the whole text: give it paragraphs of bounded size, cut between words.
+    for chunk in _chunks(text, 20_000):
+        for s in _segmenters[lang].segment(chunk):
+            if s.strip():
+                out.extend(limit_utterance(s.strip()))
+    return out
+
+
+def _chunks(text: str, size: int) -> list[str]:
+    out = []
+    while len(text) > size:
+        cut = text.rfind(". ", 0, size)
+        cut = cut + 1 if cut > size // 2 else (text.rfind(" ", 0, size) if text.rfind(" ", 0, size) > 0 else size)
+        out.append(text[:cut])
+        text = text[cut:].lstrip()
+    return out + [text] if text else out
 
 
 def parse_script(text: str, language: str = "en") -> list[ScriptLine]:

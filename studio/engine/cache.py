@@ -8,6 +8,7 @@ the folder is kept under a size cap by deleting the least recently used entries.
 from __future__ import annotations
 
 import io
+import logging
 import os
 import threading
 from collections import OrderedDict
@@ -19,6 +20,9 @@ from .backbone import RenderResult
 
 DEFAULT_MEMORY_BYTES = 512 * 2**20
 DEFAULT_DISK_BYTES = 2 * 2**30
+MAX_ENTRY_BYTES = 1 * 2**30  # larger than any segment's render: a file this big is not ours
+
+log = logging.getLogger(__name__)
 
 
 def default_cache_dir() -> Path:
@@ -35,8 +39,12 @@ def _encode(result: RenderResult) -> bytes:
 
 def _decode(data: bytes) -> RenderResult:
     with np.load(io.BytesIO(data), allow_pickle=False) as z:
-        return RenderResult(audio=z["audio"], sample_rate=int(z["sample_rate"]),
-                            boundaries=tuple(int(b) for b in z["boundaries"]), notes=tuple(str(n) for n in z["notes"]))
+        result = RenderResult(audio=np.asarray(z["audio"], dtype=np.float32), sample_rate=int(z["sample_rate"]),
+                              boundaries=tuple(int(b) for b in z["boundaries"]),
+                              notes=tuple(str(n) for n in z["notes"]))
+    if result.audio.ndim != 1 or result.sample_rate <= 0 or not result.boundaries:
+        raise ValueError("not a render")
+    return result
 
 
 class RenderCache:
@@ -47,9 +55,19 @@ class RenderCache:
         self._memory: OrderedDict[str, RenderResult] = OrderedDict()
         self._used = 0
         self._lock = threading.Lock()
-        self.hits_memory = self.hits_disk = self.misses = 0
+        self.hits_memory = self.hits_disk = self.misses = self.damaged = 0
+        self._warned: set[str] = set()  # log each kind of trouble once a session, not once per segment
         if self.folder is not None:
-            self.folder.mkdir(parents=True, exist_ok=True)
+            try:
+                self.folder.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:  # a read-only home: the memory cache still works
+                self._warn("folder", f"render cache folder {self.folder} cannot be created ({exc}); "
+                                     "renders are kept in memory only")
+
+    def _warn(self, kind: str, message: str) -> None:
+        if kind not in self._warned:
+            self._warned.add(kind)
+            log.warning(message)
 
     def _path(self, key: str) -> Path:
         return self.folder / key[:2] / f"{key}.npz"
@@ -62,12 +80,7 @@ class RenderCache:
                 self.hits_memory += 1
                 return hit
         if self.folder is not None:
-            path = self._path(key)
-            try:
-                result = _decode(path.read_bytes())
-                os.utime(path)  # recency for eviction
-            except (OSError, ValueError, KeyError):
-                result = None  # missing, or damaged by a crash elsewhere: render again
+            result = self._read(self._path(key))
             if result is not None:
                 self.hits_disk += 1
                 self._remember(key, result)
@@ -75,20 +88,56 @@ class RenderCache:
         self.misses += 1
         return None
 
+    def _read(self, path: Path) -> RenderResult | None:
+        """The entry at path, or None. A damaged entry (truncated by a crash or a full disk, overwritten by
+        anything) is a miss whatever numpy or zipfile raise for it: it is deleted so that it is rendered and
+        written again, and logged once."""
+        try:
+            with open(path, "rb") as fh:
+                data = fh.read(MAX_ENTRY_BYTES + 1)
+        except OSError:
+            return None  # not there, or the folder went away: a plain miss
+        try:
+            if len(data) > MAX_ENTRY_BYTES:
+                raise ValueError("too large")
+            result = _decode(data)
+        except Exception as exc:  # noqa: BLE001 - EOFError, BadZipFile, zlib.error, ValueError, KeyError...
+            self.damaged += 1
+            self._warn("damaged", f"damaged render cache entry {path.name} ({type(exc).__name__}) deleted; "
+                                  "it will be rendered again")
+            try:
+                path.unlink()
+            except OSError:
+                pass
+            return None
+        try:
+            os.utime(path)  # recency for eviction
+        except OSError:
+            pass
+        return result
+
     def put(self, key: str, result: RenderResult) -> None:
         self._remember(key, result)
         if self.folder is None:
             return
         path = self._path(key)
-        path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_suffix(f".{os.getpid()}.{threading.get_ident()}.tmp")
         try:
+            path.parent.mkdir(parents=True, exist_ok=True)  # again: the folder may be deleted while we run
             tmp.write_bytes(_encode(result))
             os.replace(tmp, path)
-        except OSError:
-            tmp.unlink(missing_ok=True)  # a full disk costs a re-render later, never the session
+        except Exception as exc:  # noqa: BLE001 - a full, read-only or vanished folder costs a re-render, never the session
+            try:
+                tmp.unlink(missing_ok=True)
+            except OSError:
+                pass
+            self._warn("write", f"render cache entry not written to {self.folder} ({exc}); "
+                                "renders are kept in memory")
             return
-        self._evict_disk()
+        try:
+            self._evict_disk()
+        except OSError:
+            pass
 
     def _remember(self, key: str, result: RenderResult) -> None:
         size = result.audio.nbytes

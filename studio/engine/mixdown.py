@@ -1,5 +1,8 @@
 """Laying rendered segments on the project timeline: per-track stems and the full mix, sample-aligned.
 
+`stems` and `mix` make whole arrays, for the editor's playback of what is on screen; the files of a render or an
+export are written in blocks by engine.master, which never holds the timeline in memory.
+
 A segment's audio is placed so that its first phoneme starts at the segment's place on the timeline (leading
 silence in the render falls before it). Every stem spans the whole project, so stems line up when dropped
 into a video editor, and the mix is their sum.
@@ -7,7 +10,7 @@ into a video editor, and the mix is their sum.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -33,12 +36,32 @@ def spoken_durations(results: dict[str, RenderResult]) -> dict[str, float]:
 
 @dataclass(frozen=True)
 class Placed:
-    """One segment on the output's sample grid: every export reads its times from here, so all agree."""
+    """One segment on the output's sample grid: every export reads its times from here, so all agree. The audio
+    at the output rate is made when asked for, not kept: a long project holds its renders once, at their own
+    rate, and the writers resample a segment only while they write it."""
 
     segment_id: str
     offset: int  # first sample of the segment's (resampled) audio in the file
     boundaries: tuple[int, ...]  # phoneme starts and the last phoneme's end, relative to `offset`, strictly rising
-    audio: np.ndarray  # the segment's audio at the output rate
+    source: RenderResult = field(repr=False, compare=False)
+    rate: int = 0  # the output rate
+    cut: int = 0  # samples of the resampled audio before time zero, which are not placed
+
+    @property
+    def audio(self) -> np.ndarray:
+        """The segment's audio at the output rate, from `offset` on."""
+        audio = resample(self.source.audio, self.source.sample_rate, self.rate)
+        n = self.length + self.cut
+        if len(audio) != n:  # soxr gives round(n * out / in); keep to the promised length whatever it does
+            audio = np.pad(audio, (0, max(0, n - len(audio))))[:n]
+        return audio[self.cut:]
+
+    @property
+    def length(self) -> int:
+        n = len(self.source.audio)
+        if self.rate != self.source.sample_rate:
+            n = round(n * self.rate / self.source.sample_rate)
+        return max(0, n - self.cut)
 
     @property
     def start(self) -> int:
@@ -60,7 +83,6 @@ def grid(project: Project, results: dict[str, RenderResult], rate: int, shift: b
         result = results.get(seg.id)
         if result is None:
             continue
-        audio = resample(result.audio, result.sample_rate, rate)
         bounds: list[int] = []
         for b in result.boundaries:
             x = int(round(b * rate / result.sample_rate))
@@ -68,9 +90,10 @@ def grid(project: Project, results: dict[str, RenderResult], rate: int, shift: b
         first = int(round(places[seg.id].start * rate)) - bounds[0]
         if shift or seg.start is None:
             first = max(first, track_end.get(seg.track_id, 0) - bounds[0])
+        cut = 0
         if first < 0:  # a render's lead-in before time zero is cut, not the speech (starts are never negative)
-            audio, bounds, first = audio[-first:], [b + first for b in bounds], 0
-        out[seg.id] = Placed(seg.id, first, tuple(bounds), audio)
+            cut, bounds, first = -first, [b + first for b in bounds], 0
+        out[seg.id] = Placed(seg.id, first, tuple(bounds), result, rate, cut)
         track_end[seg.track_id] = max(track_end.get(seg.track_id, 0), first + bounds[-1])
     return out
 
@@ -79,13 +102,13 @@ def stems(project: Project, results: dict[str, RenderResult], rate: int, tail_s:
           placed: dict[str, Placed] | None = None) -> tuple[dict[str, np.ndarray], dict[str, int]]:
     """({track id: audio}, {segment id: first sample of its audio}) for the segments that have a result."""
     placed = grid(project, results, rate, shift) if placed is None else placed
-    end = max((p.offset + max(len(p.audio), p.boundaries[-1]) for p in placed.values()), default=0)
+    end = max((p.offset + max(p.length, p.boundaries[-1]) for p in placed.values()), default=0)
     length = end + int(tail_s * rate)
     out = {t.id: np.zeros(length, dtype=np.float32) for t in project.tracks}
     for seg in project.segments:
         p = placed.get(seg.id)
         if p is not None:
-            out[seg.track_id][p.offset:p.offset + len(p.audio)] += p.audio
+            out[seg.track_id][p.offset:p.offset + p.length] += p.audio
     for t in project.tracks:
         out[t.id] = np.zeros(length, np.float32) if t.muted else out[t.id] * np.float32(10 ** (t.gain_db / 20))
     return out, {k: p.offset for k, p in placed.items()}

@@ -154,6 +154,8 @@ class RenderScheduler:
         return None
 
     def _run(self) -> None:
+        """The worker loop. Nothing may end it but close(): a failure of the cache, a listener or a render marks
+        the one segment failed (or costs a re-render) and the loop goes on with the next."""
         while True:
             with self._cond:
                 picked = self._next_job()
@@ -162,24 +164,39 @@ class RenderScheduler:
                 segment_id, job = picked
                 self._busy = True
                 self._set(segment_id, Status(State.RENDERING, job.generation))
-            key = job.request.key()
-            result, reason, from_cache = self.cache.get(key), "", True
-            if result is None:
-                from_cache = False
-                try:
-                    result = self._render(job.request)
-                    self.renders += 1
-                    if not np.all(np.isfinite(result.audio)):
-                        raise ValueError("The voice returned invalid audio (NaN) for this segment")
-                    self.cache.put(key, result)
-                except Exception as exc:  # noqa: BLE001 - any failure marks this segment only
-                    result, reason = None, failure_reason(exc)
-            with self._cond:
-                self._busy = False
-                if self._generation.get(segment_id) == job.generation:  # else a newer edit superseded it
-                    if result is None:
-                        self._set(segment_id, Status(State.FAILED, job.generation, reason))
-                    else:
-                        self._results[segment_id] = result
-                        self._set(segment_id, Status(State.READY, job.generation, from_cache=from_cache))
-                self._cond.notify_all()
+            result, reason, from_cache = None, "", False
+            try:
+                result, reason, from_cache = self._work(job)
+            except Exception as exc:  # noqa: BLE001 - whatever fails, the worker goes on
+                result, reason = None, failure_reason(exc)
+            finally:
+                with self._cond:
+                    self._busy = False
+                    if self._generation.get(segment_id) == job.generation:  # else a newer edit superseded it
+                        if result is None:
+                            self._set(segment_id, Status(State.FAILED, job.generation, reason))
+                        else:
+                            self._results[segment_id] = result
+                            self._set(segment_id, Status(State.READY, job.generation, from_cache=from_cache))
+                    self._cond.notify_all()
+
+    def _work(self, job: _Job) -> tuple[RenderResult | None, str, bool]:
+        key = job.request.key()
+        try:
+            cached = self.cache.get(key)
+        except Exception:  # noqa: BLE001 - a broken cache is a miss
+            cached = None
+        if cached is not None:
+            return cached, "", True
+        try:
+            result = self._render(job.request)
+            self.renders += 1
+            if not np.all(np.isfinite(result.audio)):
+                raise ValueError("The voice returned invalid audio (NaN) for this segment")
+        except Exception as exc:  # noqa: BLE001 - any failure marks this segment only
+            return None, failure_reason(exc), False
+        try:
+            self.cache.put(key, result)
+        except Exception:  # noqa: BLE001 - not cached costs a re-render later, not this result
+            pass
+        return result, "", False

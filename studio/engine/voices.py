@@ -11,6 +11,7 @@ from typing import Callable
 
 from studio.core.analysis import AnalysisError
 from studio.core.model import SpeakerMix, VoiceRef, Word
+from studio.core.script import TooLong, check_utterance
 
 from .backbone import Backbone
 from .embedded import SPEAKERS, EmbeddedVoice
@@ -88,4 +89,8 @@ class VoiceRegistry:
             return self._backbones.get((voice.backbone, voice.model))
 
     def analyze(self, text: str, voice: VoiceRef, mix: SpeakerMix) -> list[Word]:
+        try:
+            check_utterance(text)  # every backbone: no voice is handed a line it cannot say at once
+        except TooLong as exc:
+            raise AnalysisError(str(exc)) from None
         return self.backbone(voice).analyze(text, voice, mix)

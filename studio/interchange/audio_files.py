@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import tempfile
 from pathlib import Path
@@ -16,7 +17,11 @@ def write_wav(path: str | Path, audio: np.ndarray, sample_rate: int, subtype: st
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent if str(path.parent) else ".")
     os.close(fd)
     try:
-        sf.write(tmp, data, sample_rate, subtype=subtype, format="WAV")
+        try:
+            sf.write(tmp, data, sample_rate, subtype=subtype, format="WAV")
+        except sf.LibsndfileError as exc:  # a full disk reaches us as libsndfile's error, not an OSError
+            raise OSError(errno.ENOSPC if "space" in str(exc).lower() else errno.EIO,
+                          f"libsndfile could not write it ({exc})", str(path)) from None
         os.chmod(tmp, 0o644)
         os.replace(tmp, path)
     except BaseException:

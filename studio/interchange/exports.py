@@ -19,20 +19,41 @@ def timecode(seconds: float) -> str:
     return f"{ms // 3600000:02d}-{ms // 60000 % 60:02d}-{ms // 1000 % 60:02d}.{ms % 1000:03d}"
 
 
+MAX_NAME_CHARS = 60  # file systems allow 255 bytes a name; a name of 60 characters stays under it in any script
+
+
 def safe_name(name: str) -> str:
     cleaned = "".join(c if c.isalnum() or c in "-_" else "_" for c in name).strip("_")
-    return cleaned or "track"
+    return cleaned[:MAX_NAME_CHARS].strip("_") or "track"
+
+
+def _unique(names: list[str], fmt: str) -> list[str]:
+    """Each name, with a number added to the second and later of equal ones (case-insensitive: file systems)."""
+    used: set[str] = set()
+    out = []
+    for name in names:
+        candidate, n = name, 2
+        while candidate.lower() in used:
+            candidate, n = fmt.format(name=name, n=n), n + 1
+        used.add(candidate.lower())
+        out.append(candidate)
+    return out
 
 
 def track_names(project) -> dict[str, str]:
-    """{track id: a file-safe name}, unique: the stems' file names."""
-    names: dict[str, str] = {}
-    for track in project.tracks:
-        name = safe_name(track.name)
-        while name in names.values():
-            name += "_"
-        names[track.id] = name
-    return names
+    """{track id: a file-safe name}, unique and short: the stems' file names."""
+    names = _unique([safe_name(t.name) for t in project.tracks], "{name}_{n}")
+    return {t.id: name for t, name in zip(project.tracks, names)}
+
+
+def track_labels(project) -> dict[str, str]:
+    """{track id: its name as shown in timing files}, unique: two tracks both named "Anna" are "Anna" and
+    "Anna (2)", so that TextGrid tiers, timeline tracks and subtitles keep them apart. Whitespace and control
+    characters become single spaces and the name is cut to a length that every tool shows whole."""
+    names = [" ".join("".join(c if c.isprintable() else " " for c in t.name).split())[:MAX_NAME_CHARS] or "Track"
+             for t in project.tracks]
+    labels = _unique(names, "{name} ({n})")
+    return {t.id: label for t, label in zip(project.tracks, labels)}
 
 
 def entries(placed: list[PlacedSegment], rate: int) -> list[dict]:
@@ -241,6 +262,9 @@ def project_to_ssml(project: Project) -> str:
             if word.is_pause or not word.text:
                 continue
             n = len(word.phonemes)
+            if n == 0:  # no phoneme to average over: the word is written without prosody
+                body.append(_xml(word.text))
+                continue
             st = sum(p.pitch_st for p in word.phonemes) / n
             dur = sum(p.duration_scale for p in word.phonemes) / n
             db = sum(p.energy_db for p in word.phonemes) / n

@@ -16,11 +16,12 @@ from typing import Callable
 
 from studio.core.language import primary
 from studio.core.model import Emotion, Project, Segment, SpeakerMix, Track, clamp, new_id  # noqa: F401
-from studio.core.script import split_sentences
+from studio.core.script import split_sentences, valid_unicode
 from studio.core.spoken import read_symbols
 from studio.core.words import word_tokens, words_of
 
 MAX_BREAK_S = 10.0
+MAX_DEPTH = 100  # real SSML nests a handful of levels; the walk must stay far below Python's recursion limit
 PITCH_WORDS = {"x-low": -6.0, "low": -3.0, "medium": 0.0, "default": 0.0, "high": 3.0, "x-high": 6.0}
 RATE_WORDS = {"x-slow": 0.5, "slow": 0.75, "medium": 1.0, "default": 1.0, "fast": 1.25, "x-fast": 1.5}
 VOLUME_WORDS = {"silent": -40.0, "x-soft": -12.0, "soft": -6.0, "medium": 0.0, "default": 0.0, "loud": 6.0,
@@ -96,6 +97,23 @@ def looks_like_ssml(text: str) -> bool:
 
 def _local(tag: str) -> str:
     return tag.rsplit("}", 1)[-1].lower() if isinstance(tag, str) else ""
+
+
+# What nested prosody may add up to: the limits of the editor's own edits. Kept at every step, so that a hundred
+# nested rate="1%" cannot underflow to zero (and divide by it) nor pitch add up to infinity.
+RATE_RANGE = (0.1, 10.0)
+PITCH_RANGE_ST = 24.0
+VOLUME_RANGE_DB = 40.0
+
+
+def _bound(state, warnings: list[str]) -> None:
+    rate = clamp(state.rate, *RATE_RANGE) if math.isfinite(state.rate) else 1.0
+    pitch = clamp(state.pitch_st, -PITCH_RANGE_ST, PITCH_RANGE_ST) if math.isfinite(state.pitch_st) else 0.0
+    volume = clamp(state.volume_db, -VOLUME_RANGE_DB, VOLUME_RANGE_DB) if math.isfinite(state.volume_db) else 0.0
+    if (rate, pitch, volume) != (state.rate, state.pitch_st, state.volume_db):
+        warnings.append(f"prosody beyond what a voice can do was limited to rates {RATE_RANGE[0]:g}..{RATE_RANGE[1]:g}, "
+                        f"±{PITCH_RANGE_ST:g} st and ±{VOLUME_RANGE_DB:g} dB.")
+    state.rate, state.pitch_st, state.volume_db = rate, pitch, volume
 
 
 def parse_pitch(value: str, warnings: list[str]) -> float:
@@ -239,19 +257,37 @@ class _Builder:
             self.pending_gap = (self.pending_gap or 0.0) + seconds
 
 
+def _depth(root) -> int:
+    """How deep the element tree goes, counted without recursion (the walk below recurses once per level)."""
+    deepest, stack = 0, [(root, 1)]
+    while stack:
+        el, d = stack.pop()
+        deepest = max(deepest, d)
+        if d <= MAX_DEPTH:  # deeper than the limit is refused anyway: no need to count further
+            stack.extend((child, d + 1) for child in el)
+    return deepest
+
+
 def parse(text: str) -> tuple[list[SsmlSentence], list[str]]:
     """Sentences and warnings. Raises SsmlError for a document that is not well-formed SSML."""
     from defusedxml import ElementTree
     from defusedxml.common import DefusedXmlException
 
     try:
-        root = ElementTree.fromstring(_declare_vendor_prefixes(text))
+        root = ElementTree.fromstring(_declare_vendor_prefixes(valid_unicode(text)))
     except ElementTree.ParseError as exc:
         raise SsmlError(f"The SSML is not well-formed XML ({exc}); check that every tag is closed.") from None
     except DefusedXmlException:
         raise SsmlError("The SSML declares entities or external references, which are not allowed.") from None
+    except RecursionError:
+        raise SsmlError(f"The SSML nests elements too deeply (more than {MAX_DEPTH} levels); flatten the markup.") \
+            from None
     if _local(root.tag) != "speak":
         raise SsmlError("SSML must start with a <speak> element.")
+    depth = _depth(root)
+    if depth > MAX_DEPTH:
+        raise SsmlError(f"The SSML nests elements {depth} deep, more than the {MAX_DEPTH} that are supported; "
+                        "flatten the markup.")
     warnings: list[str] = []
     builder = _Builder(warnings)
     seen_warnings: set[str] = set()
@@ -356,6 +392,7 @@ def _walk(el, state: _State, b: _Builder, warnings: list[str]) -> None:
             state.rate *= parse_rate(el.get("rate"), warnings)
         if el.get("volume") is not None:
             state.volume_db += parse_volume(el.get("volume"), warnings)
+        _bound(state, warnings)
         points = parse_contour(el.get("contour"), warnings) if el.get("contour") is not None else None
         if points:
             contour_words = state.contour = []
@@ -370,6 +407,7 @@ def _walk(el, state: _State, b: _Builder, warnings: list[str]) -> None:
         state.pitch_st += st
         state.volume_db += db
         state.rate /= dur
+        _bound(state, warnings)
     elif tag in ("express-as", "emotion") or (tag == "effect" and el.get("name") in POLLY_EFFECTS):
         style = (el.get("style") or el.get("name") or "").lower()
         degree = el.get("styledegree") if tag == "express-as" else None

@@ -13,14 +13,15 @@ Out, the cues carry the synthesized timing of each segment (first to last phonem
 from __future__ import annotations
 
 import io
+import math
 import re
 from dataclasses import dataclass, replace
 from datetime import timedelta
 from pathlib import Path
 
 from studio.core.labels import count_labels, key, looks_like_name, split_label
-from studio.core.model import Project, Segment, VoiceRef, new_id
-from studio.core.script import track_for
+from studio.core.model import MAX_TIMELINE_S, Project, Segment, VoiceRef, new_id
+from studio.core.script import track_for, valid_unicode
 
 _TAGS = re.compile(r"</?[A-Za-z][^>]*>|\{\\[^}]*\}")  # HTML-like tags and ASS overrides such as {\an8}
 _SOUND = re.compile(r"\[[^\]]*\]|\([^)]*\)")
@@ -139,6 +140,10 @@ def cues_from(raw: list[tuple[int, float, float, str, str | None]], speakers: li
     return out
 
 
+_LONG_NUMBER = re.compile(r"\d{13}")
+_TIME_START = re.compile(r"\s*\d+:\d")
+
+
 def _srt_line(text: str, offset: int) -> int:
     return text.count("\n", 0, offset) + 1
 
@@ -146,6 +151,12 @@ def _srt_line(text: str, offset: int) -> int:
 def read_srt(text: str, name: str = "The SRT file", speakers: list[str] | None = None) -> list[Cue]:
     import srt
 
+    text = valid_unicode(text)
+    for number, ln in enumerate(text.splitlines(), 1):
+        # A time field of hundreds of digits takes the srt library's pattern seconds to reject: refuse it first.
+        if ("-->" in ln or _TIME_START.match(ln)) and _LONG_NUMBER.search(ln):
+            raise SubtitleError(f"{name} cannot be read at line {number}: a timestamp has a number of more than 12 "
+                                "digits; write times as HH:MM:SS,mmm.")
     try:
         subs = list(srt.parse(text))
     except srt.SRTParseError as exc:
@@ -154,7 +165,7 @@ def read_srt(text: str, name: str = "The SRT file", speakers: list[str] | None =
         raise SubtitleError(f"{name} cannot be read at line {line}: a cue there should be a number, then a time "
                             f"range like 00:00:01,000 --> 00:00:02,500, but the line reads \"{_short(found)}\".")\
             from None
-    except (srt.TimestampParseError, ValueError) as exc:
+    except (srt.TimestampParseError, ValueError, OverflowError) as exc:  # Overflow: a 20-digit hour
         raise SubtitleError(f"{name} cannot be read: a timestamp is invalid ({_short(str(exc))}); write times "
                             "as HH:MM:SS,mmm.") from None
     timing_lines = [i + 1 for i, ln in enumerate(text.splitlines()) if "-->" in ln]
@@ -168,6 +179,9 @@ def read_srt(text: str, name: str = "The SRT file", speakers: list[str] | None =
 
 
 def _check_range(name: str, line: int, number: int, a: float, b: float) -> None:
+    if b > MAX_TIMELINE_S:
+        raise SubtitleError(f"{name}, line {line}: cue {number} ends {b / 3600:.0f} hours in, beyond the "
+                            f"{MAX_TIMELINE_S // 3600} hours a project may last; fix its time range.")
     if a < 0 or b <= a:
         raise SubtitleError(f"{name}, line {line}: cue {number} ends at {b:.3f} s, not after its start at "
                             f"{a:.3f} s; fix its time range.")
@@ -178,7 +192,10 @@ def _check_range(name: str, line: int, number: int, a: float, b: float) -> None:
 
 def _seconds(stamp: str) -> float:
     parts = stamp.replace(",", ".").split(":")
-    return sum(float(p) * 60 ** i for i, p in enumerate(reversed(parts)))
+    try:
+        return sum(float(p) * 60 ** i for i, p in enumerate(reversed(parts)))
+    except (ValueError, OverflowError):
+        return math.inf  # refused by _check_range
 
 
 def _check_vtt(text: str, name: str) -> list[int]:
@@ -214,6 +231,7 @@ def _check_vtt(text: str, name: str) -> list[int]:
 def read_vtt(text: str, name: str = "The WebVTT file", speakers: list[str] | None = None) -> list[Cue]:
     import webvtt
 
+    text = valid_unicode(text)
     timing_lines = _check_vtt(text, name)
     try:
         captions = webvtt.from_buffer(io.StringIO(text))
@@ -260,11 +278,21 @@ def _td(seconds: float) -> timedelta:
     return timedelta(seconds=max(0.0, seconds))
 
 
+def cue_text(text: str, vtt: bool = False) -> str:
+    """Text as a cue may hold it: "-->" marks a timing line in both formats (WebVTT forbids it in text, and an
+    SRT reader splits the cue there), and an empty line ends a cue; in WebVTT, & and < start markup."""
+    text = text.replace("-->", "\u2192")
+    if vtt:
+        text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    lines = [ln.strip() for ln in text.splitlines()]
+    return "\n".join(ln for ln in lines if ln) or "\u2026"
+
+
 def write_srt(path: str | Path, entries: list[tuple[float, float, str, str]]) -> None:
     """entries: (start, end, speaker, text)."""
     import srt
 
-    subs = [srt.Subtitle(i + 1, _td(a), _td(b), f"{who}: {text}" if who else text)
+    subs = [srt.Subtitle(i + 1, _td(a), _td(b), cue_text(f"{who}: {text}" if who else text))
             for i, (a, b, who, text) in enumerate(entries)]
     Path(path).write_text(srt.compose(subs, reindex=False), encoding="utf-8")
 
@@ -278,5 +306,7 @@ def write_vtt(path: str | Path, entries: list[tuple[float, float, str, str]]) ->
         return f"{ms // 3600000:02d}:{ms // 60000 % 60:02d}:{ms // 1000 % 60:02d}.{ms % 1000:03d}"
     vtt = webvtt.WebVTT()
     for a, b, who, text in entries:
-        vtt.captions.append(Caption(stamp(a), stamp(b), f"<v {who}>{text}" if who else text))
+        who = cue_text(who, vtt=True).replace("\n", " ") if who else ""
+        vtt.captions.append(Caption(stamp(a), stamp(b), f"<v {who}>{cue_text(text, vtt=True)}" if who
+                                    else cue_text(text, vtt=True)))
     vtt.save(str(path))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from studio.core.files import read_capped
 from studio.core.script import ScriptLine, parse_script
 
 MAX_SCRIPT_BYTES = 50 * 1024 * 1024
@@ -15,16 +16,7 @@ class ImportError_(Exception):
 
 def read_text_file(path: str | Path) -> str:
     path = Path(path)
-    try:
-        if path.stat().st_size > MAX_SCRIPT_BYTES:
-            raise ImportError_(f"{path.name} is larger than 50 MiB; split it into chapters and import each.")
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise ImportError_(f"{path} does not exist; check the path.") from None
-    except IsADirectoryError:
-        raise ImportError_(f"{path} is a folder; give a script file.") from None
-    except PermissionError:
-        raise ImportError_(f"{path} cannot be read (permission denied).") from None
+    raw = read_capped(path, MAX_SCRIPT_BYTES, "a script", ImportError_)
     try:
         return raw.decode("utf-8-sig")  # -sig: Windows editors often start UTF-8 files with a BOM
     except UnicodeDecodeError:

@@ -24,14 +24,15 @@ from studio.core.fit import Fit, fit_segment
 from studio.core.model import Project
 from studio.engine import loudness
 from studio.engine.backbone import RenderResult
-from studio.engine.mixdown import Placed, grid, mix, stems
+from studio.engine.master import Master, Timeline, write_files
+from studio.engine.mixdown import Placed, grid
 from studio.engine.render import BATCH_SLICE, prefill_segments, render_segment
 from studio.engine.scheduler import failure_reason
 from studio.engine.voices import VoiceRegistry
 from studio.interchange.alignment import PlacedSegment, alignment_document
 from studio.interchange.audio_files import write_wav
-from studio.interchange.exports import (MediaFile, build_timeline, project_to_ssml, timecode, track_names,
-                                        write_labels, write_textgrid, write_timelines)
+from studio.interchange.exports import (MediaFile, build_timeline, project_to_ssml, timecode, track_labels,
+                                        track_names, write_labels, write_textgrid, write_timelines)
 from studio.interchange.subtitles import write_srt, write_vtt
 
 from . import report
@@ -103,8 +104,14 @@ def _subtitle_entries(done: Rendered, doc: dict, script: Script | None) -> list[
 
 def write_outputs(out_dir: Path, results: dict[str, RenderResult], done: Rendered, rate: int | None,
                   script: Script | None = None, shift: bool = False, frame: float = 1 / 25,
-                  loudness_target: float | None = None) -> None:
+                  loudness_target: float | None = None, final_dir: Path | None = None) -> None:
+    """Write every output into out_dir. Timelines name their media by absolute path: under final_dir, where
+    out_dir will be renamed to once complete (production.outdir), or out_dir itself."""
     project = done.project
+    final = (final_dir or out_dir).resolve()
+
+    def media(path: Path) -> Path:
+        return final / path.relative_to(out_dir)
     script = script or Script(project, "project")
     if not results:
         raise ValueError("No segment could be rendered, so there is nothing to write.")
@@ -113,41 +120,38 @@ def write_outputs(out_dir: Path, results: dict[str, RenderResult], done: Rendere
     subtype = "PCM_24" if rate != native or rate >= 44100 else "PCM_16"
     done.rate = rate
     placed = grid(project, results, rate, shift=shift)
-    track_audio, _ = stems(project, results, rate, placed=placed)
-    mixed = mix(track_audio)
-    curve = np.ones(len(mixed), np.float32)
-    if loudness_target is not None:
-        mixed, track_audio, _, curve = loudness.normalize(mixed, track_audio, rate, loudness_target)
-        if not np.isfinite(loudness.integrated(mixed, rate)):
-            done.notes.append("The mix is too short to measure its loudness (under 0.4 s); it was only limited.")
+    # Stems and mix stream to disk in blocks (engine.master): memory follows the speech, not the timeline.
+    timeline = Timeline(project, placed, rate)
+    master = Master(timeline, loudness_target)
+    if loudness_target is not None and not np.isfinite(master.measured_lufs):
+        done.notes.append("The mix is too short to measure its loudness (under 0.4 s); it was only limited.")
     (out_dir / "stems").mkdir(parents=True, exist_ok=True)
     (out_dir / "clips").mkdir(parents=True, exist_ok=True)
-    names = track_names(project)
+    names, labels = track_names(project), track_labels(project)
+    stem_paths = {t.id: out_dir / "stems" / f"{names[t.id]}.wav" for t in project.tracks}
+    measured = write_files(master, stem_paths, out_dir / "mix.wav", subtype)
     stem_files: dict[str, MediaFile] = {}
     for track in project.tracks:
-        name = names[track.id]
-        path = out_dir / "stems" / f"{name}.wav"
-        write_wav(path, track_audio[track.id], rate, subtype)
-        stem_files[track.name] = MediaFile(path.resolve(), len(track_audio[track.id]))
-        done.loudness[f"stems/{name}.wav"] = loudness.measure(track_audio[track.id], rate)
-    write_wav(out_dir / "mix.wav", mixed, rate, subtype)
-    done.loudness["mix.wav"] = loudness.measure(mixed, rate)
-    duration = len(mixed) / rate
+        path = stem_paths[track.id]
+        stem_files[labels[track.id]] = MediaFile(media(path), timeline.length)
+        done.loudness[f"stems/{names[track.id]}.wav"] = measured[path]
+    done.loudness["mix.wav"] = measured[out_dir / "mix.wav"]
+    duration = timeline.length / rate
     clip_files: dict[str, MediaFile] = {}
     for seg in project.segments:
         p: Placed | None = placed.get(seg.id)
         if p is None:
             continue
-        done.placed.append(PlacedSegment(seg, project.track(seg.track_id).name, p.offset, p.boundaries))
+        done.placed.append(PlacedSegment(seg, labels[seg.track_id], p.offset, p.boundaries))
         # The clip is the line with the loudness gain it has in the stem, from its first phoneme to a short
         # release; the timeline gives it exactly its length.
-        a, b = p.boundaries[0], min(len(p.audio), p.boundaries[-1] + int(CLIP_TAIL_S * rate))
-        audio = p.audio[a:b] * curve[p.offset + a:p.offset + b]
+        a, b = p.boundaries[0], min(p.length, p.boundaries[-1] + int(CLIP_TAIL_S * rate))
+        audio = p.audio[a:b] * master.curve(p.offset + a, p.offset + b)
         clip = out_dir / "clips" / f"{timecode(p.start / rate)}_{names[seg.track_id]}.wav"
-        while any(m.path == clip.resolve() for m in clip_files.values()):
+        while any(m.path == media(clip) for m in clip_files.values()):
             clip = clip.with_name(clip.stem + "_.wav")
         write_wav(clip, audio, rate, subtype)
-        clip_files[seg.id] = MediaFile(clip.resolve(), len(audio))
+        clip_files[seg.id] = MediaFile(media(clip), len(audio))
     doc = alignment_document(done.placed, rate)
     (out_dir / "alignment.json").write_text(json.dumps(doc, ensure_ascii=False, indent=1), encoding="utf-8")
     cues = _subtitle_entries(done, doc, script)
@@ -155,7 +159,7 @@ def write_outputs(out_dir: Path, results: dict[str, RenderResult], done: Rendere
     write_vtt(out_dir / "subtitles.vtt", cues)
     write_labels(out_dir / "labels.txt", done.placed, rate)
     write_textgrid(out_dir / "alignment.TextGrid", done.placed, rate, duration)
-    timeline = build_timeline(done.placed, rate, clip_files, stem_files, project.title, out_dir.resolve())
+    timeline = build_timeline(done.placed, rate, clip_files, stem_files, project.title, final)
     done.files.extend(write_timelines(out_dir, timeline, done.notes, 1 / frame))
     (out_dir / "edits.ssml").write_text(project_to_ssml(project), encoding="utf-8")
     done.timings = report.timings(script, placed, rate, {f.segment_id: f for f in done.fits}, done.failed, frame)

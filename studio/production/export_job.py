@@ -19,13 +19,13 @@ import numpy as np
 from studio.core.lexicon import merged
 from studio.core.model import Project
 from studio.core.timeline import layout
-from studio.engine import loudness
 from studio.engine.backbone import RenderResult
-from studio.engine.mixdown import grid, mix, stems
+from studio.engine.master import Master, OutputError, Timeline, write_files
+from studio.engine.mixdown import grid
 from studio.interchange.alignment import PlacedSegment, alignment_document
 from studio.interchange.audio_files import write_wav
-from studio.interchange.exports import (MediaFile, build_timeline, safe_name, timecode, track_names, write_labels,
-                                        write_textgrid, write_timelines)
+from studio.interchange.exports import (MediaFile, build_timeline, safe_name, timecode, track_labels, track_names,
+                                        write_labels, write_textgrid, write_timelines)
 from studio.interchange.subtitles import write_srt, write_vtt
 
 SUBTYPES = {16: "PCM_16", 24: "PCM_24", 32: "FLOAT"}
@@ -178,11 +178,16 @@ def run_export(project: Project, s: ExportSettings, render: Callable[[str], Rend
     # One sample grid for every file (engine.mixdown.grid), and the loudness of `studio render`: the mix at the
     # target with its true peak limited, the same gain and limiter on the stems and the line files.
     placed_at = grid(project, results, rate)
-    track_audio, _ = stems(project, results, rate, placed=placed_at)
-    mixed = mix(track_audio)
-    curve = np.ones(len(mixed), np.float32)
-    if s.loudness_lufs is not None:
-        mixed, track_audio, _, curve = loudness.normalize(mixed, track_audio, rate, s.loudness_lufs)
+
+    def check() -> None:
+        if cancelled():
+            raise ExportCancelled()
+    try:
+        # Stems and mix stream to disk in blocks (engine.master): memory follows the speech, not the timeline.
+        timeline = Timeline(project, placed_at, rate)
+        master = Master(timeline, s.loudness_lufs, check=check)
+    except OutputError as exc:
+        raise ExportError(str(exc)) from None
     written: list[Path] = []
 
     def wav(rel: str, audio: np.ndarray) -> Path:
@@ -192,15 +197,17 @@ def run_export(project: Project, s: ExportSettings, render: Callable[[str], Rend
         written.append(path)
         return path
 
-    names = track_names(project)
-    stem_files: dict[str, MediaFile] = {}
+    names, labels = track_names(project), track_labels(project)
+    stem_paths = {t.id: folder / "stems" / f"{names[t.id]}.wav" for t in project.tracks} if s.stems else {}
+    for path in stem_paths.values():
+        path.parent.mkdir(parents=True, exist_ok=True)
     if s.mix:
-        wav("mix.wav", mixed)
-    if s.stems:
-        for track in project.tracks:
-            path = wav(f"stems/{names[track.id]}.wav", track_audio[track.id])
-            stem_files[track.name] = MediaFile(path.resolve(), len(track_audio[track.id]))
-    placed = [PlacedSegment(seg, project.track(seg.track_id).name, placed_at[seg.id].offset,
+        folder.mkdir(parents=True, exist_ok=True)
+    if stem_paths or s.mix:
+        write_files(master, stem_paths, folder / "mix.wav" if s.mix else None, subtype, check)
+    written += ([folder / "mix.wav"] if s.mix else []) + list(stem_paths.values())
+    stem_files = {labels[t]: MediaFile(path.resolve(), timeline.length) for t, path in stem_paths.items()}
+    placed = [PlacedSegment(seg, labels[seg.track_id], placed_at[seg.id].offset,
                             placed_at[seg.id].boundaries) for seg in project.segments if seg.id in placed_at]
     clip_files: dict[str, MediaFile] = {}
     if s.lines:
@@ -208,7 +215,7 @@ def run_export(project: Project, s: ExportSettings, render: Callable[[str], Rend
             if cancelled():
                 raise ExportCancelled()
             p = placed_at[seg_id]
-            audio = p.audio * curve[p.offset:p.offset + len(p.audio)]
+            audio = p.audio * master.curve(p.offset, p.offset + p.length)
             path = wav(f"lines/{stem}.wav", audio)
             clip_files[seg_id] = MediaFile(path.resolve(), len(audio))
             if s.line_text:
@@ -216,7 +223,7 @@ def run_export(project: Project, s: ExportSettings, render: Callable[[str], Rend
                 path.write_text(project.segment(seg_id).text + "\n", encoding="utf-8")
                 written.append(path)
     doc = alignment_document(placed, rate)
-    duration = len(mixed) / rate
+    duration = timeline.length / rate
     if s.subtitles:
         cues = [(e["start"], e["end"], e["track"], e["text"]) for e in doc["segments"]]
         write_srt(folder / "subtitles.srt", cues)

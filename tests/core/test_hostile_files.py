@@ -91,3 +91,13 @@ def test_a_save_killed_mid_write_leaves_the_previous_file_loadable(project, tmp_
     assert [s.text for s in loaded.segments] == ["Hello there.", "Good morning."]
     leftovers = [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
     assert len(leftovers) <= 1  # at most the temp file of the killed save, never the project itself
+
+
+def test_a_save_removes_temp_files_of_killed_saves_but_not_a_save_in_progress(project, tmp_path):
+    old = tmp_path / ".p.json.abc123.tmp"
+    fresh = tmp_path / ".p.json.def456.tmp"
+    old.write_text("half a save")
+    fresh.write_text("another process is saving")
+    os.utime(old, (time.time() - 3600, time.time() - 3600))
+    save(project, tmp_path / "p.json")
+    assert not old.exists() and fresh.exists() and load(tmp_path / "p.json").segments

@@ -56,12 +56,86 @@ def test_disk_cache_survives_a_restart_and_evicts_the_oldest(tmp_path):
     assert not list(tmp_path.glob("*/*.tmp"))
 
 
-def test_a_damaged_disk_entry_is_a_miss_not_a_crash(tmp_path):
+def _damages(data: bytes) -> dict[str, bytes]:
+    return {"garbage": b"garbage", "empty": b"", "truncated": data[:len(data) // 2], "header only": data[:40],
+            "flipped": data[:200] + bytes(b ^ 0xFF for b in data[200:400]) + data[400:],
+            "zip of nothing": b"PK\x05\x06" + b"\0" * 18}
+
+
+@pytest.mark.parametrize("damage", list(_damages(b"x" * 1000)))
+def test_a_damaged_disk_entry_is_a_miss_deleted_and_logged_once(tmp_path, damage, caplog):
+    result = RenderResult(np.linspace(-1, 1, 4000, dtype=np.float32), 22050, (0, 100, 4000))
     cache = RenderCache(tmp_path)
-    key = "de" * 32
-    (tmp_path / key[:2]).mkdir(parents=True)
-    (tmp_path / key[:2] / f"{key}.npz").write_bytes(b"garbage")
-    assert cache.get(key) is None
+    cache.put("de" * 32, result)
+    path = tmp_path / "de" / f"{'de' * 32}.npz"
+    bad = _damages(path.read_bytes())[damage]
+    for key in ("de" * 32, "df" * 32):
+        (tmp_path / key[:2]).mkdir(exist_ok=True)
+        (tmp_path / key[:2] / f"{key}.npz").write_bytes(bad)
+    fresh = RenderCache(tmp_path)
+    with caplog.at_level("WARNING"):
+        assert fresh.get("de" * 32) is None and fresh.get("df" * 32) is None
+    assert not path.exists() and fresh.damaged == 2
+    assert len([r for r in caplog.records if "damaged render cache entry" in r.getMessage()]) == 1
+    fresh.put("de" * 32, result)  # rendered again, written again
+    assert RenderCache(tmp_path).get("de" * 32) is not None
+
+
+def test_a_read_only_or_deleted_cache_folder_costs_renders_not_the_session(tmp_path):
+    import shutil
+
+    result = RenderResult(np.zeros(100, np.float32), 22050, (0, 100))
+    folder = tmp_path / "cache"
+    cache = RenderCache(folder)
+    shutil.rmtree(folder)  # deleted while the app runs
+    cache.put("aa" * 32, result)
+    assert RenderCache(folder).get("aa" * 32) is not None  # written again into a recreated folder
+    # Unwritable (works as root too, where permission bits are not enforced): a file stands where the folder goes.
+    (tmp_path / "blocked").write_text("a file, not a folder")
+    for ro in (RenderCache(tmp_path / "blocked" / "cache"), cache):
+        if ro is cache:
+            shutil.rmtree(folder)
+            folder.write_text("a file now")
+        ro.put("bb" * 32, result)
+        assert ro.get("bb" * 32) is not None  # kept in memory
+        assert ro.get("cc" * 32) is None
+
+
+def test_a_full_disk_cache_keeps_rendering(tmp_path, monkeypatch):
+    from pathlib import Path
+
+    def full(self, data):
+        raise OSError(28, "No space left on device")
+    cache = RenderCache(tmp_path)
+    monkeypatch.setattr(Path, "write_bytes", full)
+    cache.put("ee" * 32, RenderResult(np.zeros(100, np.float32), 22050, (0, 100)))
+    assert cache.get("ee" * 32) is not None and not list(tmp_path.glob("*/*"))
+
+
+def test_the_worker_survives_damaged_entries_and_a_cache_that_raises(doc, tmp_path):
+    """The renderer of the editor: a damaged entry under a segment's key is rendered again, and even a cache
+    whose get raises does not end the worker thread."""
+    registry, project, _ = doc
+    request = requester(registry, project)
+    a, b = project.segments
+    scheduler = RenderScheduler(renderer(registry), RenderCache(tmp_path), debounce_s=0.0)
+    scheduler.submit(a.id, request(a))
+    assert scheduler.wait_idle(30)
+    key = request(a).key()
+    entry = tmp_path / key[:2] / f"{key}.npz"
+    entry.write_bytes(entry.read_bytes()[:100])
+    scheduler.cache.clear_memory()
+    scheduler.submit(a.id, request(a))
+    assert scheduler.wait_idle(30) and scheduler.status(a.id).state is State.READY
+    assert scheduler.renders == 2 and scheduler.cache.damaged == 1
+
+    def broken(key):
+        raise EOFError("the cache broke")
+    scheduler.cache.get = broken
+    scheduler.submit(b.id, request(b))
+    assert scheduler.wait_idle(30) and scheduler.status(b.id).state is State.READY
+    assert scheduler._thread.is_alive()
+    scheduler.close()
 
 
 def test_an_undone_edit_is_a_cache_hit(doc, tmp_path):

@@ -118,6 +118,30 @@ def test_play_plays_the_mix_into_the_sink(window):
     assert not window.player.playing
 
 
+def test_a_cache_corrupted_while_playing_is_rendered_again_and_playback_goes_on(window, tmp_path):
+    """Issue 15.1: every disk cache entry truncated under the running editor; the renderer treats them as misses,
+    renders again, and keeps working (before, the render worker died on the first EOFError)."""
+    entries = list((tmp_path / "cache").glob("*/*.npz"))
+    assert entries
+    window.timeline.set_cursor(0.0)
+    window.toggle_play()
+    assert window.player.playing
+    for entry in entries:
+        entry.write_bytes(entry.read_bytes()[:64])
+    window.render.cache.clear_memory()
+    renders = window.render.scheduler.renders
+    window.render.render_all()
+    assert settle(window)
+    project = window.document.project
+    assert all(window.render.status(s.id).state is State.READY for s in project.segments)
+    assert window.render.cache.damaged == len(entries) and window.render.scheduler.renders > renders
+    assert window.render.scheduler._thread.is_alive()
+    window.toggle_play()
+    window.toggle_play()
+    assert window.player.playing and "Traceback" not in window.message.text()
+    window.toggle_play()
+
+
 def test_no_audio_device_is_said_once_and_nothing_breaks(make_window, tmp_path):
     w = make_window(sink_factory=lambda fmt: None)
     shutil.copy(DEMO_PROJECT, tmp_path / "d.json")

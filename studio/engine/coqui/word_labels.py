@@ -45,73 +45,99 @@ def assign(spoken: list[WordGroups], written: list[str], written_ipa: list[str])
     for a, b, size in difflib.SequenceMatcher(None, ref, hyp, autojunk=False).get_matching_blocks():
         for k in range(size):
             owner[b + k] = ref_word[a + k]
-    word_of = [0] * len(speech)
-    last = 0
+    matched: list[int | None] = []
     for gi in range(len(speech)):
         found = [owner[k] for k in range(len(hyp)) if hyp_group[k] == gi and owner[k] is not None]
-        last = max(last, found[0]) if found else last  # unmatched phonemes stay with the word before them
-        word_of[gi] = last
+        matched.append(found[0] if found else None)
+    word_of = _fill_gaps(matched, len(written))
     word_of = _give_every_word_a_phoneme(word_of, len(written))
-    out: list[WordGroups] = []
+    out: list[tuple[int | None, WordGroups]] = []
     it = iter(word_of)
     current: list[Group] = []
-    current_word = None
+    current_word = -1
     for g, is_pause in flat:
         if is_pause:
             if current:
-                out.append(WordGroups(written[current_word], tuple(current)))
+                out.append((current_word, WordGroups(written[current_word], tuple(current))))
                 current = []
-            out.append(WordGroups("", (g,)))
+            out.append((None, WordGroups("", (g,))))
             continue
         w = next(it)
         if current and w != current_word:
-            out.append(WordGroups(written[current_word], tuple(current)))
+            out.append((current_word, WordGroups(written[current_word], tuple(current))))
             current = []
         current_word = w
         current.append(g)
     if current:
-        out.append(WordGroups(written[current_word], tuple(current)))
+        out.append((current_word, WordGroups(written[current_word], tuple(current))))
     return _label_missing(out, written)
 
 
+def _fill_gaps(matched: list[int | None], n_words: int) -> list[int]:
+    """A word for every phoneme: matched ones keep theirs (made non-decreasing); a run of unmatched phonemes
+    between words a and b goes to the words strictly between them, shared evenly, or else to a ("e.g." read as
+    "for example" matches none of its letters, and sits between its neighbours)."""
+    out: list[int] = []
+    last = 0
+    for w in matched:
+        last = max(last, w) if w is not None else last
+        out.append(last if w is not None else -1)
+    i = 0
+    while i < len(out):
+        if out[i] != -1:
+            i += 1
+            continue
+        j = i
+        while j < len(out) and out[j] == -1:
+            j += 1
+        a = out[i - 1] if i > 0 else -1
+        b = out[j] if j < len(out) else n_words
+        between = list(range(a + 1, b))
+        for k in range(i, j):
+            out[k] = between[(k - i) * len(between) // (j - i)] if between else max(a, 0)
+        i = j
+    return out
+
+
 def _give_every_word_a_phoneme(word_of: list[int], n_words: int) -> list[int]:
-    """Move phonemes across word boundaries so that every word owns at least one, where possible: a word that
-    aligned with nothing takes the last phoneme of the word before it (or the first of the word after)."""
+    """Move phonemes across word boundaries so that every word owns at least one, where possible: the nearest
+    word with phonemes to spare gives one, passed along the words in between (each keeps its count)."""
     word_of = list(word_of)
     for _ in range(n_words):
-        present = set(word_of)
-        missing = [w for w in range(n_words) if w not in present]
+        counts = [word_of.count(w) for w in range(n_words)]
+        missing = [w for w in range(n_words) if counts[w] == 0]
         if not missing:
             break
         w = missing[0]
-        before = [i for i, x in enumerate(word_of) if x < w]
-        after = [i for i, x in enumerate(word_of) if x > w]
-        if before and word_of.count(word_of[before[-1]]) > 1:
-            word_of[before[-1]] = w
-        elif after and word_of.count(word_of[after[0]]) > 1:
-            word_of[after[0]] = w
+        left = next((j for j in range(w - 1, -1, -1) if counts[j] > 1), None)
+        right = next((j for j in range(w + 1, n_words) if counts[j] > 1), None)
+        if left is not None and (right is None or w - left <= right - w):
+            for k in range(left, w):  # word k hands its last phoneme to word k + 1
+                last = max(i for i, x in enumerate(word_of) if x == k)
+                word_of[last] = k + 1
+        elif right is not None:
+            for k in range(right, w, -1):  # word k hands its first phoneme to word k - 1
+                first = min(i for i, x in enumerate(word_of) if x == k)
+                word_of[first] = k - 1
         else:
             break  # fewer phonemes than words: the rest are named on their neighbours below
     return word_of
 
 
-def _label_missing(out: list[WordGroups], written: list[str]) -> list[WordGroups]:
-    """Words that own no phoneme (more words than phonemes) join the label of the word before them, so every
-    written word still appears once, in order."""
-    labels = [w.text for w in out if w.text]
-    if labels == written:
-        return out
-    result, wi = [], 0
-    for w in out:
-        if not w.text:
-            result.append(w)
-            continue
-        k = written.index(w.text, wi) if w.text in written[wi:] else wi
-        text = " ".join(written[wi:k + 1])
-        wi = k + 1
-        result.append(WordGroups(text, w.phonemes))
-    if wi < len(written):
-        last = max((i for i, w in enumerate(result) if w.text), default=None)
-        if last is not None:
-            result[last] = WordGroups(" ".join([result[last].text, *written[wi:]]), result[last].phonemes)
+def _label_missing(out: list[tuple[int | None, WordGroups]], written: list[str]) -> list[WordGroups]:
+    """Words that own no phoneme (more words than phonemes) join the label of the word before them (or the first
+    word after), so every written word still appears once, in order."""
+    present = sorted({w for w, _ in out if w is not None})
+    extra: dict[int, list[int]] = {w: [w] for w in present}
+    for w in range(len(written)):
+        if w not in extra:
+            host = max((p for p in present if p < w), default=None)
+            host = host if host is not None else min(present)
+            extra[host].append(w)
+    result = []
+    for w, group in out:
+        if w is None:
+            result.append(group)
+        else:
+            result.append(WordGroups(" ".join(written[k] for k in sorted(extra[w])), group.phonemes))
     return result
