@@ -82,6 +82,7 @@ def eer_of(enrol: dict, test: dict, verifier) -> tuple[float, int, int]:
 
 
 def main() -> int:
+    global ANON_MIX
     os.environ.setdefault("STUDIO_MODELS", os.path.join(tempfile.gettempdir(), "speech-studio-test-models"))
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--sentences", type=int, default=20)
@@ -100,7 +101,6 @@ def main() -> int:
     from studio.engine.recognize import _decoder, transcribe, word_errors
     from studio.engine.voices import NEURAL, VoiceRegistry
 
-    global ANON_MIX
     if args.mix:
         ANON_MIX = {k: float(v) for k, v in (part.split("=") for part in args.mix.split(","))}
     t0 = time.time()

@@ -60,10 +60,10 @@ def read_recording(path: str | Path) -> tuple[np.ndarray, int]:
     path = Path(path)
     if path.suffix.lower() not in AUDIO_SUFFIXES:
         raise AlignmentError(f"{path.name} is not a WAV or FLAC recording; convert it to one of those first.")
+    if not path.is_file():
+        raise AlignmentError(f"There is no recording at {path}.")
     try:
         audio, rate = sf.read(str(path), dtype="float32", always_2d=True)
-    except FileNotFoundError:
-        raise AlignmentError(f"There is no recording at {path}.") from None
     except (RuntimeError, sf.LibsndfileError) as exc:
         raise AlignmentError(f"{path.name} could not be read as audio ({exc}); is it a valid WAV or FLAC file?") \
             from None
