@@ -286,12 +286,18 @@ def guide_command(project: Project, segment_ids: list[str], audio: np.ndarray, s
     (a VoiceRegistry) the voice's own intonation is measured on a render of each segment's mix, and, with
     `refine`, the pitch edits are corrected once from a render of the guided segment (on a copy of the project:
     the document is not touched until the returned command is applied)."""
+    return guide(project, segment_ids, audio, sample_rate, voices, refine)[0]
+
+
+def guide(project: Project, segment_ids: list[str], audio: np.ndarray, sample_rate: int, voices=None,
+          refine: bool = True) -> tuple[Macro, list[GuidePlan]]:
+    """`guide_command` and the plans it was made from (where each phoneme lies in the recording)."""
     segments = [project.segment(s) for s in segment_ids]
     prosody = [voice_prosody(project, s, voices) for s in segments] if voices is not None else None
     plans = plan_segments(segments, audio, sample_rate, prosody)
     if voices is not None and refine:
         plans = [_refined(project, plan, audio, sample_rate, voices) for plan in plans]
-    return Macro([c for p in plans for c in p.macro().commands], "Guide from recording")
+    return Macro([c for p in plans for c in p.macro().commands], "Guide from recording"), plans
 
 
 def _refined(project: Project, plan: GuidePlan, audio: np.ndarray, sample_rate: int, voices) -> GuidePlan:
