@@ -1,6 +1,6 @@
 """Calibrate the GE2E verifier's threshold by equal error rate over the voices available here.
 
-    python scripts/calibrate_verifier.py [--sentences 12] [--out models/ge2e_calibration.json]
+    python scripts/calibrate_verifier.py [--sentences 12] [--out models/verifier/ge2e_calibration.json]
 
 Speakers: the neural voice (Piper joe through Coqui VITS) and the six embedded espeak-ng voices. Each speaks the
 first N Harvard sentences (scripts/bench_intelligibility.py). Trials are pairs of *different* sentences:
@@ -46,7 +46,7 @@ def main() -> int:
     os.environ.setdefault("STUDIO_MODELS", os.path.join(tempfile.gettempdir(), "speech-studio-test-models"))
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--sentences", type=int, default=12)
-    ap.add_argument("--out", default=str(ROOT / "models" / "ge2e_calibration.json"))
+    ap.add_argument("--out", default=str(ROOT / "models" / "verifier" / "ge2e_calibration.json"))
     args = ap.parse_args()
     import numpy as np
 

@@ -10,7 +10,7 @@ embedding is the normalised mean over 1.6 s partial windows (1.3 per second), as
 the same preprocessing: loudness raised to -30 dBFS and silences longer than 180 ms cut (WebRTC VAD).
 
 Two utterances are "the same speaker" when the cosine similarity of their embeddings is at least the calibrated
-threshold (`calibration()`), read from models/ge2e_calibration.json, which scripts/calibrate_verifier.py writes
+threshold (`calibration()`), read from models/verifier/ge2e_calibration.json, which scripts/calibrate_verifier.py writes
 from equal-error-rate trials over the available voices.
 """
 
@@ -30,7 +30,7 @@ PARTIAL = 160  # frames in a partial window (1.6 s)
 PARTIALS_PER_S, MIN_COVERAGE = 1.3, 0.75
 TARGET_DBFS = -30.0
 VAD_MS, VAD_SMOOTH, VAD_MAX_SILENCE = 30, 8, 6
-CALIBRATION = Path(__file__).resolve().parents[2] / "models" / "ge2e_calibration.json"
+CALIBRATION = Path(__file__).resolve().parents[2] / "models" / "verifier" / "ge2e_calibration.json"
 
 _lock = threading.Lock()
 _model = None
