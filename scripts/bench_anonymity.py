@@ -90,8 +90,12 @@ def main() -> int:
     ap.add_argument("--mix", help="the anonymizing mix, A=w,B=w (default: %s)" % ",".join(
         f"{k}={v}" for k, v in ANON_MIX.items()))
     ap.add_argument("--json", type=Path)
+    ap.add_argument("--from-json", type=Path, help="only write --markdown from a report this script wrote")
     ap.add_argument("--markdown", type=Path)
     args = ap.parse_args()
+    if args.from_json:
+        (args.markdown.write_text if args.markdown else print)(markdown(json.loads(args.from_json.read_text())))
+        return 0
     import numpy as np
     from bench_intelligibility import SENTENCES
 
@@ -148,7 +152,7 @@ def main() -> int:
             durs.extend(duration_errors(seg, plan, out))
         n_ref = sum(len(t.split()) for t in sentences)
         rows.append({"speaker": name, "aligned": len(anon_emb[name]), "sentences": len(sentences),
-                     "original_wer": orig_errs / n_ref, "anonymized_wer": errs / max(words, 1),
+                     "original_wer": orig_errs / n_ref, "anonymized_wer": errs / words if words else None,
                      "f0_correlation_median": float(np.median(corrs)) if corrs else None,
                      "word_duration_error_median": float(np.median(durs)) if durs else None,
                      "similarity_to_original_median": float(np.median(sims)) if sims else None})
@@ -169,7 +173,8 @@ def main() -> int:
                   word_errors(ARCTIC_TEXT, transcribe(rec, rec_rate, decoder))[0] / n,
               "f0_correlation": guide.f0_correlation(rec, rec_rate, g, out.audio, out.sample_rate, o)[0],
               "word_duration_error_max": max(duration_errors(seg, plan, out))}
-    anon_wer = (sum(r["anonymized_wer"] * r["aligned"] for r in rows) / max(sum(r["aligned"] for r in rows), 1))
+    done = [r for r in rows if r["anonymized_wer"] is not None]
+    anon_wer = sum(r["anonymized_wer"] * r["aligned"] for r in done) / max(sum(r["aligned"] for r in done), 1)
     report = {
         "mix": ANON_MIX, "sentences": len(sentences), "speakers": [s for s, _ in speakers],
         "privacy": {"eer_original_vs_original": original[0], "eer_ignorant": ignorant[0], "eer_lazy_informed": lazy[0],
