@@ -92,9 +92,13 @@ def cmd_say(args: argparse.Namespace) -> int:
     from studio.interchange.text_script import ImportError_, read_text_file
     from studio.production.casting import parse_voice_map
 
+    from studio.interchange.ssml import parse_voice_name
+
     try:
         text = read_text_file(args.text) if args.text.lower().endswith((".ssml", ".xml")) else args.text
-        spoken = speak(text, args.voice, registry, parse_voice_map(args.voice_map), args.lang or "en")
+        mix = parse_voice_name("mix:" + args.mix) if args.mix else None
+        spoken = speak(text, args.voice, registry, parse_voice_map(args.voice_map), args.lang or "en", mix=mix,
+                       guide=args.guide)
     except (AnalysisError, ModelError, ValueError, SsmlError, ImportError_) as exc:
         return _fail(str(exc))
     for note in spoken.notes:
@@ -145,43 +149,79 @@ def cmd_voices_import(args: argparse.Namespace) -> int:
 
 
 def cmd_anonymity(args: argparse.Namespace) -> int:
-    from studio.engine import anonymity
+    from studio.engine import anonymity, verifier
+    from studio.engine.align import AlignmentError, read_recording
     from studio.engine.coqui.loading import ModelError
     from studio.engine.voices import VoiceRegistry, parse_voice
     from studio.interchange.ssml import SsmlError, parse_voice_name
 
+    if not args.mix and not args.audio:
+        return _fail("give a mix to measure (--mix A=0.5,B=0.5) or a rendered file (--audio OUT.wav).")
+    if args.audio and not args.reference:
+        return _fail("--audio is measured against a recording; give it with --reference RECORDING.wav.")
+    if args.meter == "mfcc" and args.reference:
+        return _fail("--reference is measured by the speaker verifier; leave out --meter mfcc.")
     try:
-        mix = parse_voice_name("mix:" + args.mix)
-        ref, _ = parse_voice(args.voice)
-        backbone = VoiceRegistry(device=args.device).backbone(ref)
-    except (SsmlError, ModelError) as exc:
+        cal = verifier.calibration() if args.meter == "ge2e" else None
+        if args.meter == "ge2e":
+            verifier.weights_path()
+        reference = read_recording(args.reference) if args.reference else None
+        audio = read_recording(args.audio) if args.audio else None
+        mix = parse_voice_name("mix:" + args.mix) if args.mix else None
+        if mix is not None:
+            ref, _ = parse_voice(args.voice)
+            backbone = VoiceRegistry(device=args.device).backbone(ref)
+    except (SsmlError, ModelError, AlignmentError, verifier.VerifierError) as exc:
         return _fail(str(exc))
-    known = {s.id for s in backbone.capabilities().speakers}
-    unknown = [name for name, _ in mix.weights if name not in known]
-    if unknown:
-        return _fail(f"unknown speaker(s) {', '.join(unknown)}; choose from {', '.join(sorted(known))}.")
-    render = anonymity.mix_renderer(backbone)
-    model = getattr(backbone, "model", None)
+    ge2e = args.meter == "ge2e"
+    threshold = args.threshold if args.threshold is not None else (cal.threshold if ge2e else 0.5)
+    if ge2e:
+        print(f"speaker verifier: GE2E (resemblyzer's trained encoder); same speaker at cosine similarity >= "
+              f"{threshold:.3f}" + (" (calibrated: " + cal.method + f"; EER {cal.eer:.1%})"
+                                    if args.threshold is None else " (set by --threshold)"))
+    code = 0
+    if mix is not None:
+        known = {s.id for s in backbone.capabilities().speakers}
+        unknown = [name for name, _ in mix.weights if name not in known]
+        if unknown:
+            return _fail(f"unknown speaker(s) {', '.join(unknown)}; choose from {', '.join(sorted(known))}.")
+        render = anonymity.mix_renderer(backbone, args.text or anonymity.SAMPLE_TEXT)
+        model = getattr(backbone, "model", None)
 
-    def report(closeness, title):
-        print(title)
-        for c in closeness:
-            emb = "" if c.embedding is None else f"   embedding cosine {c.embedding:+.2f}"
-            flag = "  ABOVE THRESHOLD" if c.acoustic >= args.threshold else ""
-            print(f"  {c.speaker:<22} closeness {c.acoustic:.2f}{emb}{flag}")
+        def report(closeness, title):
+            print(title)
+            for c in closeness:
+                emb = "" if c.embedding is None else f"   embedding cosine {c.embedding:+.2f}"
+                ver = "" if c.verifier is None else f"   GE2E similarity {c.verifier:.3f}"
+                mfcc = "" if c.acoustic != c.acoustic else f"   MFCC closeness {c.acoustic:.2f}"
+                score = c.verifier if ge2e else c.acoustic
+                flag = "  SAME SPEAKER" if score is not None and score >= threshold else ""
+                print(f"  {c.speaker:<22}{ver}{mfcc}{emb}{flag}")
 
-    report(anonymity.measure(render, mix.weights, model),
-           f"closeness of the mix {args.mix} to each source (threshold {args.threshold}):")
-    if args.propose:
-        found = anonymity.propose(render, mix.weights, args.threshold, model=model)
-        if found is None:
-            print(f"no mix of these voices measured below {args.threshold} for every source; add a more different "
-                  "voice or raise the threshold.")
-            return 1
-        weights, closeness = found
-        report(closeness, "proposed weights " + ",".join(f"{n}={w:.2f}" for n, w in sorted(weights.items()))
-               + ", measured:")
-    return 0
+        report(anonymity.measure(render, mix.weights, model, verifier=ge2e),
+               f"the mix {args.mix} against each source:")
+        if args.propose:
+            found = anonymity.propose(render, mix.weights, threshold, model=model, meter=args.meter)
+            if found is None:
+                print(f"no mix of these voices measured below {threshold:.3f} for every source; add a more "
+                      "different voice or raise the threshold.")
+                return 1
+            weights, closeness = found
+            report(closeness, "proposed weights " + ",".join(f"{n}={w:.2f}" for n, w in sorted(weights.items()))
+                   + ", measured on a render:")
+        if audio is None and reference is not None:
+            audio = render(mix.weights)
+    if reference is not None:
+        sim = verifier.similarity(verifier.embed(*audio), verifier.embed(*reference))
+        what = args.audio or f"the mix {args.mix}"
+        if sim >= threshold:
+            print(f"{what} vs {args.reference}: GE2E similarity {sim:.3f}, at or above {threshold:.3f}: the "
+                  "verifier takes them for the same speaker.")
+            code = 1
+        else:
+            print(f"{what} vs {args.reference}: GE2E similarity {sim:.3f}, below {threshold:.3f}: the verifier "
+                  "does not link them.")
+    return code
 
 
 # Exit codes of `studio render`, also in the README: 2 for anything the user must fix before a render can be
@@ -285,6 +325,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--voice", help="a stored voice (default: the neural narrator en_US-joe-medium), 'embedded', an "
                                    "embedded speaker (en-us+f2), a Coqui zoo name or a model folder")
     p.add_argument("--alignment", help="also write word and phoneme times as JSON")
+    p.add_argument("--mix", metavar="A=w,B=w",
+                   help="speak with a mix of the voice's speakers, e.g. en_US-joe-medium=0.5,en-us+f2=0.5")
+    p.add_argument("--guide", metavar="RECORDING",
+                   help="a WAV or FLAC recording of a person reading the text: its timing, intonation and level "
+                        "are copied onto the voice")
     p.add_argument("--device", default="cpu", choices=["cpu", "cuda"], help="where Coqui models run")
     p.add_argument("--voice-map", action="append", metavar="NAME=LOCAL",
                    help="speak an SSML <voice name=NAME> (Azure, Polly, Google) with a local voice; repeatable")
@@ -301,10 +346,20 @@ def build_parser() -> argparse.ArgumentParser:
     q.add_argument("path", help="the Piper .onnx file; its .onnx.json must sit beside it")
     q.add_argument("--name", help="the voice's name in the model store (default: the file's name)")
     q.set_defaults(func=cmd_voices)
-    p = sub.add_parser("anonymity", help="how close a speaker mix is to each source voice; propose safer weights")
-    p.add_argument("--mix", required=True, help="speaker weights, e.g. en-us=0.5,en-us+f2=0.5")
-    p.add_argument("--voice", help="the model whose speakers are mixed (default: the embedded voice)")
-    p.add_argument("--threshold", type=float, default=0.5, help="closeness every source must stay below")
+    p = sub.add_parser("anonymity", help="how close a speaker mix (or a rendered file) is to each source voice and "
+                                         "to a real recording; propose safer weights")
+    p.add_argument("--mix", help="speaker weights, e.g. en_US-joe-medium=0.5,en-us+f2=0.5")
+    p.add_argument("--voice", help="the model whose speakers are mixed (default: the neural narrator)")
+    p.add_argument("--text", help="what the mix says for the measurement (default: a sample sentence)")
+    p.add_argument("--reference", metavar="RECORDING",
+                   help="a WAV or FLAC recording of a person: report the verifier's similarity of the mix (or of "
+                        "--audio) to it, and its verdict; exit 1 when it takes them for the same speaker")
+    p.add_argument("--audio", metavar="FILE", help="measure this rendered file against --reference instead of a mix")
+    p.add_argument("--meter", choices=["ge2e", "mfcc"], default="ge2e",
+                   help="ge2e: the trained speaker verifier (default); mfcc: the MFCC voiceprint's relative closeness")
+    p.add_argument("--threshold", type=float,
+                   help="the score every source must stay below (default: the verifier's calibrated threshold, or "
+                        "0.5 for mfcc)")
     p.add_argument("--propose", action="store_true", help="search weights that keep every source below it")
     p.add_argument("--device", default="cpu", choices=["cpu", "cuda"])
     p.set_defaults(func=cmd_anonymity)

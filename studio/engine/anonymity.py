@@ -1,7 +1,10 @@
 """The anonymity meter: how close a speaker mix still is to each of its source voices, and a helper that
 proposes weights keeping every source below a threshold. docs/anonymity.md says what this does and does not prove.
 
-Two measures:
+Three measures:
+- a trained speaker verifier (engine/verifier.py, GE2E): cosine similarity between the embeddings of the mix's
+  render and each source's render (different sentences need not be used: the same sample text is spoken), and
+  a verdict against the threshold calibrated by equal error rate. This is the meter's main measure;
 - in the model's speaker-embedding space (Coqui multi-speaker models): cosine similarity between the mixed
   speaker vector and each source's vector;
 - from rendered audio (every backbone): a voiceprint of MFCC statistics and median pitch, and each source's
@@ -24,6 +27,7 @@ class Closeness:
     speaker: str
     acoustic: float  # relative closeness from audio, 0..1
     embedding: float | None = None  # cosine similarity in the model's speaker space, where there is one
+    verifier: float | None = None  # GE2E cosine similarity of the renders, where the verifier ran
 
 
 def voiceprint(audio: np.ndarray, sample_rate: int) -> np.ndarray:
@@ -71,18 +75,45 @@ def embedding_similarity(model, mix: tuple[tuple[str, float], ...]) -> dict[str,
 
 
 def measure(render: Callable[[tuple[tuple[str, float], ...]], tuple[np.ndarray, int]],
-            mix: tuple[tuple[str, float], ...], model=None) -> list[Closeness]:
-    """Closeness of `mix` to each of its speakers. `render(mix)` returns (audio, sample rate) of SAMPLE_TEXT."""
-    prints = {name: voiceprint(*render(((name, 1.0),))) for name, _ in mix}
-    mixed = voiceprint(*render(mix))
-    acoustic = relative_closeness(mixed, prints)
+            mix: tuple[tuple[str, float], ...], model=None, verifier: bool = False) -> list[Closeness]:
+    """Closeness of `mix` to each of its speakers. `render(mix)` returns (audio, sample rate) of SAMPLE_TEXT.
+    With `verifier`, also the GE2E similarity of the renders."""
+    sources = {name: render(((name, 1.0),)) for name, _ in mix}
+    mixed = render(mix)
+    acoustic = relative_closeness(voiceprint(*mixed), {n: voiceprint(*a) for n, a in sources.items()})
     emb = embedding_similarity(model, mix) or {}
-    return [Closeness(name, acoustic[name], emb.get(name)) for name, _ in mix]
+    ver = {}
+    if verifier:
+        from . import verifier as ge2e
+
+        m = ge2e.embed(*mixed)
+        ver = {n: ge2e.similarity(m, ge2e.embed(*a)) for n, a in sources.items()}
+    return [Closeness(name, acoustic[name], emb.get(name), ver.get(name)) for name, _ in mix]
 
 
-def propose(render, start: tuple[tuple[str, float], ...], threshold: float, tries: int = 10, model=None
-            ) -> tuple[dict[str, float], list[Closeness]] | None:
+def _mfcc_scorer(render, names):
+    prints = {name: voiceprint(*render(((name, 1.0),))) for name in names}
+
+    def score(weights: dict[str, float]) -> dict[str, float]:
+        return relative_closeness(voiceprint(*render(tuple(sorted(weights.items())))), prints)
+    return score
+
+
+def _ge2e_scorer(render, names):
+    from . import verifier as ge2e
+
+    sources = {name: ge2e.embed(*render(((name, 1.0),))) for name in names}
+
+    def score(weights: dict[str, float]) -> dict[str, float]:
+        m = ge2e.embed(*render(tuple(sorted(weights.items()))))
+        return {n: ge2e.similarity(m, e) for n, e in sources.items()}
+    return score
+
+
+def propose(render, start: tuple[tuple[str, float], ...], threshold: float, tries: int = 10, model=None,
+            meter: str = "mfcc") -> tuple[dict[str, float], list[Closeness]] | None:
     """Weights that keep every source's *measured* closeness below `threshold`, searched from `start`.
+    `meter` is "mfcc" (relative closeness of voiceprints) or "ge2e" (the trained verifier's similarity).
 
     Greedy descent on real measurements: each step moves weight from the source the mix is closest to toward
     the one it is farthest from, renders, measures, and keeps the step only if the worst closeness fell; the step
@@ -90,14 +121,10 @@ def propose(render, start: tuple[tuple[str, float], ...], threshold: float, trie
     found is still at or above the threshold.
     """
     names = [n for n, _ in start]
-    prints = {name: voiceprint(*render(((name, 1.0),))) for name in names}
-
-    def score(weights: dict[str, float]):
-        close = relative_closeness(voiceprint(*render(tuple(sorted(weights.items())))), prints)
-        return max(close.values()), close
-
+    score = (_ge2e_scorer if meter == "ge2e" else _mfcc_scorer)(render, names)
     current = {n: w for n, w in start}
-    worst, close = score(current)
+    close = score(current)
+    worst = max(close.values())
     step = 0.1
     for _ in range(tries):
         if step < 0.02:
@@ -110,14 +137,16 @@ def propose(render, start: tuple[tuple[str, float], ...], threshold: float, trie
         trial = dict(current)
         trial[hi] -= move
         trial[lo] += move
-        trial_worst, trial_close = score(trial)
-        if trial_worst < worst:
-            current, worst, close = trial, trial_worst, trial_close
+        trial_close = score(trial)
+        if max(trial_close.values()) < worst:
+            current, close, worst = trial, trial_close, max(trial_close.values())
         else:
             step /= 2
     if worst >= threshold:
         return None
     emb = embedding_similarity(model, tuple(sorted(current.items()))) or {}
+    if meter == "ge2e":
+        return current, [Closeness(n, float("nan"), emb.get(n), close[n]) for n in names]
     return current, [Closeness(n, close[n], emb.get(n)) for n in names]
 
 

@@ -14,7 +14,7 @@ import numpy as np
 
 from studio.core.analysis import AnalysisError
 from studio.core.language import script_language
-from studio.core.model import Project, Segment, new_id
+from studio.core.model import Project, Segment, SpeakerMix, new_id
 from studio.core.script import split_sentences
 from studio.core.spoken import read_symbols
 from studio.engine.render import render_segment
@@ -75,11 +75,38 @@ def render_in_sequence(project: Project, registry: VoiceRegistry, notes: list[st
     return Spoken(np.concatenate(chunks).astype(np.float32), rate, placed, project, notes)
 
 
+def set_mix(project: Project, mix: SpeakerMix, registry: VoiceRegistry) -> None:
+    """Every track speaks `mix` of its voice's speakers; segments are analysed again with it."""
+    for track in project.tracks:
+        known = {s.id for s in registry.backbone(track.voice).capabilities().speakers}
+        unknown = [n for n, _ in mix.weights if n not in known]
+        if unknown:
+            raise AnalysisError(f"The voice {track.voice.model} has no speaker {', '.join(unknown)}; choose from "
+                                f"{', '.join(sorted(known))}.")
+        track.mix = mix
+        for seg in project.segments_of(track.id):
+            seg.words = registry.analyze(seg.text, track.voice, mix)
+
+
+def apply_guide(project: Project, recording: str, registry: VoiceRegistry) -> None:
+    """Copy a recording's timing, intonation and level onto every segment (read one after another in it).
+    Raises AlignmentError (a ValueError) with one sentence; the project is unchanged then."""
+    from studio.engine.align import read_recording
+    from studio.engine.guide import guide_command
+
+    audio, rate = read_recording(recording)
+    guide_command(project, [s.id for s in project.segments], audio, rate, registry).redo(project)
+
+
 def speak(text: str, voice: str | None, registry: VoiceRegistry, voice_map: dict[str, str] | None = None,
-          language: str = "en") -> Spoken:
+          language: str = "en", mix: SpeakerMix | None = None, guide: str | None = None) -> Spoken:
     if len(text) > MAX_SAY_CHARS:
         raise AnalysisError(f"The text has {len(text):,} characters, more than {MAX_SAY_CHARS:,}; save it as a "
                             "script file and use 'studio render' instead.")
     notes: list[str] = []
     project = build(text, voice, registry, notes, voice_map, language)
+    if mix is not None and not mix.is_empty:
+        set_mix(project, mix, registry)
+    if guide:
+        apply_guide(project, guide, registry)
     return render_in_sequence(project, registry, notes)

@@ -137,6 +137,7 @@ class MainWindow(FileActions, QMainWindow):
         for a in (self.ref_mute_action, self.ref_solo_action):
             a.setCheckable(True)
             bar.addAction(a)
+        self.transport = bar
 
     def _build_menus(self) -> None:
         m = self.menuBar().addMenu("&File")
@@ -172,7 +173,12 @@ class MainWindow(FileActions, QMainWindow):
         self._action(m, "Pre&ferences…", QKeySequence.Preferences, self.show_preferences)
         from . import script_actions
 
-        self.script_actions = script_actions.install(self, self.menuBar().addMenu("&Script"))
+        script_menu = self.menuBar().addMenu("&Script")
+        self.script_actions = script_actions.install(self, script_menu)
+        from . import guide_actions
+
+        script_menu.addSeparator()
+        self.guide_actions = guide_actions.install(self, script_menu, self.transport)
         self.script.paste_requested.connect(lambda: self.script_actions.paste_script())
         m = self.menuBar().addMenu("&Voice")
         self._action(m, "Choose &model for this track…", "Ctrl+M", self.pick_model)
@@ -310,6 +316,11 @@ class MainWindow(FileActions, QMainWindow):
         if under is not None:
             voices = np.zeros(len(under), np.float32) if ref.solo else np.pad(audio, (0, len(under) - len(audio)))
             audio = voices + under
+        guide = self.timeline.guide
+        if guide.solo or not guide.muted:
+            under = guide.audio_at(rate, len(audio))
+            if under is not None:
+                audio = under if guide.solo else audio + under
         return audio, rate
 
     def toggle_play(self) -> None:

@@ -37,7 +37,9 @@ class VoiceMixer(QWidget):
         self.saved.activated.connect(self._apply_saved)
         save = QPushButton("Save mix…")
         save.clicked.connect(self._save)
-        self.threshold = QDoubleSpinBox(minimum=0.05, maximum=0.95, singleStep=0.05, value=0.5)
+        self.meter_kind, threshold, why = _meter()
+        self.threshold = QDoubleSpinBox(minimum=0.05, maximum=0.95, singleStep=0.01, decimals=3, value=threshold)
+        self.threshold.setToolTip(why)
         self.check = QPushButton("Check anonymity")
         self.check.clicked.connect(lambda: self._measure(propose=False))
         self.propose = QPushButton("Propose")
@@ -55,7 +57,7 @@ class VoiceMixer(QWidget):
         row.addWidget(save)
         layout.addLayout(row)
         row = QHBoxLayout()
-        row.addWidget(QLabel("threshold"))
+        row.addWidget(QLabel("GE2E threshold" if self.meter_kind == "ge2e" else "threshold"))
         row.addWidget(self.threshold)
         row.addWidget(self.check)
         row.addWidget(self.propose)
@@ -162,6 +164,7 @@ class VoiceMixer(QWidget):
             return
         backbone = self.document.voices.loaded(self.document.project.track(seg.track_id).voice)
         threshold = self.threshold.value()
+        kind = self.meter_kind
         self.busy.show()
         self.check.setEnabled(False)
         self.propose.setEnabled(False)
@@ -172,14 +175,14 @@ class VoiceMixer(QWidget):
                 render = anonymity.mix_renderer(backbone)
                 model = getattr(backbone, "model", None)
                 if propose:
-                    found = anonymity.propose(render, mix.weights, threshold, model=model)
+                    found = anonymity.propose(render, mix.weights, threshold, model=model, meter=kind)
                     if found is None:
                         self._measured.emit(None, f"No mix of these voices measured below {threshold:.2f}; add a "
                                                   "more different voice or raise the threshold.")
                     else:
                         self._measured.emit(found[1], found[0])
                 else:
-                    self._measured.emit(anonymity.measure(render, mix.weights, model), None)
+                    self._measured.emit(anonymity.measure(render, mix.weights, model, verifier=kind == "ge2e"), None)
             except Exception as exc:  # noqa: BLE001 - one sentence in the panel, never a traceback
                 self._measured.emit(None, f"The anonymity check failed: {exc}")
         threading.Thread(target=work, daemon=True).start()
@@ -194,11 +197,26 @@ class VoiceMixer(QWidget):
         threshold = self.threshold.value()
         lines = []
         for c in closeness:
-            bar = "█" * int(round(c.acoustic * 20))
-            flag = " ⚠" if c.acoustic >= threshold else ""
+            score = c.verifier if c.verifier is not None else c.acoustic
+            bar = "█" * int(round(max(score, 0.0) * 20))
+            flag = " ⚠ same speaker" if score >= threshold else ""
             emb = "" if c.embedding is None else f" (embedding {c.embedding:+.2f})"
-            lines.append(f"{c.speaker}: {c.acoustic:.2f} {bar}{flag}{emb}")
+            lines.append(f"{c.speaker}: {score:.3f} {bar}{flag}{emb}")
         if isinstance(extra, dict):
             lines.insert(0, "Proposed: " + ", ".join(f"{n} {w:.0%}" for n, w in sorted(extra.items())))
             self.set_mix(SpeakerMix.of(extra))
         self.meter.setText("\n".join(lines))
+
+
+def _meter() -> tuple[str, float, str]:
+    """("ge2e" or "mfcc", default threshold, how it was derived): the trained verifier where its weights and
+    calibration are installed, else the MFCC voiceprint. Reads a small JSON file; loads no model."""
+    from studio.engine import verifier
+
+    try:
+        verifier.weights_path()
+        cal = verifier.calibration()
+    except verifier.VerifierError as exc:
+        return "mfcc", 0.5, f"MFCC voiceprint closeness (the trained verifier is unavailable: {exc})"
+    return "ge2e", cal.threshold, (f"GE2E speaker verifier; same speaker at or above {cal.threshold:.3f}, "
+                                   f"calibrated: {cal.method}; EER {cal.eer:.1%}")

@@ -14,6 +14,7 @@ from PySide6.QtCore import QTimer, Signal
 from .curve_lane import CurveLane, EnergyLane
 from .document import Document
 from .lanes import EmotionLane, MixLane, PhonemeLane, WaveformLane
+from .guide_lane import GuideLane
 from .reference_lane import ReferenceLane
 from .timeline_data import TimelineData, build
 
@@ -37,7 +38,9 @@ class Timeline(pg.GraphicsLayoutWidget):
         self.phonemes, self.pitch, self.energy = PhonemeLane(self), CurveLane(self), EnergyLane(self)
         self.emotion, self.mix, self.audio = EmotionLane(self), MixLane(self), WaveformLane(self)
         self.reference = ReferenceLane(self)
-        self.lanes = [self.phonemes, self.pitch, self.energy, self.emotion, self.mix, self.audio, self.reference]
+        self.guide = GuideLane(self)
+        self.lanes = [self.phonemes, self.pitch, self.energy, self.emotion, self.mix, self.audio, self.guide,
+                      self.reference]
         for row, lane in enumerate(self.lanes):
             self.addItem(lane.plot, row=row, col=0)
             self.ci.layout.setRowPreferredHeight(row, lane.height)

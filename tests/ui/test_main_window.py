@@ -378,3 +378,12 @@ def test_editor_edits_on_a_fastpitch_track_vocode_only_the_window(make_window, t
     head = before.boundaries[12] - 2 * 256
     assert np.array_equal(after.audio[:head], before.audio[:head])  # untouched audio reused, sample for sample
     assert not np.array_equal(after.audio, before.audio)
+
+
+def test_the_anonymity_meter_defaults_to_the_verifiers_calibrated_threshold(window):
+    from studio.engine import verifier
+
+    cal = verifier.calibration()
+    assert window.mixer.meter_kind == "ge2e"
+    assert window.mixer.threshold.value() == pytest.approx(cal.threshold, abs=1e-3)
+    assert "EER" in window.mixer.threshold.toolTip() and "calibrated" in window.mixer.threshold.toolTip()

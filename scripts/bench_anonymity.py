@@ -1,0 +1,229 @@
+"""VoicePrivacy-style report: re-voice speech with a mixed voice and measure privacy and utility.
+
+    python scripts/bench_anonymity.py [--sentences 20] [--json docs/bench_anonymity.json] [--markdown OUT.md]
+
+Speakers. Stand-in "original speakers" are the voices available here: the neural voice (Piper joe) and the six
+embedded espeak-ng voices, each reading N Harvard sentences (scripts/bench_intelligibility.py), plus the one real
+human recording, CMU ARCTIC a0007 (assets/speech/), which is reported on its own (one utterance gives no EER).
+
+Anonymization. Every original utterance guides (engine/guide.py: forced alignment, durations, F0 relative to the
+speaker's median, relative energy) one shared mix, ANON_MIX, speaking the same sentence: the output keeps what
+was said and how, in the mix's voice. An utterance that cannot be aligned (the recogniser cannot follow an
+embedded voice's formant speech everywhere) is counted and left out.
+
+Privacy: the EER of the GE2E verifier (engine/verifier.py) over trials of different sentences:
+- ignorant attacker: enrolment on an original utterance, test on an anonymized one;
+- lazy-informed attacker: enrolment on an anonymized utterance (same mix), test on an anonymized one.
+Same-speaker trials pair one speaker's utterances; different-speaker trials pair two speakers'.
+Utility: PocketSphinx WER of the anonymized speech against the sentence's text, next to the unmixed neural
+voice's WER on the same sentences; F0 correlation (Praat, semitones, voiced in both) between each original and
+its anonymized version over time-aligned frames; per-word duration error against the aligned original.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import sys
+import tempfile
+import time
+from itertools import combinations
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "scripts"))
+
+ANON_MIX = {"en_US-joe-medium": 0.4, "en-us+f2": 0.3, "en+f3": 0.3}
+ARCTIC = ROOT / "assets" / "speech" / "arctic_a0007.wav"
+ARCTIC_TEXT = "And you always want to see it in the superlative degree."
+
+
+def anonymize(text, guide_audio, guide_rate, registry):
+    """(output RenderResult, plan) of ANON_MIX speaking `text` guided by the recording."""
+    from studio.core.model import SpeakerMix
+    from studio.engine import guide
+    from studio.engine.render import render_segment
+    from studio.production.speak import build, set_mix
+
+    project = build(text, None, registry, [])
+    set_mix(project, SpeakerMix.of(ANON_MIX), registry)
+    seg = project.segments[0]
+    guide.guide_command(project, [seg.id], guide_audio, guide_rate, registry).redo(project)
+    plan = guide.plan_segments([seg], guide_audio, guide_rate)[0]
+    return render_segment(project, seg, registry), plan, seg
+
+
+def duration_errors(seg, plan, out):
+    errs, i, aligned = [], 0, iter(plan.words)
+    for w in seg.words:
+        n = len(w.phonemes)
+        if w.text:
+            a = next(aligned)
+            said = (out.boundaries[i + n] - out.boundaries[i]) / out.sample_rate
+            errs.append(abs(said - (a.end - a.start)) / max(a.end - a.start, 1e-3))
+        i += n
+    return errs
+
+
+def eer_of(enrol: dict, test: dict, verifier) -> tuple[float, int, int]:
+    """EER over trials (enrolment utterance, test utterance) of different sentences."""
+    same, diff = [], []
+    for a in enrol:
+        for b in test:
+            for i, e in enrol[a].items():
+                for j, t in test[b].items():
+                    if i != j:
+                        (same if a == b else diff).append(verifier.similarity(e, t))
+    eer, _ = verifier.equal_error_rate(same, diff)
+    return eer, len(same), len(diff)
+
+
+def main() -> int:
+    global ANON_MIX
+    os.environ.setdefault("STUDIO_MODELS", os.path.join(tempfile.gettempdir(), "speech-studio-test-models"))
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--sentences", type=int, default=20)
+    ap.add_argument("--speakers", help="comma-separated subset of the stand-in speakers")
+    ap.add_argument("--mix", help="the anonymizing mix, A=w,B=w (default: %s)" % ",".join(
+        f"{k}={v}" for k, v in ANON_MIX.items()))
+    ap.add_argument("--json", type=Path)
+    ap.add_argument("--from-json", type=Path, help="only write --markdown from a report this script wrote")
+    ap.add_argument("--markdown", type=Path)
+    args = ap.parse_args()
+    if args.from_json:
+        (args.markdown.write_text if args.markdown else print)(markdown(json.loads(args.from_json.read_text())))
+        return 0
+    import numpy as np
+    from bench_intelligibility import SENTENCES
+
+    from studio.engine import anonymity, guide, verifier
+    from studio.engine.align import AlignmentError, read_recording
+    from studio.engine.embedded import SPEAKERS, EmbeddedVoice
+    from studio.engine.recognize import _decoder, transcribe, word_errors
+    from studio.engine.voices import NEURAL, VoiceRegistry
+
+    if args.mix:
+        ANON_MIX = {k: float(v) for k, v in (part.split("=") for part in args.mix.split(","))}
+    t0 = time.time()
+    registry = VoiceRegistry()
+    neural = registry.backbone(NEURAL)
+    embedded = EmbeddedVoice()
+    decoder = _decoder()
+    sentences = SENTENCES[: args.sentences]
+    speakers = [(NEURAL.model, neural)] + [(s.id, embedded) for s in SPEAKERS]
+    if args.speakers:
+        keep = set(args.speakers.split(","))
+        speakers = [s for s in speakers if s[0] in keep]
+    cal = verifier.calibration()
+
+    # The unmixed neural voice on the same sentences: the utility baseline.
+    base_err = base_n = 0
+    for text in sentences:
+        a, r = anonymity.mix_renderer(neural, text)(((NEURAL.model, 1.0),))
+        e, n = word_errors(text, transcribe(a, r, decoder))
+        base_err, base_n = base_err + e, base_n + n
+
+    orig_emb, anon_emb, rows, failures = {}, {}, [], []
+    for name, backbone in speakers:
+        orig_emb[name], anon_emb[name] = {}, {}
+        errs = words = 0
+        corrs, durs, sims, orig_errs = [], [], [], 0
+        for i, text in enumerate(sentences):
+            audio, rate = anonymity.mix_renderer(backbone, text)(((name, 1.0),))
+            e, _ = word_errors(text, transcribe(audio, rate, decoder))
+            orig_errs += e
+            orig_emb[name][i] = verifier.embed(audio, rate)
+            try:
+                out, plan, seg = anonymize(text, audio, rate, registry)
+            except AlignmentError as exc:
+                failures.append({"speaker": name, "sentence": text, "reason": str(exc)})
+                continue
+            anon_emb[name][i] = verifier.embed(out.audio, out.sample_rate)
+            sims.append(verifier.similarity(anon_emb[name][i], orig_emb[name][i]))
+            e, n = word_errors(text, transcribe(out.audio, out.sample_rate, decoder))
+            errs, words = errs + e, words + n
+            g, o = guide.anchors(plan, out.boundaries, out.sample_rate)
+            r, _ = guide.f0_correlation(audio, rate, g, out.audio, out.sample_rate, o)
+            if r == r:
+                corrs.append(r)
+            durs.extend(duration_errors(seg, plan, out))
+        n_ref = sum(len(t.split()) for t in sentences)
+        rows.append({"speaker": name, "aligned": len(anon_emb[name]), "sentences": len(sentences),
+                     "original_wer": orig_errs / n_ref, "anonymized_wer": errs / words if words else None,
+                     "f0_correlation_median": float(np.median(corrs)) if corrs else None,
+                     "word_duration_error_median": float(np.median(durs)) if durs else None,
+                     "similarity_to_original_median": float(np.median(sims)) if sims else None})
+        print(json.dumps(rows[-1]), flush=True)
+
+    ignorant = eer_of(orig_emb, anon_emb, verifier)
+    lazy = eer_of(anon_emb, anon_emb, verifier)
+    original = eer_of(orig_emb, orig_emb, verifier)
+
+    # The real recording.
+    rec, rec_rate = read_recording(ARCTIC)
+    out, plan, seg = anonymize(ARCTIC_TEXT, rec, rec_rate, registry)
+    g, o = guide.anchors(plan, out.boundaries, out.sample_rate)
+    e, n = word_errors(ARCTIC_TEXT, transcribe(out.audio, out.sample_rate, decoder))
+    arctic = {"similarity_to_recording": verifier.similarity(verifier.embed(out.audio, out.sample_rate),
+                                                             verifier.embed(rec, rec_rate)),
+              "threshold": cal.threshold, "wer": e / n, "recording_wer":
+                  word_errors(ARCTIC_TEXT, transcribe(rec, rec_rate, decoder))[0] / n,
+              "f0_correlation": guide.f0_correlation(rec, rec_rate, g, out.audio, out.sample_rate, o)[0],
+              "word_duration_error_max": max(duration_errors(seg, plan, out))}
+    done = [r for r in rows if r["anonymized_wer"] is not None]
+    anon_wer = sum(r["anonymized_wer"] * r["aligned"] for r in done) / max(sum(r["aligned"] for r in done), 1)
+    report = {
+        "mix": ANON_MIX, "sentences": len(sentences), "speakers": [s for s, _ in speakers],
+        "privacy": {"eer_original_vs_original": original[0], "eer_ignorant": ignorant[0], "eer_lazy_informed": lazy[0],
+                    "trials_ignorant": {"same": ignorant[1], "different": ignorant[2]},
+                    "trials_lazy_informed": {"same": lazy[1], "different": lazy[2]}},
+        "utility": {"neural_unmixed_wer": base_err / base_n, "anonymized_wer_mean_over_speakers": anon_wer},
+        "rows": rows, "arctic": arctic, "alignment_failures": failures, "calibration": cal.method,
+        "threshold": cal.threshold, "seconds": round(time.time() - t0),
+        "machine": {"platform": platform.platform(), "python": platform.python_version(), "cpus": os.cpu_count()},
+    }
+    print(json.dumps({k: v for k, v in report.items() if k not in ("rows", "alignment_failures")}, indent=1))
+    if args.json:
+        args.json.write_text(json.dumps(report, indent=1) + "\n")
+    if args.markdown:
+        args.markdown.write_text(markdown(report))
+    return 0
+
+
+def markdown(r: dict) -> str:
+    def pct(v):
+        return "–" if v is None else f"{100 * v:.1f} %"
+
+    def num(v, f="{:.2f}"):
+        return "–" if v is None else f.format(v)
+
+    p, u = r["privacy"], r["utility"]
+    lines = ["| speaker (stand-in) | aligned | WER original | WER anonymized | F0 corr. (median) | word duration "
+             "error (median) | GE2E sim. to original (median) |", "|---|---|---|---|---|---|---|"]
+    for row in r["rows"]:
+        lines.append(f"| {row['speaker']} | {row['aligned']}/{row['sentences']} | {pct(row['original_wer'])} | "
+                     f"{pct(row['anonymized_wer'])} | {num(row['f0_correlation_median'])} | "
+                     f"{pct(row['word_duration_error_median'])} | {num(row['similarity_to_original_median'], '{:.3f}')} |")
+    a = r["arctic"]
+    lines += ["", "| measure | value | target |", "|---|---|---|",
+              f"| EER, originals against originals (the verifier's own accuracy here) | "
+              f"{pct(p['eer_original_vs_original'])} | |",
+              f"| EER, ignorant attacker ({p['trials_ignorant']['same']} same / "
+              f"{p['trials_ignorant']['different']} different trials) | {pct(p['eer_ignorant'])} | ≥ 40 % |",
+              f"| EER, lazy-informed attacker | {pct(p['eer_lazy_informed'])} | |",
+              f"| WER, unmixed neural voice | {pct(u['neural_unmixed_wer'])} | |",
+              f"| WER, anonymized (mean over speakers) | {pct(u['anonymized_wer_mean_over_speakers'])} | "
+              f"≤ neural + 10 points |",
+              f"| ARCTIC a0007: GE2E similarity of the output to the recording | "
+              f"{a['similarity_to_recording']:.3f} | < {a['threshold']:.3f} (calibrated) |",
+              f"| ARCTIC a0007: F0 correlation | {a['f0_correlation']:.2f} | ≥ 0.7 |",
+              f"| ARCTIC a0007: largest per-word duration error | {pct(a['word_duration_error_max'])} | ≤ 20 % |",
+              f"| ARCTIC a0007: WER recording / output | {pct(a['recording_wer'])} / {pct(a['wer'])} | |"]
+    return "\n".join(lines) + "\n"
+
+
+if __name__ == "__main__":
+    sys.exit(main())
