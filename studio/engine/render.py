@@ -12,6 +12,7 @@ With nothing left for DSP, the backbone's render is returned untouched (bit-exac
 
 from __future__ import annotations
 
+import logging
 from dataclasses import replace
 
 import numpy as np
@@ -23,6 +24,7 @@ from . import dsp, psola
 from .backbone import Backbone, PhonemeSpec, RenderRequest, RenderResult, WordSpec, request_for
 from .voices import VoiceRegistry
 
+log = logging.getLogger(__name__)
 BATCH_SLICE = 16  # segments whose native renders are batched together; within the backbone's render cache
 
 
@@ -114,8 +116,8 @@ def prefill(backbone: Backbone, requests: list[RenderRequest]) -> None:
     if natives and hasattr(backbone, "render_batch"):
         try:
             backbone.render_batch(natives)
-        except Exception:  # noqa: BLE001 - each segment is rendered (and its error named) one by one next
-            pass
+        except Exception as exc:  # noqa: BLE001 - each segment is rendered (and its error named) one by one next
+            log.warning("A batch of %d segments failed (%s); rendering them one at a time.", len(natives), exc)
 
 
 def render_many(backbone: Backbone, requests: list[RenderRequest], batched: bool) -> list[RenderResult]:
