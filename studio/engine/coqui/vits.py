@@ -103,6 +103,10 @@ class VitsBackbone(Backbone):
             notes=f"Noise scales {self.model.inference_noise_scale} / {self.model.inference_noise_scale_dp}, "
                   "seeded per segment. The embedded voices can be mixed in (morphed by the DSP layer).")
 
+    def own_mix(self, mix):
+        """The mix's weights on this model's own speakers (embedded voices in it are morphed in afterwards)."""
+        return tuple((n, w) for n, w in mix if n not in _EMBEDDED_IDS) or mix
+
     def needs_morph(self, mix) -> bool:
         """Embedded voices in the mix (even alone) are morphed in; the model's own speakers mix natively."""
         names = [n for n, w in mix if w > 0]
@@ -267,8 +271,7 @@ class VitsBackbone(Backbone):
                 self._renders.move_to_end(key)
                 return self._renders[key]
         specs: list[PhonemeSpec] = request.phonemes()
-        mix = tuple((n, w) for n, w in request.mix if n not in _EMBEDDED_IDS) or request.mix
-        audio, frames, groups, _ = self._run(request.text, mix, request.seed,
+        audio, frames, groups, _ = self._run(request.text, self.own_mix(request.mix), request.seed,
                                              [p.duration_scale for p in specs], dict(request.options))
         if len(specs) != len(groups):
             raise ValueError("This segment's phonemes no longer match the model; re-analyse the segment.")

@@ -24,12 +24,6 @@ log = logging.getLogger(__name__)
 MAX_FRAMES_PER_BATCH = 40_000  # frames of all segments together; halved on an out-of-memory error
 
 
-def _own_mix(backbone, request: RenderRequest):
-    from .vits import _EMBEDDED_IDS
-
-    return tuple((n, w) for n, w in request.mix if n not in _EMBEDDED_IDS) or request.mix
-
-
 def render_batch(backbone, requests: list[RenderRequest], max_frames: int = MAX_FRAMES_PER_BATCH
                  ) -> list[RenderResult]:
     """Native renders of `requests` (no DSP), in their order; each also lands in the backbone's render cache."""
@@ -83,7 +77,7 @@ def _run(backbone, items) -> list[RenderResult]:
     options = [dict(r.options) for r, _ in items]
     noise = [float(o.get("noise_scale", m.inference_noise_scale)) for o in options]
     noise_dp = [float(o.get("noise_scale_dp", m.inference_noise_scale_dp)) for o in options]
-    conds = [mixed_conditioning(m, _own_mix(backbone, r), normalize_d_vector=True) for r, _ in items]
+    conds = [mixed_conditioning(m, backbone.own_mix(r.mix), normalize_d_vector=True) for r, _ in items]
     g = None if conds[0] is None else torch.cat(conds, 0)
     enc, m_p, logs_p, x_mask = m.text_encoder(x, torch.tensor(lengths, device=device), lang_emb=None)
     g_dp = g if m.args.condition_dp_on_speaker else None
