@@ -88,6 +88,16 @@ class RenderCache:
         self.misses += 1
         return None
 
+    def contains(self, key: str) -> bool:
+        """Whether `key` is probably cached, without reading it (a damaged file still counts until `get`)."""
+        with self._lock:
+            if key in self._memory:
+                return True
+        try:
+            return self.folder is not None and self._path(key).is_file()
+        except OSError:
+            return False
+
     def _read(self, path: Path) -> RenderResult | None:
         """The entry at path, or None. A damaged entry (truncated by a crash or a full disk, overwritten by
         anything) is a miss whatever numpy or zipfile raise for it: it is deleted so that it is rendered and

@@ -18,14 +18,14 @@ from dataclasses import replace
 import numpy as np
 
 from studio.core.emotion import EmotionPreset
-from studio.core.model import PAUSE, Project, Segment
+from studio.core.model import PAUSE, Project, Segment, VoiceRef
 
 from . import dsp, psola
 from .backbone import Backbone, PhonemeSpec, RenderRequest, RenderResult, WordSpec, request_for
 from .voices import VoiceRegistry
 
 log = logging.getLogger(__name__)
-BATCH_SLICE = 16  # segments whose native renders are batched together; within the backbone's render cache
+BATCH_SLICE = 64  # segments whose native renders are batched together; within the backbone's render cache
 
 
 def render_segment(project: Project, segment: Segment, voices: VoiceRegistry) -> RenderResult:
@@ -118,6 +118,24 @@ def prefill(backbone: Backbone, requests: list[RenderRequest]) -> None:
             backbone.render_batch(natives)
         except Exception as exc:  # noqa: BLE001 - each segment is rendered (and its error named) one by one next
             log.warning("A batch of %d segments failed (%s); rendering them one at a time.", len(natives), exc)
+
+
+def batching_pays(backbone: Backbone) -> bool:
+    """Whether padded batches are worth it for this backbone: on a GPU, where one segment at a time leaves the
+    card waiting on kernel launches. On the 2-core CPU here batching measured slower (docs/performance.md)."""
+    return hasattr(backbone, "render_batch") and str(getattr(backbone, "device", "cpu")).startswith("cuda")
+
+
+def prefill_where_it_pays(voices: VoiceRegistry, requests: list[RenderRequest]) -> None:
+    """The editor worker's batch hook: `prefill` per voice, for voices that are loaded and on a GPU."""
+    by_voice: dict = {}
+    for r in requests:
+        backbone = voices.loaded(VoiceRef(r.backbone, r.model))
+        if backbone is not None and batching_pays(backbone):
+            by_voice.setdefault(id(backbone), (backbone, []))[1].append(r)
+    for backbone, group in by_voice.values():
+        if len(group) > 1:
+            prefill(backbone, group)
 
 
 def render_many(backbone: Backbone, requests: list[RenderRequest], batched: bool) -> list[RenderResult]:

@@ -6,6 +6,9 @@
 - A result whose generation is no longer the segment's newest is dropped: no stale audio ever reaches the UI.
 - Every segment has a status (stale, rendering, ready, failed with a reason) that the UI can show.
 - A render that raises, runs out of memory or returns NaN marks only its segment as failed.
+- With a `prefill` hook (the GPU path), the worker hands the most urgent stale segments to it as one batch before
+  rendering them one by one; the renders then find the model's part ready. The first batch is small, so the
+  segment under the playhead is heard at once, and batches grow while the queue stays full.
 One scheduler runs one worker thread; use one scheduler per device.
 """
 
@@ -47,6 +50,9 @@ class _Job:
 
 
 Listener = Callable[[str, Status], None]
+Prefill = Callable[[list[RenderRequest]], None]
+FIRST_BATCH = 2  # the first batch after the queue was empty: small, so playback can start at once
+MAX_BATCH = 16  # batches double up to this while work is queued
 
 
 def failure_reason(exc: BaseException) -> str:
@@ -58,8 +64,11 @@ def failure_reason(exc: BaseException) -> str:
 
 class RenderScheduler:
     def __init__(self, render: Callable[[RenderRequest], RenderResult], cache: RenderCache | None = None,
-                 debounce_s: float = 0.05):
+                 debounce_s: float = 0.05, prefill: Prefill | None = None):
         self._render = render
+        self._prefill = prefill
+        self._batch = FIRST_BATCH
+        self._prefilled: set[str] = set()  # request keys already handed to prefill and not yet rendered
         self.cache = cache or RenderCache()
         self.debounce_s = debounce_s
         self._cond = threading.Condition()
@@ -71,6 +80,7 @@ class RenderScheduler:
         self._busy = False
         self._closed = False
         self.renders = 0  # renders actually run (not cache hits), for tests and benchmarks
+        self.batches: list[int] = []  # sizes of the batches handed to prefill, for tests and benchmarks
         self._thread = threading.Thread(target=self._run, name="render-worker", daemon=True)
         self._thread.start()
 
@@ -137,15 +147,20 @@ class RenderScheduler:
             except Exception:  # noqa: BLE001 - a broken listener must not stop rendering
                 pass
 
+    def _ready(self) -> list[str]:
+        """Called with the lock held: segments whose debounce has passed, most urgent first."""
+        now = time.monotonic()
+        return [seg for _, _, seg in sorted((job.priority, job.submitted, seg) for seg, job in self._pending.items()
+                                            if now - job.submitted >= self.debounce_s)]
+
     def _next_job(self) -> tuple[str, _Job] | None:
         """Called with the lock held: the most urgent job whose debounce has passed, or None (and a wait)."""
         while not self._closed:
-            now = time.monotonic()
-            ready = [(job.priority, job.submitted, seg) for seg, job in self._pending.items()
-                     if now - job.submitted >= self.debounce_s]
+            ready = self._ready()
             if ready:
-                _, _, seg = min(ready)
-                return seg, self._pending.pop(seg)
+                return ready[0], self._pending.pop(ready[0])
+            self._batch = FIRST_BATCH  # the queue ran dry: the next burst of work starts with a small batch
+            now = time.monotonic()
             if self._pending:
                 soonest = min(job.submitted for job in self._pending.values()) + self.debounce_s
                 self._cond.wait(max(0.001, soonest - now))
@@ -164,6 +179,9 @@ class RenderScheduler:
                 segment_id, job = picked
                 self._busy = True
                 self._set(segment_id, Status(State.RENDERING, job.generation))
+                batch = self._batch_with(job) if self._prefill is not None else []
+            if batch:
+                self._run_prefill(batch)
             result, reason, from_cache = None, "", False
             try:
                 result, reason, from_cache = self._work(job)
@@ -180,8 +198,35 @@ class RenderScheduler:
                             self._set(segment_id, Status(State.READY, job.generation, from_cache=from_cache))
                     self._cond.notify_all()
 
+    def _batch_with(self, job: _Job) -> list[RenderRequest]:
+        """Called with the lock held: `job` and the next most urgent ready jobs, up to the batch size, that are
+        neither prefilled already nor in the cache. Empty when there is nothing to batch."""
+        if job.request.key() in self._prefilled or self.cache.contains(job.request.key()):
+            return []
+        picked = [job.request]
+        for seg in self._ready():
+            if len(picked) >= self._batch:
+                break
+            request = self._pending[seg].request
+            if request.key() not in self._prefilled and not self.cache.contains(request.key()):
+                picked.append(request)
+        if len(picked) < 2:
+            return []
+        self._batch = min(MAX_BATCH, self._batch * 2)
+        return picked
+
+    def _run_prefill(self, batch: list[RenderRequest]) -> None:
+        """The batch's model part; a failure only means the segments render one at a time."""
+        try:
+            self._prefill(batch)
+            self.batches.append(len(batch))
+            self._prefilled.update(r.key() for r in batch)
+        except Exception:  # noqa: BLE001 - each segment's own render reports its error
+            pass
+
     def _work(self, job: _Job) -> tuple[RenderResult | None, str, bool]:
         key = job.request.key()
+        self._prefilled.discard(key)
         try:
             cached = self.cache.get(key)
         except Exception:  # noqa: BLE001 - a broken cache is a miss

@@ -16,7 +16,7 @@ from studio.core.model import VoiceRef
 from studio.core.timeline import layout
 from studio.engine.backbone import RenderResult, request_for
 from studio.engine.cache import RenderCache, default_cache_dir
-from studio.engine.render import render_request
+from studio.engine.render import prefill_where_it_pays, render_request
 from studio.engine.scheduler import RenderScheduler, State, Status
 
 from .document import Document
@@ -34,7 +34,10 @@ class RenderController(QObject):
         super().__init__(parent)
         self.document = document
         self.cache = cache if cache is not None else RenderCache(default_cache_dir())
-        self.scheduler = RenderScheduler(self._render, self.cache, debounce_s)
+        # On a GPU the worker batches the most urgent stale segments (engine.render.prefill_where_it_pays);
+        # on a CPU the hook does nothing and segments render one at a time.
+        self.scheduler = RenderScheduler(self._render, self.cache, debounce_s,
+                                         prefill=lambda requests: prefill_where_it_pays(document.voices, requests))
         self.scheduler.subscribe(lambda seg, status: self.status_changed.emit(seg, status))
         self.playhead = 0.0
         self._loading: set[tuple[str, str]] = set()

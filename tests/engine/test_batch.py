@@ -77,3 +77,22 @@ def test_out_of_memory_halves_the_batch(neural, monkeypatch, caplog):
     assert all(r is not None and len(r.audio) for r in results)
     assert calls[0] == 2 and set(calls[1:]) == {1}
     assert "halving" in caplog.text
+
+
+def test_gpu_batches_are_sized_from_free_memory_and_the_measured_frame_cost(monkeypatch):
+    """No GPU here: the card's free memory is stood in for, the arithmetic and the probe rule are real."""
+    import types
+
+    import torch
+
+    from studio.engine.coqui import vits_batch
+
+    monkeypatch.setattr(torch.cuda, "mem_get_info", lambda device=None: (8 * 2**30, 80 * 2**30))
+    cuda = types.SimpleNamespace(type="cuda")
+    backbone = types.SimpleNamespace()
+    assert vits_batch.frame_budget(backbone, cuda) == vits_batch.PROBE_FRAMES  # nothing measured yet
+    backbone.bytes_per_frame = 64 * 1024
+    assert vits_batch.frame_budget(backbone, cuda) == int(0.5 * 8 * 2**30 / (64 * 1024))
+    backbone.bytes_per_frame = 2**40  # a huge cost never shrinks a batch below the probe
+    assert vits_batch.frame_budget(backbone, cuda) == vits_batch.PROBE_FRAMES
+    assert vits_batch.frame_budget(backbone, torch.device("cpu")) == vits_batch.MAX_FRAMES_PER_BATCH

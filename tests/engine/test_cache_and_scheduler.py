@@ -230,3 +230,57 @@ def test_a_failing_render_marks_only_its_segment(doc, tmp_path, fault, phrase):
     assert scheduler.status(bad.id).state is State.FAILED and phrase in scheduler.status(bad.id).reason
     assert scheduler.status(good.id).state is State.READY and scheduler.result(bad.id) is None
     scheduler.close()
+
+
+def _fake_request(i: int):
+    from studio.engine.backbone import RenderRequest
+
+    return RenderRequest("fake", "m", "1", f"segment {i}", (), ())
+
+
+def _fake_render(req):
+    return RenderResult(audio=np.zeros(10, np.float32), sample_rate=22050, boundaries=(0, 10))
+
+
+def test_stale_segments_go_to_prefill_in_growing_batches_nearest_first(tmp_path):
+    batches = []
+    scheduler = RenderScheduler(_fake_render, RenderCache(tmp_path), debounce_s=0.05,
+                                prefill=lambda reqs: batches.append([r.text for r in reqs]))
+    for i in range(20):  # priority = distance to the playhead: segment 0 is nearest
+        scheduler.submit(f"s{i}", _fake_request(i), priority=float(i))
+    assert scheduler.wait_idle(10)
+    sizes = [len(b) for b in batches]
+    assert sizes[0] == 2, "the first batch is small so that playback can start at once"
+    assert sizes[:3] == [2, 4, 8]
+    flat = [t for b in batches for t in b]
+    assert flat == [f"segment {i}" for i in range(20)], "each segment is batched once, nearest the playhead first"
+    assert scheduler.renders == 20 and scheduler.batches == sizes
+    scheduler.close()
+
+
+def test_a_failing_prefill_leaves_the_segments_to_single_renders(tmp_path):
+    def broken(reqs):
+        raise RuntimeError("CUDA out of memory")
+    scheduler = RenderScheduler(_fake_render, RenderCache(tmp_path), debounce_s=0.05, prefill=broken)
+    for i in range(5):
+        scheduler.submit(f"s{i}", _fake_request(i), priority=float(i))
+    assert scheduler.wait_idle(10)
+    assert all(scheduler.status(f"s{i}").state is State.READY for i in range(5))
+    assert scheduler.batches == []
+    scheduler.close()
+
+
+def test_cached_segments_are_not_batched_again(tmp_path):
+    cache = RenderCache(tmp_path)
+    for i in range(0, 6, 2):
+        cache.put(_fake_request(i).key(), _fake_render(None))
+    batches = []
+    scheduler = RenderScheduler(_fake_render, cache, debounce_s=0.05,
+                                prefill=lambda reqs: batches.append([r.text for r in reqs]))
+    for i in range(6):
+        scheduler.submit(f"s{i}", _fake_request(i), priority=float(i))
+    assert scheduler.wait_idle(10)
+    # Segment 5 is left alone in the end, and one segment is no batch.
+    assert batches == [["segment 1", "segment 3"]]
+    assert scheduler.renders == 3
+    scheduler.close()

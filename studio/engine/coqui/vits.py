@@ -34,7 +34,7 @@ from .loading import ModelFolder
 
 _EMBEDDED_IDS = {s.id for s in EMBEDDED_SPEAKERS}
 CROSSFADE = 64  # samples at each seam of a windowed render; the two sides agree there to float precision
-RENDER_CACHE = 32  # native renders kept, so that DSP-only edits and a batch's segments need no model run
+RENDER_CACHE = 128  # native renders kept, so that DSP-only edits and a batch's segments need no model run
 
 
 @dataclass

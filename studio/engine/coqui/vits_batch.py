@@ -21,38 +21,76 @@ from .forward import frame_boundaries
 from .frontend import mixed_conditioning, tokenize
 
 log = logging.getLogger(__name__)
-MAX_FRAMES_PER_BATCH = 40_000  # frames of all segments together; halved on an out-of-memory error
+MAX_FRAMES_PER_BATCH = 40_000  # frames of all segments together on a CPU; halved on an out-of-memory error
+PROBE_FRAMES = 4_000  # the first GPU batch, small enough for any card, measures the cost of a frame
+FREE_SHARE = 0.5  # of the GPU memory free at the time: the rest is left to the allocator's caching and others
+FRAMES_PER_TOKEN = 12  # about what the duration predictor gives speech, to size a batch before it runs
 
 
-def render_batch(backbone, requests: list[RenderRequest], max_frames: int = MAX_FRAMES_PER_BATCH
-                 ) -> list[RenderResult]:
-    """Native renders of `requests` (no DSP), in their order; each also lands in the backbone's render cache."""
+def frame_budget(backbone, device) -> int:
+    """How many output frames one batch may hold. On a GPU: the free memory over the measured peak bytes per
+    frame (measured on the first batch, see `_measure`), so a batch never asks for more than the card has."""
+    import torch
+
+    if device.type != "cuda":
+        return MAX_FRAMES_PER_BATCH
+    per_frame = getattr(backbone, "bytes_per_frame", None)
+    if not per_frame:
+        return PROBE_FRAMES
+    free, _ = torch.cuda.mem_get_info(device)
+    return int(max(PROBE_FRAMES, FREE_SHARE * free / per_frame))
+
+
+def _measure(backbone, device, before: int, frames: int) -> None:
+    """Peak bytes per output frame of the batch that just ran, kept on the backbone (the largest seen)."""
+    import torch
+
+    if device.type != "cuda" or frames <= 0:
+        return
+    per_frame = (torch.cuda.max_memory_allocated(device) - before) / frames
+    if per_frame > getattr(backbone, "bytes_per_frame", 0):
+        backbone.bytes_per_frame = per_frame
+        free, _ = torch.cuda.mem_get_info(device)
+        log.info("A batch frame costs %.0f KB of GPU memory at peak; with %.1f GB free, batches hold up to %d "
+                 "frames.", per_frame / 1024, free / 2**30, frame_budget(backbone, device))
+
+
+def render_batch(backbone, requests: list[RenderRequest], max_frames: int | None = None) -> list[RenderResult]:
+    """Native renders of `requests` (no DSP), in their order; each also lands in the backbone's render cache.
+    `max_frames` fixes the batch size (tests); by default it comes from the device (`frame_budget`)."""
     import torch
 
     m = backbone.model
+    device = m.device
+    fixed = max_frames is not None  # the tests' fixed size, still halved by an out-of-memory error
     prepared = []
     for r in requests:
         tokens = tokenize(m, r.text)
         prepared.append((r, tokens))
     order = sorted(range(len(requests)), key=lambda i: len(prepared[i][1].ids))
     results: list[RenderResult | None] = [None] * len(requests)
-    start = 0
+    start, cap = 0, 2**62
     while start < len(order):
-        # A batch holds as many segments as fit the frame budget (about 12 frames per token for speech).
+        budget = min(max_frames if fixed else frame_budget(backbone, device), cap)
         end, frames = start, 0
-        while end < len(order) and (end == start or frames + 12 * len(prepared[order[end]][1].ids) <= max_frames):
-            frames += 12 * len(prepared[order[end]][1].ids)
+        while end < len(order) and (end == start or frames + FRAMES_PER_TOKEN * len(prepared[order[end]][1].ids)
+                                    <= budget):
+            frames += FRAMES_PER_TOKEN * len(prepared[order[end]][1].ids)
             end += 1
         chunk = order[start:end]
         try:
+            before = torch.cuda.memory_allocated(device) if device.type == "cuda" else 0
+            if device.type == "cuda":
+                torch.cuda.reset_peak_memory_stats(device)
             with backbone._lock, torch.inference_mode():
                 out = _run(backbone, [prepared[i] for i in chunk])
+            _measure(backbone, device, before, len(out) * max(len(r.audio) for r in out) // backbone.hop)
         except torch.OutOfMemoryError:
             if len(chunk) == 1:
                 raise
-            max_frames = max(1, min(max_frames, frames) // 2)  # at most half of what failed
+            cap = max(1, min(budget, frames) // 2)  # at most half of what failed, for the rest of this call
             log.warning("Out of memory in a batch of %d segments; halving the batch to %d frames.", len(chunk),
-                        max_frames)
+                        cap)
             torch.cuda.empty_cache()
             continue
         for i, result in zip(chunk, out):
