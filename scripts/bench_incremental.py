@@ -27,7 +27,9 @@ VITS section (--model vits or both), on the real neural voice (Piper's joe conve
   d_full the same edit rendered whole (windowing off), for comparison
   b_batched  the full render with the model's part in padded batches (engine.render.render_many), and the
              real-time factors (seconds of compute per second of audio) of b and b_batched
---device cuda runs the neural voice on the GPU. FastPitch + HiFiGAN is not batched (not built yet).
+FastPitch section b_batched: the full render with the decoder and vocoder in padded batches
+(engine/coqui/forward_batch.py), with both real-time factors and the largest sample difference from b.
+--device cuda runs both models on the GPU.
 """
 
 from __future__ import annotations
@@ -68,7 +70,7 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=3, help="runs of a and b (c, d, e, floor run 5 times)")
     parser.add_argument("--json", type=Path)
     parser.add_argument("--model", choices=["fastpitch", "vits", "both"], default="both")
-    parser.add_argument("--device", choices=["cpu", "cuda"], default="cpu", help="where the neural voice runs")
+    parser.add_argument("--device", choices=["cpu", "cuda"], default="cpu", help="where the models run")
     args = parser.parse_args()
     report = {}
     if args.model in ("fastpitch", "both"):
@@ -94,8 +96,11 @@ def load_script(quick: bool) -> tuple[list[str], str]:
 
 
 def machine(torch, device: str = "cpu") -> dict:
-    return {"platform": platform.platform(), "processor": platform.processor(), "torch": torch.__version__,
-            "threads": torch.get_num_threads(), "device": device}
+    out = {"platform": platform.platform(), "processor": platform.processor(), "torch": torch.__version__,
+           "threads": torch.get_num_threads(), "device": device}
+    if device == "cuda":
+        out["gpu"] = torch.cuda.get_device_name()
+    return out
 
 
 def vits_section(args) -> dict:
@@ -216,7 +221,7 @@ def fastpitch_section(args) -> dict:
     from studio.engine import coqui
     from studio.engine.backbone import request_for
     from studio.engine.cache import RenderCache
-    from studio.engine.render import render_request
+    from studio.engine.render import render_many, render_request
 
     torch.set_num_threads(max(1, torch.get_num_threads()))
     sentences, long_sentence = load_script(args.quick)
@@ -233,11 +238,12 @@ def fastpitch_section(args) -> dict:
     # (a) Coqui's own full render.
     synth = Synthesizer(tts_checkpoint=folder / "model.pth", tts_config_path=folder / "config.json",
                         vocoder_checkpoint=str(vocoder / "model.pth"), vocoder_config=str(vocoder / "config.json"))
+    synth.to(args.device)
     text = " ".join(sentences)
     a, a_all, wav = timed(lambda: synth.tts(text, split_sentences=True), args.runs)
     audio_s = len(wav) / 22050
 
-    backbone = coqui.load(str(folder))
+    backbone = coqui.load(str(folder), device=args.device)
     voice = VoiceRef("coqui", str(folder))
     track = Track(new_id(), "Narrator", voice, SpeakerMix())
     project = Project(tracks=[track])
@@ -249,7 +255,20 @@ def fastpitch_section(args) -> dict:
         backbone._fronts.clear()
         backbone._previous.clear()
         return [render_request(backbone, request_for(project, seg, backbone)) for seg in project.segments]
-    b, b_all, _ = timed(full_render, args.runs)
+    b, b_all, singles = timed(full_render, args.runs)
+
+    # (b_batched) the same, decoder and vocoder in padded batches (engine/coqui/forward_batch.py).
+    def batched_render():
+        backbone._fronts.clear()
+        backbone._previous.clear()
+        backbone._renders.clear()
+        out = render_many(backbone, [request_for(project, seg, backbone) for seg in project.segments], batched=True)
+        if args.device == "cuda":
+            torch.cuda.synchronize()
+        return out
+    b_batch, b_batch_all, batched = timed(batched_render, args.runs)
+    batch_error = max(float(abs(x.audio - y.audio).max()) for x, y in zip(singles, batched))
+    ours_audio_s = sum(len(r.audio) for r in singles) / 22050
 
     cache = RenderCache(None)
     for seg in project.segments:
@@ -311,7 +330,7 @@ def fastpitch_section(args) -> dict:
     toks = [t for i in k0 for t in groups[i]]
     lo, hi = int(frames[:min(toks)].sum()), int(frames[:max(toks) + 1].sum())
     rf, margin = backbone.receptive_field, CROSSFADE // 256 + 1
-    mel = torch.randn(int(frames.sum()), 80)
+    mel = torch.randn(int(frames.sum()), 80, device=args.device)
     window = mel[max(0, lo - margin - rf):hi + margin + rf]
     floor_all = []
     for _ in range(5):
@@ -325,11 +344,14 @@ def fastpitch_section(args) -> dict:
         "ratio_a_c": a / c, "ratio_a_d": a / d, "ratio_c20_d": c20 / d, "ratio_b_a": b / a,
         "a_coqui_full_s": a, "b_ours_full_s": b, "c_segment_s": c, "c20_segment_s": c20, "d_window_s": d,
         "e_undo_s": e, "floor_vocode_window_s": floor,
-        "runs": {"a": a_all, "b": b_all, "c": c_all, "c20": c20_all, "d": d_all, "e": e_all, "floor": floor_all},
+        "b_batched_s": b_batch, "ratio_b_batched": b / b_batch, "rtf_one_at_a_time": b / ours_audio_s,
+        "rtf_batched": b_batch / ours_audio_s, "batch_max_abs_difference": batch_error,
+        "runs": {"a": a_all, "b": b_all, "b_batched": b_batch_all, "c": c_all, "c20": c20_all, "d": d_all,
+                 "e": e_all, "floor": floor_all},
         "script": {"words": words, "segments": len(sentences), "audio_s": audio_s,
                    "typical_segment_s": typical.duration, "long_segment_s": long_seg.duration,
                    "window_frames": hi - lo, "receptive_field_frames": rf},
-        "machine": machine(torch), "quick": args.quick,
+        "machine": machine(torch, args.device), "quick": args.quick,
     }
     return report
 

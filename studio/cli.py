@@ -33,7 +33,7 @@ def cmd_new(args: argparse.Namespace) -> int:
     from studio.core.project_io import ProjectFileError, is_project_file
     from studio.core.project_io import load as load_project
 
-    registry = VoiceRegistry(progress=lambda msg: print(msg, file=sys.stderr))
+    registry = VoiceRegistry(device=args.device, progress=lambda msg: print(msg, file=sys.stderr))
     notes: list[str] = []
     try:
         if is_project_file(args.input):
@@ -317,6 +317,7 @@ def build_parser() -> argparse.ArgumentParser:
                                  ".vtt) or SSML (.ssml, .xml); the content decides, not the name")
     p.add_argument("--voice", help="the default voice (default: the neural narrator, en_US-joe-medium)")
     p.add_argument("-o", "--output", required=True, help="the project file to write (.json)")
+    p.add_argument("--device", default="cpu", choices=["cpu", "cuda"], help="where Coqui models analyse the text")
     _casting_options(p)
     p.set_defaults(func=cmd_new)
     p = sub.add_parser("say", help="render text to a WAV file, with an optional alignment JSON")

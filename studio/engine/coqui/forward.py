@@ -41,6 +41,18 @@ class Front:
     pitch: object  # [1, 1, T] normalized prediction
 
 
+@dataclass
+class DecoderInputs:
+    """One request's edited durations, pitch and energy folded into the encoder output: what the decoder takes."""
+
+    groups: list
+    frames: np.ndarray
+    o_en: object
+    x_mask: object
+    pitch: object
+    energy: object
+
+
 def distribute(frames: np.ndarray, groups: list[tuple[int, ...]], scales: list[float]) -> np.ndarray:
     """Scale each group's total frames and spread the new total over its tokens by largest remainder, so that a
     scale of 1 changes nothing and the group's length is the scaled length to within one frame."""
@@ -83,6 +95,7 @@ class ForwardBackbone(Backbone):
         self._fronts: OrderedDict[tuple, Front] = OrderedDict()
         self.last_decoder_inputs: dict | None = None  # what the decoder last received; tests read it
         self._previous: OrderedDict[tuple, Previous] = OrderedDict()  # last render per text + mix, for windows
+        self._renders: OrderedDict[str, RenderResult] = OrderedDict()  # batched renders waiting for `render`
         generator_params = getattr(vocoder.config, "generator_model_params", None) if vocoder.config else None
         self.receptive_field = receptive_field_frames(vocoder.config) if generator_params else None
 
@@ -124,32 +137,81 @@ class ForwardBackbone(Backbone):
     def render(self, request: RenderRequest) -> RenderResult:
         import torch
 
+        with self._lock:
+            hit = self._renders.pop(request.key(), None)  # left by render_batch
+            if hit is not None:
+                return hit
         with self._lock, torch.inference_mode():
-            front = self.front(request.text, request.mix)
-            groups = [g.tokens for w in front.tokens.words for g in w.phonemes]
-            specs = request.phonemes()
-            if len(specs) != len(groups):
-                raise ValueError("This segment's phonemes no longer match the model; re-analyse the segment.")
+            inputs = self.decoder_inputs(request)
             m = self.model
-            frames = distribute(front.frames, groups, [p.duration_scale for p in specs])
-            o_en = front.o_en
-            pitch = front.pitch
-            if pitch is not None:
-                pitch = self._shift_pitch(pitch, groups, [p.pitch_st for p in specs])
-                o_en = o_en + m.pitch_emb(pitch)
-            energy = None
-            if m.args.use_energy:
-                energy = m.energy_predictor(o_en, front.x_mask)
-                energy = self._gain_energy(energy, groups, [p.energy_db for p in specs])
-                o_en = o_en + m.energy_emb(energy)
-            dr = torch.as_tensor(frames, dtype=torch.float32, device=o_en.device).unsqueeze(0)
-            y_lengths = dr.sum(1)
-            self.last_decoder_inputs = {"durations": frames.copy(),
-                                        "pitch": None if pitch is None else pitch[0, 0].cpu().numpy().copy(),
-                                        "energy": None if energy is None else energy[0, 0].cpu().numpy().copy()}
-            o_de, _ = m._forward_decoder(o_en, dr, front.x_mask, y_lengths, g=None)
-            audio = self._vocode(request, frames, o_de[0])
-        boundaries = frame_boundaries(frames, groups, self.vocoder.samples_per_frame, self.vocoder.offset_samples)
+            dr = torch.as_tensor(inputs.frames, dtype=torch.float32, device=inputs.o_en.device).unsqueeze(0)
+            o_de, _ = m._forward_decoder(inputs.o_en, dr, inputs.x_mask, dr.sum(1), g=None)
+            self.last_decoder_inputs = self._snapshot(inputs)
+            audio = self._vocode(request, inputs.frames, o_de[0])
+        return self._result(inputs, audio)
+
+    def render_batch(self, requests: list[RenderRequest]) -> list[RenderResult]:
+        """Exact renders in padded batches (forward_batch.py); `render` then finds each one."""
+        from .forward_batch import render_batch
+
+        # A windowed edit that follows a render of its text re-vocodes only its window (_vocode): cheaper alone.
+        alone = [i for i, r in enumerate(requests) if dict(r.options).get("windowed") == "1"
+                 and (r.text, r.mix) in self._previous]
+        batched = render_batch(self, [r for i, r in enumerate(requests) if i not in alone])
+        results = []
+        for i, r in enumerate(requests):
+            results.append(self.render(r) if i in alone else batched.pop(0))
+        with self._lock:
+            for i, (r, result) in enumerate(zip(requests, results)):
+                if i in alone:
+                    continue
+                self._renders[r.key()] = result
+                while len(self._renders) > 128:
+                    self._renders.popitem(last=False)
+        return results
+
+    def decoder_inputs(self, request: RenderRequest) -> DecoderInputs:
+        """The request's edits applied to the cached front: durations, then pitch and energy embeddings. Called
+        with the lock held and inference mode on."""
+        front = self.front(request.text, request.mix)
+        groups = [g.tokens for w in front.tokens.words for g in w.phonemes]
+        specs = request.phonemes()
+        if len(specs) != len(groups):
+            raise ValueError("This segment's phonemes no longer match the model; re-analyse the segment.")
+        m = self.model
+        frames = distribute(front.frames, groups, [p.duration_scale for p in specs])
+        o_en = front.o_en
+        pitch = front.pitch
+        if pitch is not None:
+            pitch = self._shift_pitch(pitch, groups, [p.pitch_st for p in specs])
+            o_en = o_en + m.pitch_emb(pitch)
+        energy = None
+        if m.args.use_energy:
+            energy = m.energy_predictor(o_en, front.x_mask)
+            energy = self._gain_energy(energy, groups, [p.energy_db for p in specs])
+            o_en = o_en + m.energy_emb(energy)
+        return DecoderInputs(groups, frames, o_en, front.x_mask, pitch, energy)
+
+    def finish(self, request: RenderRequest, inputs: DecoderInputs, audio: np.ndarray) -> RenderResult:
+        """A batch's audio for one request, remembered for a later windowed edit as a single render would be."""
+        key = (request.text, request.mix)
+        with self._lock:
+            snap = self._snapshot(inputs)
+            self._previous[key] = Previous(inputs.frames.copy(), snap["pitch"], snap["energy"], audio)
+            self._previous.move_to_end(key)
+            while len(self._previous) > 32:
+                self._previous.popitem(last=False)
+        return self._result(inputs, audio)
+
+    @staticmethod
+    def _snapshot(inputs: DecoderInputs) -> dict:
+        return {"durations": inputs.frames.copy(),
+                "pitch": None if inputs.pitch is None else inputs.pitch[0, 0].cpu().numpy().copy(),
+                "energy": None if inputs.energy is None else inputs.energy[0, 0].cpu().numpy().copy()}
+
+    def _result(self, inputs: DecoderInputs, audio: np.ndarray) -> RenderResult:
+        boundaries = frame_boundaries(inputs.frames, inputs.groups, self.vocoder.samples_per_frame,
+                                      self.vocoder.offset_samples)
         notes = ("Griffin-Lim vocoder used: no vocoder model was found.",) if self.vocoder.griffin_lim else ()
         return RenderResult(audio=audio, sample_rate=self.vocoder.sample_rate, boundaries=boundaries, notes=notes)
 
