@@ -55,3 +55,26 @@ b, _ = sf.read(sorted(glob.glob("/tmp/hour_on/*mix*.wav"))[0], dtype="float32")
 print(f"mix: {len(a) / rate:.1f} s of audio; one at a time vs batched: max |difference| "
       f"{float(np.max(np.abs(a - b))) if len(a) == len(b) else 'lengths differ'}")
 PY
+
+echo "== 3. the same segments on the CPU and on $DEVICE"
+python3 - "$DEVICE" <<'PY'
+import sys
+import numpy as np
+from studio.core.model import SpeakerMix
+from studio.engine.backbone import request_for
+from studio.engine.render import render_request
+from studio.engine.voices import NEURAL, VoiceRegistry
+from studio.core.model import Project, Segment, Track, new_id
+texts = ["The harbour was quiet before dawn.", "Please remember to water the garden every morning.",
+         "Nobody on the quay saw the small boat arrive."]
+out = {}
+for device in ("cpu", sys.argv[1]):
+    backbone = VoiceRegistry(device=device).backbone(NEURAL)
+    track = Track(new_id(), "N", NEURAL, SpeakerMix())
+    project = Project(tracks=[track])
+    for t in texts:
+        project.segments.append(Segment(new_id(), t, track.id, backbone.analyze(t, NEURAL, SpeakerMix())))
+    out[device] = [render_request(backbone, request_for(project, s, backbone)).audio for s in project.segments]
+print("cpu vs", sys.argv[1], "max |difference| per segment:",
+      [float(np.max(np.abs(a - b))) if len(a) == len(b) else "lengths differ" for a, b in zip(*out.values())])
+PY
