@@ -24,6 +24,12 @@ studio() { python3 -c "import sys; from studio.cli import main; sys.exit(main())
 nvidia-smi --query-gpu=name,memory.total,driver_version --format=csv 2>/dev/null
 python3 -c "import torch; print('torch', torch.__version__, 'cuda', torch.cuda.is_available())"
 
+if [ -n "${QUICK:-}" ]; then
+    # A short lease: the neural voice's full render one at a time and batched, then the hour-long project.
+    echo "== 1. gpu_quick on $DEVICE"
+    timeout 120 python3 scripts/gpu_quick.py --device "$DEVICE" --json "$OUT/quick_$DEVICE.json" 2>&1 | grep -v Warn
+    SKIP_BENCH=1
+fi
 echo "== 1. bench_incremental on $DEVICE"
 [ -z "${SKIP_BENCH:-}" ] && timeout 300 python3 scripts/bench_incremental.py --model both --device "$DEVICE" --runs "${RUNS:-3}" \
     --json "$OUT/bench_$DEVICE.json" 2>&1 | grep -v Warning | tail -60
@@ -42,7 +48,7 @@ else
     t0=$(date +%s%N); studio new /tmp/hour.txt -o /tmp/hour.studio.json --device "$DEVICE" 2>&1 | tail -2
     echo "analysis: $(( ($(date +%s%N) - t0) / 1000000 )) ms"
 fi
-for mode in off on; do
+for mode in on off; do
     t0=$(date +%s%N)
     studio render /tmp/hour.studio.json -o "/tmp/hour_$mode" --device "$DEVICE" --batch $mode 2>&1 | tail -2
     echo "render --batch $mode: $(( ($(date +%s%N) - t0) / 1000000 )) ms"
