@@ -203,3 +203,17 @@ def test_voices_lists_a_folder_with_hostile_config_as_unusable(tiny_models, tmp_
     assert "not a regular file" in reasons["fifo"]
     assert "nested" in reasons["deep"]
     assert "names no model architecture" in reasons["nomodel"]
+
+
+def test_coqui_default_configs_pass_the_size_checks():
+    """The bounds refuse hostile sizes, not real models: every config class Speech Studio loads passes."""
+    from TTS.tts.configs.fast_pitch_config import FastPitchConfig
+    from TTS.tts.configs.fastspeech2_config import Fastspeech2Config
+    from TTS.tts.configs.vits_config import VitsConfig
+    from TTS.vocoder.configs import HifiganConfig, MelganConfig, MultibandMelganConfig, UnivnetConfig
+
+    from studio.engine.coqui.folder_checks import check_sizes
+
+    for config in (FastPitchConfig, Fastspeech2Config, VitsConfig, HifiganConfig, MelganConfig,
+                   MultibandMelganConfig, UnivnetConfig):
+        check_sizes(json.loads(json.dumps(config().to_dict())), config.__name__)

@@ -37,7 +37,7 @@ _BOUNDS = [
     (re.compile(r"sample_rate"), 192_000),
     (re.compile(r"fft_size|win_length|hop_length"), 65_536),
     (re.compile(r"num_speakers|num_chars|num_languages"), 65_536),
-    (re.compile(r"channels|_dim$|^dim|hidden|filter|num_mels"), 4_096),
+    (re.compile(r"channel|_dim$|^dim|hidden|filter|num_mels"), 4_096),
     (re.compile(r"kernel|dilation|layers|heads|upsample|factors|segment_size|stacks|blocks"), 256),
 ]
 

@@ -211,16 +211,22 @@ def read_config(folder: ModelFolder) -> dict:
 
 def load_config(folder: ModelFolder):
     """Coqui's config object, built from the checked dict the way TTS.config.load_config builds it from a file."""
+    return coqui_config(read_config(folder), str(folder.config_path))
+
+
+def coqui_config(data: dict, where: str):
+    """Coqui's config object for a checked config dict (also what the model-config fuzzer reads)."""
+    name = data.get("model") or data.get("generator_model") if isinstance(data, dict) else None
+    if not isinstance(name, str):
+        raise ModelError(f"{where} names no model architecture (\"model\"), so it is not a Coqui config.")
     from TTS.config import register_config
 
-    data = read_config(folder)
     try:
-        name = str(data["model"] if "model" in data else data["generator_model"])
         config = register_config(name.replace("_generator", "").replace("_discriminator", "").lower())()
         config.from_dict(data)
         return config
     except Exception as exc:  # noqa: BLE001 - Coqpit raises many types for a bad config
-        raise ModelError(f"{folder.config_path} is not a Coqui config Speech Studio can read "
+        raise ModelError(f"{where} is not a Coqui config Speech Studio can read "
                          f"({exc.__class__.__name__}).") from exc
 
 
