@@ -217,3 +217,23 @@ def test_coqui_default_configs_pass_the_size_checks():
     for config in (FastPitchConfig, Fastspeech2Config, VitsConfig, HifiganConfig, MelganConfig,
                    MultibandMelganConfig, UnivnetConfig):
         check_sizes(json.loads(json.dumps(config().to_dict())), config.__name__)
+
+
+def test_a_plain_pickle_and_a_damaged_data_pkl_are_named_for_what_they_are(vits, tmp_path):
+    import pickle
+
+    (vits / "model.pth").write_bytes(pickle.dumps({"model": {}}, protocol=2))
+    assert "a plain Python pickle" in refuse(str(vits))
+    torch.save({"model": {"text_encoder.w": torch.zeros(2)}}, tmp_path / "good.pth")
+    with zipfile.ZipFile(tmp_path / "good.pth") as src, zipfile.ZipFile(vits / "model.pth", "w") as dst:
+        for info in src.infolist():
+            dst.writestr(info, b"\x80\x02garbage" if info.filename.endswith("data.pkl") else src.read(info))
+    message = refuse(str(vits))
+    assert "damaged PyTorch checkpoint" in message and "Python objects" not in message
+
+
+def test_a_legacy_checkpoint_still_passes_the_file_checks(tmp_path):
+    from studio.engine.coqui.folder_checks import check_checkpoint
+
+    torch.save({"model": {}}, tmp_path / "old.pth", _use_new_zipfile_serialization=False)
+    check_checkpoint(tmp_path / "old.pth", tmp_path)

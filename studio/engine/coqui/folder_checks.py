@@ -29,6 +29,8 @@ CHECKPOINT_CAP = 8 * 2**30  # on disk and inflated; XTTS, the largest Coqui mode
 INFLATE_RATIO = 4
 INFLATE_SLACK = 16 * 2**20
 MAX_ENTRIES = 1_000_000
+# torch.save's format before 1.6: a pickle (protocol 2) whose first object is this magic number.
+LEGACY_MAGIC = b"\x80\x02\x8a\x0al\xfc\x9cF\xf9 j\xa8P\x19"
 
 # Integer size fields of Coqui configs (model_args, audio, vocoder params) and the largest sane value of each kind.
 # Real models use at most 1,536 channels and 16-wide kernels; the bounds leave headroom while keeping one layer
@@ -151,7 +153,7 @@ def check_checkpoint(path: Path, folder: Path) -> None:
             head = fh.read(64)
             if head.startswith(b"PK"):
                 _check_zip(fh, path, st.st_size)
-            elif not head.startswith(b"\x80"):  # the legacy format is a pickle, protocol 2 or later
+            elif not head.startswith(LEGACY_MAGIC):
                 raise RefusedFolder(f"{path.name} is not a PyTorch checkpoint (not a zip file): {describe(head)}; "
                                  "download the model again.")
     except OSError as exc:
@@ -180,6 +182,8 @@ def describe(head: bytes) -> str:
     """What the first bytes of a file that should have been a checkpoint really are, in a few words."""
     if not head:
         return "the file is empty"
+    if head.startswith(b"\x80"):
+        return "it is a plain Python pickle, which could run code while loading"
     lowered = head.lstrip().lower()
     if lowered.startswith((b"<!doctype html", b"<html")):
         return "it is an HTML page, probably a failed download"

@@ -184,6 +184,9 @@ def load_checkpoint(path: Path, trusted: bool = False) -> dict:
     try:
         return torch.load(path, map_location="cpu", weights_only=True)
     except pickle.UnpicklingError as exc:
+        if "GLOBAL" not in str(exc):  # torch names the class it refused; anything else is a damaged pickle
+            raise ModelError(f"{path.name} is a damaged PyTorch checkpoint (its data cannot be unpickled); "
+                             "download the model again.") from None
         if not trusted:
             raise UnsafeCheckpoint(
                 f"{path.name} contains Python objects that could run code while loading, so it was not loaded; "
