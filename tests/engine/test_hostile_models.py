@@ -237,3 +237,8 @@ def test_a_legacy_checkpoint_still_passes_the_file_checks(tmp_path):
 
     torch.save({"model": {}}, tmp_path / "old.pth", _use_new_zipfile_serialization=False)
     check_checkpoint(tmp_path / "old.pth", tmp_path)
+
+
+def test_a_config_that_passes_the_bounds_but_cannot_be_built_is_one_sentence(vits):
+    _config(vits, lambda c: c["model_args"].update(kernel_size_text_encoder=0, num_heads_text_encoder=7))
+    assert "describes a model that cannot be built" in refuse(str(vits))
