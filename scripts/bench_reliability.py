@@ -17,6 +17,12 @@
    (476 MB), 2 h of timeline at the output rate (three 1 GB files) streamed in blocks.
 
     python scripts/bench_reliability.py --only long [--hours 2]
+
+4. Hostile model folders (issue 15.5): a config asking for a billion channels or -5, JSON nested 100,000 deep,
+   a bad model card, a FIFO, a link to /etc/passwd, random bytes and a 1 GiB zip bomb as model.pth, FastPitch
+   weights in a VITS folder; for each, the time to the refusal, the sentence, and the peak memory it added.
+
+    python scripts/bench_reliability.py --only models
 """
 
 from __future__ import annotations
@@ -207,11 +213,90 @@ def long_render_figures(report: dict, hours: float) -> None:
         shutil.rmtree(out.parent, ignore_errors=True)
 
 
+def hostile_model_figures(report: dict) -> None:
+    """Issue 15.5: each hostile model folder, the time to its refusal and the memory it cost. The zip bomb is a
+    real one (1 GiB of zeros deflated to about 1 MB); before the checks, torch read 4.7 GB of such a file."""
+    import resource
+    import shutil
+    import threading
+    import zipfile
+
+    import torch
+    from TTS.tts.configs.vits_config import VitsConfig
+
+    from studio.engine import coqui
+    from studio.engine.coqui.loading import ModelError
+
+    base = Path(tempfile.mkdtemp())
+    config = VitsConfig().to_dict()
+
+    def folder(name: str, weights: dict | None = None, change=None) -> Path:
+        path = base / name
+        path.mkdir()
+        cfg = json.loads(json.dumps(config))
+        if change:
+            change(cfg)
+        (path / "config.json").write_text(json.dumps(cfg))
+        torch.save({"model": weights or {"text_encoder.w": torch.zeros(4), "waveform_decoder.w": torch.zeros(4)}},
+                   path / "model.pth")
+        return path
+
+    def bomb(path: Path) -> None:
+        with zipfile.ZipFile(path / "model.pth", "w", zipfile.ZIP_DEFLATED, compresslevel=1) as archive:
+            archive.writestr("archive/data.pkl", b"\x80\x02}q\x00.")
+            with archive.open("archive/data/0", "w", force_zip64=True) as entry:
+                block = bytes(2**24)
+                for _ in range(64):
+                    entry.write(block)
+
+    cases = {
+        "hidden_1e9": lambda p: None,
+        "hidden_minus_5": lambda p: None,
+        "nested_config": lambda p: (p / "config.json").write_text("[" * 100_000),
+        "bad_card": lambda p: (p / "model_card.json").write_text('"a string"'),
+        "fifo_checkpoint": lambda p: ((p / "model.pth").unlink(), os.mkfifo(p / "model.pth")),
+        "link_to_etc_passwd": lambda p: ((p / "model.pth").unlink(), os.symlink("/etc/passwd", p / "model.pth")),
+        "garbage_checkpoint": lambda p: (p / "model.pth").write_bytes(os.urandom(4096)),
+        "zip_bomb_1gib": bomb,
+        "fastpitch_weights": lambda p: torch.save({"model": {"encoder.w": torch.zeros(4), "decoder.w": torch.zeros(4),
+                                                             "duration_predictor.w": torch.zeros(4)}},
+                                                  p / "model.pth"),
+    }
+    changes = {"hidden_1e9": lambda c: c["model_args"].update(hidden_channels=1e9),
+               "hidden_minus_5": lambda c: c["model_args"].update(hidden_channels=-5)}
+    coqui.loading.card_from("warm", {})
+    try:
+        for name, make in cases.items():
+            path = folder(name, change=changes.get(name))
+            make(path)
+            rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+            result: dict = {}
+
+            def load():
+                try:
+                    coqui.load(str(path))
+                    result["message"] = "LOADED"
+                except ModelError as exc:
+                    result["message"] = str(exc)
+                except Exception as exc:  # noqa: BLE001 - a traceback is the failure this measures
+                    result["message"] = f"CRASH {type(exc).__name__}: {exc}"
+            t = time.perf_counter()
+            thread = threading.Thread(target=load, daemon=True)
+            thread.start()
+            thread.join(30)
+            report[f"model_{name}_ms"] = (time.perf_counter() - t) * 1000
+            report[f"model_{name}_refusal"] = result.get("message", "HUNG (30 s)")
+            report[f"model_{name}_peak_rss_growth_mb"] = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+                                                          - rss) / 1024
+    finally:
+        shutil.rmtree(base, ignore_errors=True)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--json", type=Path)
     parser.add_argument("--quick", action="store_true", help="two chapters instead of twelve, 200 edits")
-    parser.add_argument("--only", choices=["editor", "storm", "long"], help="run one part")
+    parser.add_argument("--only", choices=["editor", "storm", "long", "models"], help="run one part")
     parser.add_argument("--hours", type=float, default=2.0, help="length of the long render (default 2)")
     parser.add_argument("--child-long", nargs=2, metavar=("HOURS", "OUT"), help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -219,8 +304,8 @@ def main() -> int:
         long_child(float(args.child_long[0]), Path(args.child_long[1]))
         return 0
     report: dict = {}
-    if args.only == "long":
-        long_render_figures(report, args.hours)
+    if args.only in ("long", "models"):
+        (hostile_model_figures(report) if args.only == "models" else long_render_figures(report, args.hours))
         print(json.dumps({k: round(v, 3) if isinstance(v, float) else v for k, v in report.items()}, indent=1))
         if args.json:
             args.json.write_text(json.dumps(report, indent=1))
@@ -242,6 +327,7 @@ def main() -> int:
         storm_figures(report, edits=200 if args.quick else 1000, seconds=2.0 if args.quick else 10.0)
     if args.only is None:
         long_render_figures(report, 0.25 if args.quick else args.hours)
+        hostile_model_figures(report)
     print(json.dumps({k: round(v, 3) if isinstance(v, float) else v for k, v in report.items()}, indent=1))
     if args.json:
         args.json.write_text(json.dumps(report, indent=1))

@@ -129,7 +129,7 @@ def cmd_voices(args: argparse.Namespace) -> int:
         else:
             use = "" if e["commercial_use"] else " (non-commercial)"
         print(f"{e['name']:<52} {e['kind']:<9} {e['status']:<14} {caps or '-':<30} {e['license']}{use}")
-        for line in e.get("licence_lines", []):
+        for line in e.get("licence_lines", []) + ([e["reason"]] if e.get("reason") else []):
             print(f"{'':<52}   {line}")
     return 0
 

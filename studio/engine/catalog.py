@@ -6,11 +6,12 @@ list (shipped inside coqui-tts, so it works offline), local folders by their con
 
 from __future__ import annotations
 
-import json
+import os
 from pathlib import Path
 
-from .coqui import FORWARD, REFUSED, VITS
-from .coqui.loading import card_from
+from .coqui import FORWARD, REFUSED, VITS, ModelError
+from .coqui import folder_checks
+from .coqui.loading import card_from, read_card
 from .embedded import SPEAKERS, EmbeddedVoice
 
 
@@ -71,25 +72,41 @@ def zoo_entries() -> list[dict]:
 def folder_entries(root: str | Path) -> list[dict]:
     out = []
     root = Path(root)
-    candidates = [root] if (root / "config.json").is_file() else sorted(p for p in root.iterdir() if p.is_dir())
+    try:
+        candidates = [root] if os.path.lexists(root / "config.json") else sorted(p for p in root.iterdir() if p.is_dir())
+    except OSError:
+        return out
     for folder in candidates:
+        if not os.path.lexists(folder / "config.json"):
+            continue  # not a model folder: other folders may share the root
         try:
-            config = json.loads((folder / "config.json").read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            continue
-        if "model" not in config or not config.get("model"):
-            continue
-        try:
-            card_info = json.loads((folder / "model_card.json").read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            card_info = None
-        card = card_from(folder.name, card_info)
-        caps = _arch_caps(str(config["model"]))
-        speakers = list(config.get("speakers") or [])
-        out.append({"name": str(folder), "kind": "folder", "status": "ready" if caps["supported"] else "unsupported",
-                    "label": card.description, "mix": caps["supported"] and len(speakers) > 1, "native": True,
-                    "speakers": speakers, "license": card.license, "commercial_use": card.commercial_use, **caps})
+            out.append(_folder_entry(folder))
+        except ModelError as exc:
+            # A damaged or hostile folder is listed as unusable with the reason, never crashes the listing.
+            out.append(_unusable(folder, str(exc)))
     return out
+
+
+def _folder_entry(folder: Path) -> dict:
+    config = folder_checks.read_json(folder / "config.json", folder, "a Coqui config")
+    folder_checks.check_sizes(config)
+    if not config.get("model"):
+        raise ModelError("config.json names no model architecture, so it is not a Coqui model folder.")
+    info = read_card(folder)
+    card = card_from(folder.name, info)
+    caps = _arch_caps(str(config["model"]))
+    speakers = config.get("speakers") if isinstance(config.get("speakers"), list) else []
+    speakers = [str(s) for s in speakers]
+    return {"name": str(folder), "kind": "folder", "status": "ready" if caps["supported"] else "unsupported",
+            "label": card.description, "mix": caps["supported"] and len(speakers) > 1, "native": True,
+            "speakers": speakers, "license": card.license, "commercial_use": card.commercial_use,
+            "card": info or {}, **caps}
+
+
+def _unusable(folder: Path, reason: str) -> dict:
+    return {"name": str(folder), "kind": "folder", "status": "unusable", "label": reason, "reason": reason,
+            "mix": False, "native": True, "speakers": [], "license": "unknown", "commercial_use": False,
+            "pitch": False, "energy": False, "duration": False, "supported": False}
 
 
 def _licence_lines(card: dict) -> list[str]:
@@ -111,15 +128,17 @@ def store_entries() -> list[dict]:
     if root.is_dir():
         for entry in folder_entries(root):
             name = Path(entry["name"]).name
-            try:
-                card = json.loads((Path(entry["name"]) / "model_card.json").read_text(encoding="utf-8"))
-            except (OSError, ValueError):
-                card = {}
+            card = entry.pop("card", None)
+            if card is None:  # unusable: the reason is the label
+                out[name] = {**entry, "name": name, "kind": "store"}
+                continue
             out[name] = {**entry, "name": name, "kind": "store", "label": card.get("description", entry["label"]),
                          "commercial_note": card.get("commercial_note", ""), "licence_lines": _licence_lines(card),
                          "mix": True}
     for name, manifest in store.manifests().items():
         if name in out:
+            if out[name]["status"] == "unusable":
+                continue  # the reason stays the label
             out[name]["label"] = manifest.get("label", out[name]["label"])
             continue
         card = manifest.get("card", {})
@@ -137,6 +156,8 @@ def catalog(folders: list[str] | None = None) -> list[dict]:
     for root in folders or []:
         if Path(root).is_dir():
             entries.extend(folder_entries(root))
+    for entry in entries:
+        entry.pop("card", None)  # a dataclass, for store_entries only; the listing is plain JSON
     try:
         entries.extend(zoo_entries())
     except Exception:  # noqa: BLE001 - without Coqui's list the embedded voice and folders still show

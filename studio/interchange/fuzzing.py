@@ -23,7 +23,42 @@ SEEDS = {
             '<break time="300ms"/> <mstts:express-as style="sad" styledegree="1.2">three.</mstts:express-as>'
             '</voice></speak>',
     "script": "ANNA: Where were you last night?\nBEN: Out. Walking.\n\nNarration follows, e.g. this line.\n",
+    "model_config": None,  # Coqui's own VITS config, made at run time (seed_text)
 }
+
+
+def seed_text(reader: str) -> str:
+    """The valid input each reader's mutations start from."""
+    if reader == "project":
+        from studio.cli import DEMO_PROJECT
+
+        return DEMO_PROJECT.read_text(encoding="utf-8")
+    if reader == "model_config":
+        import json
+
+        from TTS.tts.configs.vits_config import VitsConfig
+
+        return json.dumps(VitsConfig().to_dict(), indent=1)
+    return SEEDS[reader]
+
+
+def read_model_config(text: str):
+    """A model folder's config.json as loading reads it before building anything: nesting capped, size fields
+    bounded, then Coqui's config object."""
+    from studio.engine.coqui import folder_checks
+    from studio.engine.coqui.loading import coqui_config
+
+    data = folder_checks.parse_json(text, "config.json", "a Coqui config")
+    folder_checks.check_sizes(data)
+    return coqui_config(data, "config.json")
+
+
+def _model_errors() -> tuple[type[Exception], ...]:
+    # Looked up when a model config is fuzzed: interchange itself never imports the engine (tests/core/test_layers).
+    from studio.engine.coqui.loading import ModelError
+
+    return (ModelError,)
+
 
 READERS = {
     "project": (project_io.loads, (project_io.ProjectFileError,)),
@@ -31,6 +66,7 @@ READERS = {
     "vtt": (subtitles.read_vtt, (subtitles.SubtitleError,)),
     "ssml": (ssml.parse, (ssml.SsmlError,)),
     "script": (parse_script, ()),
+    "model_config": (read_model_config, _model_errors),
 }
 
 _SPICE = ["\x00", "\ufeff", "<", ">", "&", "&amp;", "-->", ":", "\n\n", "NaN", "1e999", "-1", '"', "{", "}", "[",
@@ -39,7 +75,10 @@ _SPICE = ["\x00", "\ufeff", "<", ">", "&", "&amp;", "-->", ":", "\n\n", "NaN", "
           # 20-digit hour, nesting beyond the recursion limit, prosody that underflows, weights that overflow.
           "1" + "0" * 400, "-" + "9" * 30, "\\ud800", "\ud800", "\udfff", "99999999999999999999:00:00,000",
           "<s>" * 1200, "[" * 1200, '<prosody rate="0.0000001%">' * 30, 'mix:a=1e308,b=1e308', '"start": 1e400',
-          '"phonemes": []', '"seed": ' + "9" * 40, "<?xml version='1.0'?>", "x" * 3000]
+          '"phonemes": []', '"seed": ' + "9" * 40, "<?xml version='1.0'?>", "x" * 3000,
+          # Hostile model configs (15.5): sizes of a billion or below zero, comments, deep nesting.
+          "1e9", "1000000000", "-5", "0.5", "null", "true", "/* c */", "// c\n", "{" * 100, '"model": "fast_pitch"',
+          '"hidden_channels": 1e9, ']
 
 
 def mutate(text: str, rng: random.Random, rounds: int | None = None) -> str:
@@ -68,6 +107,7 @@ def mutate(text: str, rng: random.Random, rounds: int | None = None) -> str:
 def check(reader: str, text: str) -> str:
     """'ok', or 'refused' with a one-line message; raises AssertionError for anything else."""
     parse, allowed = READERS[reader]
+    allowed = allowed() if callable(allowed) else allowed
     try:
         parse(text)
         return "ok"

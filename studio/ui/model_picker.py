@@ -94,7 +94,7 @@ class ModelPicker(QDialog):
             controls = ", ".join(k for k in ("pitch", "energy", "duration", "mix") if e.get(k)) or "—"
             for col, text in enumerate([e["name"], e["kind"], e["status"], controls, licence_text(e)]):
                 item = QTableWidgetItem(text)
-                if e["status"] == "unsupported":
+                if e["status"] in ("unsupported", "unusable"):
                     item.setForeground(Qt.gray)
                     item.setToolTip(e.get("reason", ""))
                 elif e.get("licence_lines"):
@@ -141,6 +141,9 @@ class ModelPicker(QDialog):
             self.choose(self.entries[rows[0].row()])
 
     def choose(self, entry: dict) -> None:
+        if entry["status"] == "unusable":  # a damaged folder: the reason is a whole sentence
+            self.status.setText(entry["reason"])
+            return
         if entry["status"] == "unsupported":
             self.status.setText(f"{entry['name']} cannot be edited: {entry.get('reason', 'unsupported')}.")
             return

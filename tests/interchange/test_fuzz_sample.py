@@ -9,14 +9,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from studio.cli import DEMO_PROJECT
-from studio.interchange.fuzzing import READERS, SEEDS, check, mutate
+from studio.interchange.fuzzing import READERS, check, mutate, seed_text
 
 
 @pytest.mark.parametrize("reader", sorted(READERS))
 def test_mutated_inputs_load_or_are_refused(reader, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
-    seed = DEMO_PROJECT.read_text(encoding="utf-8") if reader == "project" else SEEDS[reader]
+    seed = seed_text(reader)
     rng = random.Random(reader)
     for _ in range(300):
         t = time.perf_counter()

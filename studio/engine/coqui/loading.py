@@ -8,8 +8,8 @@ weights, which is what Coqui does, minus the unsafe fallback.
 
 from __future__ import annotations
 
-import json
 import logging
+import os
 import pickle
 import re
 from dataclasses import dataclass, field, replace
@@ -30,6 +30,11 @@ class ModelError(Exception):
 
 class UnsafeCheckpoint(ModelError):
     pass
+
+
+class RefusedFolder(ModelError):
+    """A model folder that is damaged or hostile (folder_checks): unlike a voice that cannot be fetched, the
+    user must fix it, so callers do not quietly speak with another voice instead."""
 
 
 @dataclass(frozen=True)
@@ -80,8 +85,10 @@ def card_from(name: str, info: dict | None) -> ModelCard:
 
 
 def find_checkpoint(folder: Path) -> Path:
+    # lexists, not is_file: a FIFO or a link out of the folder named model.pth must be found and refused by
+    # folder_checks with the reason, not passed over for another file.
     for name in CHECKPOINT_NAMES:
-        if (folder / name).is_file():
+        if os.path.lexists(folder / name):
             return folder / name
     found = sorted(folder.glob("*.pth")) + sorted(folder.glob("*.pt"))
     if not found:
@@ -96,18 +103,27 @@ def open_folder(folder: str | Path) -> ModelFolder:
         raise ModelError(f"{folder} is not a folder; give a Coqui model folder or a zoo name like "
                          "tts_models/en/vctk/vits.")
     config_path = folder / "config.json"
-    if not config_path.is_file():
+    if not os.path.lexists(config_path):
         raise ModelError(f"{folder} has no config.json; it is not a Coqui model folder.")
-    card_info = None
-    if (folder / "model_card.json").is_file():
-        try:
-            card_info = json.loads((folder / "model_card.json").read_text(encoding="utf-8"))
-        except (ValueError, UnicodeDecodeError):
-            card_info = None
+    card_info = read_card(folder)
     vocoder = None
     if (folder / "vocoder" / "config.json").is_file():
         vocoder = open_folder(folder / "vocoder")
     return ModelFolder(folder, config_path, find_checkpoint(folder), card_from(folder.name, card_info), vocoder)
+
+
+def read_card(folder: Path) -> dict | None:
+    """A folder's model_card.json as a dict, None where there is none; a card that is there but damaged or
+    hostile is refused, so that the listing and the loader give the same reason."""
+    from . import folder_checks
+
+    path = folder / "model_card.json"
+    if not os.path.lexists(path):
+        return None
+    info = folder_checks.read_json(path, folder, "a model card", limit=2**20)
+    if not isinstance(info, dict):
+        raise RefusedFolder(f"{path.name} holds a {type(info).__name__}, not a model card; fix or delete it.")
+    return info
 
 
 def is_zoo_name(spec: str) -> bool:
@@ -162,9 +178,15 @@ def load_checkpoint(path: Path, trusted: bool = False) -> dict:
     """The checkpoint's contents, loaded without running any code it might carry (unless `trusted`)."""
     import torch
 
+    from . import folder_checks
+
+    folder_checks.check_checkpoint(path, path.parent)
     try:
         return torch.load(path, map_location="cpu", weights_only=True)
     except pickle.UnpicklingError as exc:
+        if "GLOBAL" not in str(exc):  # torch names the class it refused; anything else is a damaged pickle
+            raise ModelError(f"{path.name} is a damaged PyTorch checkpoint (its data cannot be unpickled); "
+                             "download the model again.") from None
         if not trusted:
             raise UnsafeCheckpoint(
                 f"{path.name} contains Python objects that could run code while loading, so it was not loaded; "
@@ -177,30 +199,63 @@ def load_checkpoint(path: Path, trusted: bool = False) -> dict:
 
 def read_architecture(folder: ModelFolder) -> str:
     """The config's "model" name, read as plain JSON so that unknown architectures get a clear refusal."""
-    try:
-        config = json.loads(folder.config_path.read_text(encoding="utf-8"))
-        return str(config.get("model", "")).lower()
-    except (OSError, ValueError, AttributeError) as exc:
-        raise ModelError(f"{folder.config_path} is not valid JSON; the model folder is damaged.") from exc
+    config = read_config(folder)
+    return str(config.get("model") or config.get("generator_model") or "").lower()
+
+
+def read_config(folder: ModelFolder) -> dict:
+    """config.json as plain JSON, read once with a cap and its size fields checked, before Coqui sees it."""
+    from . import folder_checks
+
+    config = folder_checks.read_json(folder.config_path, folder.path, "a Coqui config")
+    folder_checks.check_sizes(config, folder.config_path.name)
+    return config
 
 
 def load_config(folder: ModelFolder):
-    from TTS.config import load_config as coqui_load_config
+    """Coqui's config object, built from the checked dict the way TTS.config.load_config builds it from a file."""
+    return coqui_config(read_config(folder), str(folder.config_path))
+
+
+def coqui_config(data: dict, where: str):
+    """Coqui's config object for a checked config dict (also what the model-config fuzzer reads)."""
+    name = data.get("model") or data.get("generator_model") if isinstance(data, dict) else None
+    if not isinstance(name, str):
+        raise ModelError(f"{where} names no model architecture (\"model\"), so it is not a Coqui config.")
+    from TTS.config import register_config
 
     try:
-        return coqui_load_config(str(folder.config_path))
+        config = register_config(name.replace("_generator", "").replace("_discriminator", "").lower())()
+        config.from_dict(data)
+        return config
     except Exception as exc:  # noqa: BLE001 - Coqpit raises many types for a bad config
-        raise ModelError(f"{folder.config_path} is not a Coqui config Speech Studio can read "
+        raise ModelError(f"{where} is not a Coqui config Speech Studio can read "
                          f"({exc.__class__.__name__}).") from exc
+
+
+def _setup(setup, config, folder: ModelFolder):
+    """Coqui's model builder, with what a config that passed the size checks can still get wrong (a kernel of 0,
+    heads that do not divide the channels) turned into one sentence."""
+    try:
+        return setup(config)
+    except MemoryError:
+        raise ModelError(f"{folder.config_path} describes a model too large for this machine's memory.") from None
+    except Exception as exc:  # noqa: BLE001 - torch.nn raises ValueError, RuntimeError, AssertionError, ...
+        raise ModelError(f"{folder.config_path} describes a model that cannot be built "
+                         f"({exc.__class__.__name__}: {str(exc)[:80]}).") from exc
 
 
 def build_tts(folder: ModelFolder, trusted: bool = False):
     """(model, config) for a TTS model folder, in eval mode."""
     from TTS.tts.models import setup_model
 
+    from . import FORWARD, folder_checks
+
     config = load_config(folder)
     state = load_checkpoint(folder.checkpoint, trusted)
-    model = setup_model(config)
+    arch = str(config.model).lower()
+    folder_checks.check_weights(state, folder.checkpoint, "forward" if arch in FORWARD else "vits", arch)
+    model = _setup(setup_model, config, folder)
     try:
         missing, unexpected = model.load_state_dict(state["model"], strict=False)
     except (KeyError, RuntimeError, TypeError) as exc:
@@ -225,13 +280,15 @@ def build_vocoder(folder: ModelFolder, trusted: bool = False):
 
     config = load_config(folder)
     state = load_checkpoint(folder.checkpoint, trusted)
-    weights = state.get("model", {})
+    weights = state.get("model") if isinstance(state, dict) else None
+    if not isinstance(weights, dict):
+        raise ModelError(f"{folder.checkpoint.name} holds no vocoder weights; download the vocoder again.")
     if "model_disc" not in state:
-        weights = {k[len("model_g."):]: v for k, v in weights.items() if k.startswith("model_g.")}
-    generator = setup_generator(config)
+        weights = {k[len("model_g."):]: v for k, v in weights.items() if str(k).startswith("model_g.")}
+    generator = _setup(setup_generator, config, folder)
     try:
         generator.load_state_dict(weights)
-    except RuntimeError as exc:
+    except (RuntimeError, TypeError) as exc:
         raise ModelError(f"The vocoder weights in {folder.checkpoint.name} do not fit its config.json.") from exc
     generator.eval()
     if hasattr(generator, "remove_weight_norm"):

@@ -56,10 +56,12 @@ def source_file(manifest: dict) -> Path:
 
 
 def _converted(folder: Path, sha256: str) -> bool:
+    from .loading import read_card
+
     try:
-        card = json.loads((folder / "model_card.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return False
+        card = read_card(folder) or {}
+    except ModelError:
+        return False  # a damaged card: convert again, which writes a new one
     from .piper_import import CONVERTER_VERSION
 
     return (card.get("sha256") == sha256 and card.get("converter_version") == CONVERTER_VERSION
