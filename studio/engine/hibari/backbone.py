@@ -41,6 +41,7 @@ class HibariBackbone(Backbone):
         self.version = version
         self.license, self.label = license, label
         self._lock = threading.Lock()
+        self._g2p_lock = threading.Lock()
         self._tokens: OrderedDict[str, Tokens] = OrderedDict()
         self._embedded = None
 
@@ -69,7 +70,8 @@ class HibariBackbone(Backbone):
             if text in self._tokens:
                 self._tokens.move_to_end(text)
                 return self._tokens[text]
-        tokens = tokenize(self.tts, text)
+        with self._g2p_lock:  # hibari's G2P keeps state while it reads a sentence; analysis and renders can overlap
+            tokens = tokenize(self.tts, text)
         with self._lock:
             self._tokens[text] = tokens
             while len(self._tokens) > TOKEN_CACHE:
