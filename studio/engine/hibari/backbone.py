@@ -70,7 +70,7 @@ class HibariBackbone(Backbone):
             if text in self._tokens:
                 self._tokens.move_to_end(text)
                 return self._tokens[text]
-        with self._g2p_lock:  # hibari's G2P keeps state while it reads a sentence; analysis and renders can overlap
+        with self._g2p_lock:  # hibari's G2P is not documented as thread-safe; analysis and renders can overlap
             tokens = tokenize(self.tts, text)
         with self._lock:
             self._tokens[text] = tokens
