@@ -434,8 +434,8 @@ def check_paths(project: Project, folder: Path) -> None:
     absolute one must be a model folder (config.json beside a checkpoint). Zoo names are not paths."""
     for track in project.tracks:
         voice = track.voice
-        if voice.backbone == "embedded":
-            continue
+        if voice.backbone in ("embedded", "hibari"):
+            continue  # named voices, not paths
         if voice.backbone != "coqui":
             raise ProjectFileError(f"Track {track.name} uses an unknown voice backbone '{voice.backbone}'; "
                                    "the file may come from a newer Speech Studio.")

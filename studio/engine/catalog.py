@@ -1,6 +1,6 @@
 """The list behind `studio voices` and the model picker: every voice with what it can do and its license.
 
-Nothing is loaded to build it: the embedded voice is described by its speakers, zoo models by Coqui's own model
+Nothing is loaded to build it: the embedded voice is described by its speakers, hibari by its package, zoo models by Coqui's own model
 list (shipped inside coqui-tts, so it works offline), local folders by their config.json and model card.
 """
 
@@ -47,6 +47,17 @@ def embedded_entries() -> list[dict]:
     return [{"name": s.id, "kind": "embedded", "status": "ready", "label": s.label, "pitch": True, "energy": True,
              "duration": True, "mix": True, "native": False, "license": caps.license,
              "commercial_use": caps.commercial_use, "speakers": [s.id]} for s in SPEAKERS]
+
+
+def hibari_entries() -> list[dict]:
+    """The hibari voice, described without loading it: "ready" where the package is installed."""
+    from . import hibari
+
+    version = hibari.installed_version()
+    status = "ready" if version == hibari.PINNED else "not installed" if version is None else "wrong version"
+    return [{"name": hibari.NAME, "kind": "hibari", "status": status, "label": hibari.LABEL, "pitch": True,
+             "energy": True, "duration": True, "mix": True, "native": True, "supported": True,
+             "license": hibari.LICENSE, "commercial_use": True, "speakers": [hibari.NAME]}]
 
 
 def zoo_entries() -> list[dict]:
@@ -152,7 +163,7 @@ def store_entries() -> list[dict]:
 
 
 def catalog(folders: list[str] | None = None) -> list[dict]:
-    entries = store_entries() + embedded_entries()
+    entries = store_entries() + hibari_entries() + embedded_entries()
     for root in folders or []:
         if Path(root).is_dir():
             entries.extend(folder_entries(root))

@@ -1,7 +1,7 @@
 """Which backbone serves a voice reference. One place to look a voice up, shared by the CLI and the editor.
 
-A voice is named by a string: "embedded" (or one of its speakers, like "en-us+f2"), a Coqui zoo name like
-"tts_models/en/vctk/vits", or a local Coqui model folder.
+A voice is named by a string: "embedded" (or one of its speakers, like "en-us+f2"), "hibari" (the hibari-tts
+voice), a Coqui zoo name like "tts_models/en/vctk/vits", or a local Coqui model folder.
 """
 
 from __future__ import annotations
@@ -13,12 +13,15 @@ from studio.core.analysis import AnalysisError
 from studio.core.model import SpeakerMix, VoiceRef, Word
 from studio.core.script import TooLong, check_utterance
 
+from . import hibari
 from .backbone import Backbone
 from .embedded import SPEAKERS, EmbeddedVoice
 
 EMBEDDED = VoiceRef("embedded", "espeak-ng")
 # The default narrator: the neural voice converted from its Piper package on first use (engine/coqui/store.py).
 NEURAL = VoiceRef("coqui", "en_US-joe-medium")
+# A second neural voice from the hibari-tts package (engine/hibari; naming it imports nothing of the package).
+HIBARI, HIBARI_NAMES = hibari.VOICE, hibari.ALIASES
 
 
 def parse_voice(spec: str | None) -> tuple[VoiceRef, SpeakerMix]:
@@ -29,6 +32,8 @@ def parse_voice(spec: str | None) -> tuple[VoiceRef, SpeakerMix]:
         return EMBEDDED, SpeakerMix.single(SPEAKERS[0].id)
     if spec in {s.id for s in SPEAKERS}:
         return EMBEDDED, SpeakerMix.single(spec)
+    if spec in HIBARI_NAMES:
+        return HIBARI, SpeakerMix()
     return VoiceRef("coqui", spec), SpeakerMix()
 
 
@@ -68,6 +73,8 @@ class VoiceRegistry:
 
                     self._backbones[key] = coqui.load(voice.model, trusted=voice.model in self.trusted,
                                                       device=self._torch_device(), progress=self.progress)
+                elif voice.backbone == "hibari":
+                    self._backbones[key] = hibari.load(voice.model)
                 else:
                     raise AnalysisError(f"Speech Studio has no '{voice.backbone}' backbone; use the embedded voice.")
             return self._backbones[key]

@@ -149,6 +149,8 @@ class ModelPicker(QDialog):
             return
         if entry["kind"] == "embedded":
             voice = VoiceRef("embedded", "espeak-ng")
+        elif entry["kind"] == "hibari":
+            voice = VoiceRef("hibari", entry["name"])
         else:
             voice = VoiceRef("coqui", entry["name"])
         if entry.get("commercial_note"):
