@@ -29,8 +29,8 @@ class DesignError(ValueError):
 def check_name(name: str) -> str:
     name = " ".join(str(name).split())
     if not _NAME.fullmatch(name):
-        raise DesignError(f"\"{name}\" cannot name a voice; use a letter followed by up to 39 letters, digits, "
-                          "spaces or _ . ' -.")
+        raise DesignError(f"\"{name}\" cannot name a voice; start with a letter and use up to 40 letters, "
+                          "digits, spaces, dots, dashes, apostrophes or underscores.")
     return name
 
 
