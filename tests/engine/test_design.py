@@ -75,3 +75,22 @@ def test_analysis_scales_the_predicted_pitch(neural):
     plain = [p.pitch for w in neural.analyze(TEXT, NEURAL, SpeakerMix()) for p in w.phonemes]
     designed = [p.pitch for w in d.analyze(TEXT, NEURAL, SpeakerMix()) for p in w.phonemes]
     assert designed == pytest.approx([2 * p for p in plain], abs=0.02)
+
+
+def test_a_mix_of_joe_and_a_designed_voice_renders_and_is_measured(neural):
+    from studio.engine import anonymity
+    from studio.engine.voices import VoiceRegistry
+
+    registry = VoiceRegistry()
+    registry._backbones[(NEURAL.backbone, NEURAL.model)] = neural
+    registry.use_designs({"Tess": Design("en_US-joe-medium", 1.2, 1.6, 0.0, "Tess")})
+    from studio.core.model import VoiceRef
+
+    tess = registry.backbone(VoiceRef("design", "Tess"))
+    mix = (("Tess", 0.5), (NEURAL.model, 0.5))
+    assert tess.needs_morph(mix) and not tess.needs_morph((("Tess", 1.0),))
+    render = anonymity.mix_renderer(tess, "Help the woman get back to her feet.")
+    audio, rate = render(mix)
+    assert rate == 22050 and len(audio) > rate and np.isfinite(audio).all()
+    close = {c.speaker: c.verifier for c in anonymity.measure(render, mix, verifier=True)}
+    assert set(close) == {"Tess", NEURAL.model} and all(0 < v < 1 for v in close.values())
