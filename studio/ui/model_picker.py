@@ -199,4 +199,19 @@ class ModelPicker(QDialog):
             self.status.setText(f"{error} The track keeps its voice.")
             return
         self.document.push(command)
+        self._remember_choice()
         self.accept()
+
+    def _remember_choice(self) -> None:
+        """A character's new voice is what its next import gets (remembered casting, as `--cast` does)."""
+        from studio.core.script import NARRATOR
+        from studio.core.voice_library import remember_casting
+        from studio.production.casting import spec_of
+
+        track = self.document.project.track(self.track_id)
+        if track.name == NARRATOR or "(" in track.name:
+            return
+        try:
+            remember_casting({track.name: spec_of(track.voice, track.mix)})
+        except OSError:
+            pass  # a convenience: the track has its voice either way

@@ -22,3 +22,16 @@ def test_picking_a_designed_cast_voice(window, qtbot):
     assert window.render.status(seg.id).state is State.READY
     window.document.undo_stack.undo()
     assert track.voice == before
+
+
+def test_a_voice_picked_for_a_character_is_remembered(window, qtbot, tmp_path, monkeypatch):
+    from studio.core.voice_library import remembered_voice
+    from studio.ui.model_picker import ModelPicker
+
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path))
+    track = window.document.project.tracks[0]
+    track.name = "ALICE"
+    picker = ModelPicker(window.document, track.id, window)
+    with qtbot.waitSignal(picker._done, timeout=120000):
+        picker.choose(next(e for e in picker.entries if e["name"] == "Mara"))
+    assert remembered_voice("alice") == "Mara"
