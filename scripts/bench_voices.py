@@ -2,6 +2,7 @@
 
     python scripts/bench_voices.py [--candidates scripts/voice_candidates.json] [--voices FILE]
                                    [--sentences N] [--json OUT] [--markdown docs/voices.md]
+    python scripts/bench_voices.py --from-json docs/bench_voices.json --markdown docs/voices.md
 
 The voices are data: the cast (models/cast/cast.json; an entry whose backbone is missing, such as hibari before
 its backbone lands, is listed as skipped), plus the voices of each --voices / --candidates file
@@ -66,16 +67,18 @@ def render_voice(registry, spec: str, sentences: list[str]):
 
 def markdown(report: dict) -> str:
     names = [r["name"] for r in report["rows"]]
+    cast = [n for n in names if n in report.get("cast", [])]
     lines = [f"Measured by `scripts/bench_voices.py` on {report['sentences']} Harvard sentences per voice "
              f"({report['machine']['platform']}, {report['machine']['cpus']} CPUs, {report['seconds']:.0f} s). "
              f"Targets: WER <= {WER_TARGET:.0%}, GE2E similarity <= {SIMILARITY_TARGET:.2f} for every pair "
              f"(the verifier's calibrated same-speaker threshold is {report['threshold']:.3f}).", "",
-             "| voice | spec | WER | errors / words | highest similarity to another voice |", "|---|---|---|---|---|"]
+             "| voice | in the cast | spec | WER | errors / words | highest similarity to a cast voice |",
+             "|---|---|---|---|---|---|"]
     for r in report["rows"]:
-        others = [(report["similarity"][r["name"]][n], n) for n in names if n != r["name"]]
+        others = [(report["similarity"][r["name"]][n], n) for n in cast if n != r["name"]]
         top = max(others) if others else (float("nan"), "-")
-        lines.append(f"| {r['name']} | `{r['spec']}` | {100 * r['wer']:.1f} % | {r['errors']} / {r['words']} | "
-                     f"{top[0]:.2f} ({top[1]}) |")
+        lines.append(f"| {r['name']} | {'yes' if r['name'] in cast else 'no'} | `{r['spec']}` | "
+                     f"{100 * r['wer']:.1f} % | {r['errors']} / {r['words']} | {top[0]:.2f} ({top[1]}) |")
     lines += ["", "GE2E similarity (same sentences, mean over sentences):", "",
               "| | " + " | ".join(names) + " |", "|---|" + "---|" * len(names)]
     for a in names:
@@ -92,7 +95,12 @@ def main() -> int:
     parser.add_argument("--sentences", type=int, default=20)
     parser.add_argument("--json", type=Path)
     parser.add_argument("--markdown", type=Path, help="write the tables between the markers of this file")
+    parser.add_argument("--from-json", type=Path, help="rewrite the markdown from an earlier run's JSON")
     args = parser.parse_args()
+    if args.from_json:
+        if args.markdown:
+            write_markdown(args.markdown, json.loads(args.from_json.read_text(encoding="utf-8")))
+        return 0
 
     import os
 
@@ -130,7 +138,10 @@ def main() -> int:
     names = [r["name"] for r in rows]
     sim = {a: {b: float(np.mean([verifier.similarity(x, y) for x, y in zip(embeddings[a], embeddings[b])]))
                for b in names} for a in names}
+    from studio.engine.cast import cast
+
     report = {"rows": rows, "similarity": sim, "sentences": len(sentences), "skipped": skipped,
+              "cast": [v.name for v in cast()],
               "threshold": verifier.calibration().threshold, "seconds": time.perf_counter() - start,
               "recogniser": "pocketsphinx en-US (default model of the pocketsphinx wheel)",
               "machine": {"platform": platform.platform(), "python": platform.python_version(),
@@ -140,14 +151,18 @@ def main() -> int:
     if args.json:
         args.json.write_text(json.dumps(report, indent=1))
     if args.markdown:
-        table = markdown(report)
-        begin, end = "<!-- bench_voices: begin -->", "<!-- bench_voices: end -->"
-        old = args.markdown.read_text(encoding="utf-8") if args.markdown.exists() else f"{begin}\n{end}\n"
-        if begin not in old:
-            old += f"\n{begin}\n{end}\n"
-        head, rest = old.split(begin, 1)
-        args.markdown.write_text(head + begin + "\n" + table + end + rest.split(end, 1)[1], encoding="utf-8")
+        write_markdown(args.markdown, report)
     return 0
+
+
+def write_markdown(path: Path, report: dict) -> None:
+    """The tables between the bench_voices markers of `path`; the prose around them is kept."""
+    begin, end = "<!-- bench_voices: begin -->", "<!-- bench_voices: end -->"
+    old = path.read_text(encoding="utf-8") if path.exists() else f"{begin}\n{end}\n"
+    if begin not in old:
+        old += f"\n{begin}\n{end}\n"
+    head, rest = old.split(begin, 1)
+    path.write_text(head + begin + "\n" + markdown(report) + end + rest.split(end, 1)[1], encoding="utf-8")
 
 
 if __name__ == "__main__":
