@@ -80,6 +80,65 @@ def spec_of(ref: VoiceRef, mix: SpeakerMix) -> str:
     return ref.model
 
 
+def _opened(registry: VoiceRegistry, spec: str) -> tuple[VoiceRef, SpeakerMix] | None:
+    """The voice `spec` names and its default mix, or None where it cannot be loaded."""
+    try:
+        ref, mix = parse_voice(spec)
+        speakers = registry.backbone(ref).capabilities().speakers
+    except (ModelError, AnalysisError, ValueError, OSError):
+        return None
+    return ref, mix if not mix.is_empty else (SpeakerMix.single(speakers[0].id) if speakers else SpeakerMix())
+
+
+def cast_voice(registry: VoiceRegistry, name: str, taken: list[VoiceRef], note=lambda message: None
+               ) -> tuple[VoiceRef, SpeakerMix] | None:
+    """The voice of speaker `name` when the user left it to us: the one it had last time, else the next voice of
+    the default cast that is not in `taken` (the voices other tracks have); None without a cast."""
+    from studio.core.voice_library import remembered_voice
+    from studio.engine import cast as default_cast
+
+    remembered = remembered_voice(name)
+    if remembered:
+        found = _opened(registry, remembered)
+        if found is not None:
+            return found
+        note(f"{name} was last cast as {remembered}, which cannot be loaded now; another voice speaks.")
+    for message in default_cast.notes():
+        note(message)
+    voices = default_cast.cast()
+    if not voices:
+        return None
+    free = [v for v in voices if v.voice not in taken]
+    if not free:
+        note(f"There are more speakers than the {len(voices)} voices of the cast, so some share a voice; choose "
+             "with --cast NAME=VOICE.")
+        free = voices[len(taken) % len(voices):] + voices
+    for v in free:
+        found = _opened(registry, v.name)
+        if found is not None:
+            return found
+    return None
+
+
+class CastChooser:
+    """`chosen(name)` for lines pasted in the editor (core.structure.insert_lines): `first` (the preferences)
+    decides, else the cast as at import. It remembers what it handed out, since new tracks join the project only
+    when the paste's command runs; a designed voice is kept in the project."""
+
+    def __init__(self, registry: VoiceRegistry, project: Project, first=None):
+        self.registry, self.project, self.first = registry, project, first or (lambda name: None)
+        self.taken = [t.voice for t in project.tracks]
+
+    def __call__(self, name: str):
+        chosen = self.first(name) or cast_voice(self.registry, name, self.taken)
+        if chosen is not None:
+            self.taken.append(chosen[0])
+            ref = chosen[0]
+            if ref.backbone == DESIGN_BACKBONE and "," not in ref.model and ref.model not in self.project.designs:
+                self.project.designs[ref.model] = self.registry.design(ref.model)
+        return chosen
+
+
 def open_voice(voice: str | None, registry: VoiceRegistry, notes: list[str]):
     """(voice ref, default mix, backbone), falling back to the embedded voice with a note."""
     ref, mix = parse_voice(voice)
@@ -151,41 +210,9 @@ class Casting:
             project.designs[ref.model] = design
             self.registry.use_designs({ref.model: design})
 
-    def _opened(self, spec: str) -> tuple[VoiceRef, SpeakerMix] | None:
-        try:
-            ref, mix = parse_voice(spec)
-            speakers = self.registry.backbone(ref).capabilities().speakers
-        except (ModelError, AnalysisError, ValueError, OSError):
-            return None
-        return ref, mix if not mix.is_empty else (SpeakerMix.single(speakers[0].id) if speakers else SpeakerMix())
-
     def _from_cast(self, project: Project, name: str) -> tuple[VoiceRef, SpeakerMix] | None:
         """A speaker's voice when the user left it to us: remembered, else the next cast voice no track has."""
-        from studio.core.voice_library import remembered_voice
-        from studio.engine import cast as default_cast
-
-        remembered = remembered_voice(name)
-        if remembered:
-            found = self._opened(remembered)
-            if found is not None:
-                return found
-            self._note(f"{name} was last cast as {remembered}, which cannot be loaded now; another voice speaks.")
-        for note in default_cast.notes():
-            self._note(note)
-        voices = default_cast.cast()
-        if not voices:
-            return None
-        taken = {t.voice for t in project.tracks}
-        free = [v for v in voices if v.voice not in taken]
-        if not free:
-            self._note(f"There are more speakers than the {len(voices)} voices of the cast, so some share a voice; "
-                       "choose with --cast NAME=VOICE.")
-            free = voices[sum(1 for t in project.tracks if "(" not in t.name) % len(voices):] + voices
-        for v in free:
-            found = self._opened(v.name)
-            if found is not None:
-                return found
-        return None
+        return cast_voice(self.registry, name, [t.voice for t in project.tracks], self._note)
 
     def _note(self, message: str) -> None:
         if message not in self._warned:
