@@ -27,7 +27,7 @@ def cmd_new(args: argparse.Namespace) -> int:
     from studio.interchange.subtitles import SubtitleError
     from studio.interchange.text_script import ImportError_
     from studio.engine.voices import VoiceRegistry
-    from studio.production.casting import parse_voice_map
+    from studio.production.casting import parse_cast, parse_voice_map
     from studio.production.inputs import Options, load
 
     from studio.core.project_io import ProjectFileError, is_project_file
@@ -45,7 +45,7 @@ def cmd_new(args: argparse.Namespace) -> int:
             print(f"wrote {args.output}: {len(project.tracks)} tracks, {len(project.segments)} segments")
             return 0
         options = Options(voice=args.voice, voice_map=parse_voice_map(args.voice_map), language=args.lang,
-                          speakers=_speakers(args.speakers), lyrics=args.lyrics)
+                          speakers=_speakers(args.speakers), lyrics=args.lyrics, cast=parse_cast(args.cast))
         script = load(Path(args.input), options, registry, notes)
         project = script.project
         project.title = project.title or Path(args.input).stem
@@ -131,6 +131,10 @@ def cmd_voices(args: argparse.Namespace) -> int:
         print(f"{e['name']:<52} {e['kind']:<9} {e['status']:<14} {caps or '-':<30} {e['license']}{use}")
         for line in e.get("licence_lines", []) + ([e["reason"]] if e.get("reason") else []):
             print(f"{'':<52}   {line}")
+    from studio.engine.cast import notes
+
+    for note in notes():
+        print(f"studio: note: {note}", file=sys.stderr)
     return 0
 
 
@@ -243,7 +247,7 @@ def cmd_render(args: argparse.Namespace) -> int:
     from studio.engine.master import OutputError
     from studio.production.batch import render_project, write_outputs
     from studio.production.outdir import OutputFolderError, output_folder
-    from studio.production.casting import parse_voice_map
+    from studio.production.casting import parse_cast, parse_voice_map
     from studio.production.inputs import Options, load
 
     registry = VoiceRegistry(device=args.device, progress=lambda m: print(m, file=sys.stderr))
@@ -254,7 +258,7 @@ def cmd_render(args: argparse.Namespace) -> int:
             raise ValueError(f"--fps must be positive, not {args.fps:g}.")
         rate = None if args.rate is None else _sample_rate(args.rate)
         options = Options(voice=args.voice, voice_map=parse_voice_map(args.voice_map), language=args.lang,
-                          speakers=_speakers(args.speakers), lyrics=args.lyrics)
+                          speakers=_speakers(args.speakers), lyrics=args.lyrics, cast=parse_cast(args.cast))
         script = load(Path(args.input), options, registry, notes)
     except (ImportError_, AnalysisError, SsmlError, SubtitleError, ProjectFileError, ModelError, ValueError) as exc:
         return _fail(str(exc), EXIT_INPUT)
@@ -392,6 +396,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _casting_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--cast", action="append", metavar="NAME=VOICE,...",
+                   help="the voice of each speaker, e.g. ALICE=Joe,BOB=Mara: a cast voice (studio voices lists "
+                        "them), a designed voice or any --voice spec; remembered for the next import. Speakers not "
+                        "named get the next cast voice, or the one they had last time")
     p.add_argument("--voice-map", action="append", metavar="NAME=LOCAL",
                    help="speak an SSML <voice name=NAME> (e.g. en-US-AvaNeural) with a local voice (en-us+f2, a "
                         "Coqui model, mix:A=0.5,B=0.5); repeatable; kept in the project")

@@ -6,6 +6,9 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 # Tests convert the neural voice into their own model store (once per machine, a few seconds), never the user's.
 os.environ.setdefault("STUDIO_MODELS", os.path.join(tempfile.gettempdir(), "speech-studio-test-models"))
 
+# Remembered casting and the voice library are user data: tests write them to a folder of their own.
+os.environ["XDG_CONFIG_HOME"] = tempfile.mkdtemp(prefix="speech-studio-test-config-")
+
 import pytest  # noqa: E402
 
 

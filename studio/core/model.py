@@ -230,6 +230,9 @@ class Project:
     # The original dialogue for dubbing, shown and played under the voices; a path relative to the project file
     # where it lies beside it.
     reference_audio: str | None = None
+    # Designed voices the tracks speak with (VoiceRef("design", name)), by name: kept in the project so that it
+    # sounds the same on a machine whose voice library lacks them (core/design.py).
+    designs: dict = field(default_factory=dict)
 
     def track(self, track_id: str) -> Track:
         for t in self.tracks:

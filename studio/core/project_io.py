@@ -16,6 +16,7 @@ import tempfile
 from pathlib import Path
 from typing import Any, Callable
 
+from .design import DESIGN_BACKBONE, Design, DesignError, check_name, is_inline, parse_inline
 from .emotion import EmotionPreset
 from .lexicon import LexiconError, check_entry
 from .files import read_capped
@@ -31,7 +32,8 @@ MAX_INT = 2**63 - 1  # every integer field (seeds) fits a 64-bit integer; larger
 
 # MIGRATIONS[n] turns a version-n document (a dict) into a version-(n+1) one.
 # Version 2 added the lexicon, pause settings, line controls, silence after a line, paragraph starts and the
-# reference audio, all optional with defaults, so a version-1 document needs no change.
+# reference audio, all optional with defaults, so a version-1 document needs no change. Designed voices
+# ("designs") came later, optional too: a file without them reads as before.
 MIGRATIONS: dict[int, Callable[[dict], dict]] = {1: lambda doc: doc}
 
 
@@ -70,6 +72,7 @@ def to_dict(project: Project) -> dict[str, Any]:
         "pauses": {"comma": project.pauses.comma, "sentence": project.pauses.sentence,
                    "question": project.pauses.question, "paragraph": project.pauses.paragraph},
         "reference_audio": project.reference_audio,
+        "designs": {name: d.as_dict() for name, d in project.designs.items()},
     }
 
 
@@ -347,6 +350,11 @@ def _from_dict(doc: Any) -> Project:
     if ref is not None and not isinstance(ref, str):
         raise _Bad("'reference_audio' should be a file name")
     project.reference_audio = ref
+    for name, d in _get(doc, "designs", dict, "the project", {}).items():
+        try:
+            project.designs[check_name(name)] = Design.from_dict(d, name)
+        except DesignError as exc:
+            raise _Bad(f"designed voice '{name}': {str(exc).rstrip('.')}") from None
     return project
 
 
@@ -432,10 +440,17 @@ def check_paths(project: Project, folder: Path) -> None:
     """Refuse voices that point outside the project's folder, so that a project from elsewhere cannot make the
     app read arbitrary files. A relative model path must stay inside the folder (it is made absolute here); an
     absolute one must be a model folder (config.json beside a checkpoint). Zoo names are not paths."""
+    for name, design in project.designs.items():
+        if not (_is_zoo_name(design.base) or _is_store_name(design.base)):
+            raise ProjectFileError(f"The designed voice {name} is based on {design.base}, which is not a voice "
+                                   "name; the project was not opened.")
     for track in project.tracks:
         voice = track.voice
         if voice.backbone in ("embedded", "hibari"):
             continue  # named voices, not paths
+        if voice.backbone == DESIGN_BACKBONE:
+            _check_design_voice(project, track.name, voice.model)
+            continue
         if voice.backbone != "coqui":
             raise ProjectFileError(f"Track {track.name} uses an unknown voice backbone '{voice.backbone}'; "
                                    "the file may come from a newer Speech Studio.")
@@ -453,3 +468,18 @@ def check_paths(project: Project, folder: Path) -> None:
             raise ProjectFileError(f"Track {track.name}'s voice ({voice.model}) is not a model folder; the project "
                                    "was not opened.")
         track.voice = VoiceRef("coqui", str(target))
+
+
+def _check_design_voice(project: Project, track: str, model: str) -> None:
+    """A designed voice is a name (the project's, the library's or the cast's) or an inline design; either way its
+    base must be a voice name, never a path, so that a project cannot point a design at arbitrary files."""
+    try:
+        design = parse_inline(model) if is_inline(model) else project.designs.get(model)
+        if design is None:
+            check_name(model)  # looked up in the user's library and the cast when it is rendered
+            return
+    except DesignError as exc:
+        raise ProjectFileError(f"Track {track}'s designed voice cannot be read: {exc}") from None
+    if not (_is_zoo_name(design.base) or _is_store_name(design.base)):
+        raise ProjectFileError(f"Track {track}'s designed voice is based on {design.base}, which is not a voice "
+                               "name; the project was not opened.")

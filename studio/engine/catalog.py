@@ -162,6 +162,31 @@ def store_entries() -> list[dict]:
     return list(out.values())
 
 
+def cast_entries(others: list[dict]) -> list[dict]:
+    """The default cast (engine/cast.py), each with its voice's licence; a designed voice inherits its base
+    voice's licence and says that it is derived. `others` are the catalog's other entries, where bases are found."""
+    from .cast import cast
+
+    by_name = {e["name"]: e for e in others}
+    out = []
+    for v in cast():
+        base = by_name.get(v.base_model, {})
+        lines = list(base.get("licence_lines", []))
+        if v.design is not None:
+            d = v.design
+            lines.insert(0, f"designed from {d.base} (timbre x{d.timbre:g}, pitch x{d.pitch:g}, breath {d.breath:g}): "
+                            "a derived work of that voice, under its licence")
+        out.append({"name": v.name, "kind": "cast", "status": base.get("status", "ready"),
+                    "label": v.label or base.get("label", ""), "pitch": True, "energy": True, "duration": True,
+                    "mix": True, "native": base.get("native", True), "speakers": [v.name],
+                    "voice": {"backbone": v.voice.backbone, "model": v.voice.model},
+                    "design": v.design.as_dict() if v.design else None,
+                    "license": base.get("license", "see the base voice"),
+                    "commercial_use": base.get("commercial_use", False),
+                    "commercial_note": base.get("commercial_note", ""), "licence_lines": lines})
+    return out
+
+
 def catalog(folders: list[str] | None = None) -> list[dict]:
     entries = store_entries() + hibari_entries() + embedded_entries()
     for root in folders or []:
@@ -173,4 +198,4 @@ def catalog(folders: list[str] | None = None) -> list[dict]:
         entries.extend(zoo_entries())
     except Exception:  # noqa: BLE001 - without Coqui's list the embedded voice and folders still show
         pass
-    return entries
+    return cast_entries(entries) + entries  # the cast first: the voices a dialogue gets out of the box

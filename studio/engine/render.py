@@ -78,6 +78,11 @@ def _morph_speakers(backbone: Backbone, request: RenderRequest) -> tuple[dsp.Wor
     worlds = [dsp.analyse(r.audio, r.sample_rate) for r in renders]
     hop = worlds[ref].hop
     same_phonemes = len({len(r.boundaries) for r in renders}) == 1
+    if not same_phonemes and len({len(r.word_starts) for r in renders}) > 1:
+        # Voices with different phonemizers are aligned word by word; where even the words differ ("$20" read
+        # as two words by one, three by the other), there is nothing sound to align.
+        raise ValueError("The voices of this mix split the line into different words, so they cannot be morphed; "
+                         "spell numbers and symbols out, or mix voices that share a phonemizer.")
     anchors = []
     for r, w in zip(renders, worlds):
         points = r.boundaries if same_phonemes else [r.boundaries[i] for i in r.word_starts] + [r.boundaries[-1]]

@@ -1,7 +1,9 @@
 """Which backbone serves a voice reference. One place to look a voice up, shared by the CLI and the editor.
 
 A voice is named by a string: "embedded" (or one of its speakers, like "en-us+f2"), "hibari" (the hibari-tts
-voice), a Coqui zoo name like "tts_models/en/vctk/vits", or a local Coqui model folder.
+voice), a voice of the cast or a designed voice of the user's library by its name ("Mara"), an inline design
+("design:en_US-joe-medium,timbre=1.17,pitch=1.7"), a Coqui zoo name like "tts_models/en/vctk/vits", or a local
+Coqui model folder.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ import threading
 from typing import Callable
 
 from studio.core.analysis import AnalysisError
+from studio.core.design import DESIGN_BACKBONE, Design, DesignError, is_inline, parse_inline
 from studio.core.model import SpeakerMix, VoiceRef, Word
 from studio.core.script import TooLong, check_utterance
 
@@ -34,7 +37,29 @@ def parse_voice(spec: str | None) -> tuple[VoiceRef, SpeakerMix]:
         return EMBEDDED, SpeakerMix.single(spec)
     if spec in HIBARI_NAMES:
         return HIBARI, SpeakerMix()
+    if spec.startswith("design:"):
+        design = parse_inline(spec)  # DesignError (a ValueError) with one sentence
+        return VoiceRef(DESIGN_BACKBONE, design.name or design.spec), SpeakerMix()
+    named = find_named(spec)
+    if named is not None:
+        return named, SpeakerMix()
     return VoiceRef("coqui", spec), SpeakerMix()
+
+
+def find_named(name: str) -> VoiceRef | None:
+    """A cast voice or a designed voice of the user's library called `name` (any case)."""
+    from studio.core.voice_library import load_designs
+
+    from .cast import find
+
+    voice = find(name)
+    if voice is not None:
+        return voice.voice
+    low = name.strip().lower()
+    for design_name in load_designs():
+        if design_name.lower() == low:
+            return VoiceRef(DESIGN_BACKBONE, design_name)
+    return None
 
 
 def narrator(registry: "VoiceRegistry") -> tuple[VoiceRef, list[str]]:
@@ -59,10 +84,74 @@ class VoiceRegistry:
         self.trusted = set(trusted or ())  # model specs the user explicitly trusts with arbitrary unpickling
         self.progress = progress
         self._backbones: dict[tuple[str, str], Backbone] = {}
-        self._lock = threading.Lock()
+        self._lock = threading.RLock()  # a designed voice loads its base voice while holding it
+        self.designs: dict[str, Design] = {}  # the open project's designs, found before the library's and cast's
+
+    def use_designs(self, designs: dict[str, Design]) -> None:
+        """Make a project's designed voices known by name (a project's own design wins over a library one)."""
+        self.designs.update(designs)
+
+    def design(self, model: str) -> Design:
+        """The design a VoiceRef("design", model) names: inline, the project's, the user's library's or the
+        cast's. Raises AnalysisError with one sentence."""
+        from studio.core.voice_library import load_designs
+
+        from .cast import designs as cast_designs
+
+        try:
+            if is_inline(model):
+                return parse_inline(model)
+        except DesignError as exc:
+            raise AnalysisError(str(exc)) from None
+        for table in (self.designs, load_designs(), cast_designs()):
+            if model in table:
+                return table[model]
+        raise AnalysisError(f"There is no designed voice named {model}; design it again or pick another voice.")
+
+    def design_names(self) -> list[str]:
+        from studio.core.voice_library import load_designs
+
+        from .cast import cast
+
+        names = [v.name for v in cast()] + list(load_designs()) + list(self.designs)
+        return list(dict.fromkeys(names))
+
+    def speaker_source(self, name: str):
+        """(backbone, speaker id) that speaks as `name` in a cross-voice mix: a designed voice, a cast voice, or
+        None."""
+        from .cast import find
+
+        cast_voice = find(name)
+        ref = cast_voice.voice if cast_voice is not None else None
+        if ref is None:
+            try:
+                self.design(name)
+                ref = VoiceRef(DESIGN_BACKBONE, name)
+            except AnalysisError:
+                return None
+        backbone = self.backbone(ref)
+        speakers = backbone.capabilities().speakers
+        return backbone, speakers[0].id if speakers else name
+
+    def _design_backbone(self, model: str) -> Backbone:
+        from .design import DesignBackbone
+
+        design = self.design(model)
+        base_ref, _ = parse_voice(design.base)
+        if base_ref.backbone == DESIGN_BACKBONE:
+            raise AnalysisError(f"The designed voice {model} is based on another design; base it on a neural voice.")
+        base = self.backbone(base_ref)
+        with self._lock:
+            current = self._backbones.get((DESIGN_BACKBONE, model))
+            if current is None or current.design != design:  # a design edited under the same name: a new stage
+                current = DesignBackbone(design, base, base_ref, self.speaker_source, self.design_names)
+                self._backbones[(DESIGN_BACKBONE, model)] = current
+            return current
 
     def backbone(self, voice: VoiceRef) -> Backbone:
         """Raises AnalysisError (embedded voice missing) or coqui.ModelError, each with one sentence."""
+        if voice.backbone == DESIGN_BACKBONE:
+            return self._design_backbone(voice.model)
         key = (voice.backbone, voice.model)
         with self._lock:
             if key not in self._backbones:

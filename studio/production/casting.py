@@ -3,8 +3,14 @@
 - A name in the voice map (the project's `voice_map`, then `--voice-map NAME=LOCAL`) speaks with that local voice:
   an embedded speaker ("en-us+f2"), a Coqui model, or a mix ("mix:en-us=0.5,en+f3=0.5").
 - A name that is a speaker of the default voice (or a mix of its speakers) speaks as that speaker.
-- Any other name (a subtitle's "ANNA", an Azure "en-US-AvaNeural") gets the default voice, with the k-th new
-  track on the k-th speaker so that characters are told apart; an unmapped vendor voice name is warned about.
+- A name given a voice with `--cast NAME=VOICE` speaks with it (a cast voice such as "Mara", a designed voice, any
+  --voice spec).
+- With the default voice (no --voice), a character speaks with the voice it was given last time (remembered per
+  speaker name in the user's config folder), else with the next voice of the default cast (engine/cast.py) that
+  no track of the project has yet: two speakers, two distinct neural voices.
+- Any other name (an Azure "en-US-AvaNeural", or any name once a --voice is chosen) gets the default voice, with
+  the k-th new track on the k-th speaker so that characters are told apart; an unmapped vendor voice name is
+  warned about.
 - Each track has a language. Text in a language its voice does not speak goes on a track of its own,
   "NAME (zh)", spoken by the embedded espeak-ng voice for that language, with a warning.
 """
@@ -13,6 +19,8 @@ from __future__ import annotations
 
 import re
 
+from studio.core.analysis import AnalysisError
+from studio.core.design import DESIGN_BACKBONE
 from studio.core.language import primary
 from studio.core.model import Project, SpeakerMix, Track, VoiceRef, new_id
 from studio.core.script import NARRATOR
@@ -42,6 +50,93 @@ def parse_voice_map(items: list[str] | None) -> dict[str, str]:
                 raise ValueError(f"--voice-map \"{pair}\" should be NAME=LOCAL, e.g. en-US-AvaNeural=en-us+f2.")
             out[name.strip()] = local.strip()
     return out
+
+
+def parse_cast(items: list[str] | None) -> dict[str, str]:
+    """`--cast NAME=VOICE,NAME=VOICE` arguments (repeatable) as {NAME: VOICE}."""
+    out: dict[str, str] = {}
+    for item in items or []:
+        for pair in filter(None, (p.strip() for p in item.split(","))):
+            name, sep, voice = pair.partition("=")
+            if not sep or not name.strip() or not voice.strip():
+                raise ValueError(f"--cast \"{pair}\" should be NAME=VOICE, e.g. --cast ALICE=Joe,BOB=Mara.")
+            if name.strip().upper() in (n.upper() for n in out):
+                raise ValueError(f"--cast gives {name.strip()} a voice twice; give each speaker one voice.")
+            out[name.strip()] = voice.strip()
+    return out
+
+
+def spec_of(ref: VoiceRef, mix: SpeakerMix) -> str:
+    """The --voice spec that names a track's voice again (what remembered casting stores)."""
+    from studio.engine import cast
+
+    named = next((v.name for v in cast.cast() if v.voice == ref), None)
+    if named:
+        return named
+    if ref.backbone == "embedded":
+        return mix.weights[0][0] if len(mix.weights) == 1 else "embedded"
+    if ref.backbone == DESIGN_BACKBONE:
+        return ref.model if "," not in ref.model else f"design:{ref.model}"
+    return ref.model
+
+
+def _opened(registry: VoiceRegistry, spec: str) -> tuple[VoiceRef, SpeakerMix] | None:
+    """The voice `spec` names and its default mix, or None where it cannot be loaded."""
+    try:
+        ref, mix = parse_voice(spec)
+        speakers = registry.backbone(ref).capabilities().speakers
+    except (ModelError, AnalysisError, ValueError, OSError):
+        return None
+    return ref, mix if not mix.is_empty else (SpeakerMix.single(speakers[0].id) if speakers else SpeakerMix())
+
+
+def cast_voice(registry: VoiceRegistry, name: str, taken: list[VoiceRef], note=lambda message: None
+               ) -> tuple[VoiceRef, SpeakerMix] | None:
+    """The voice of speaker `name` when the user left it to us: the one it had last time, else the next voice of
+    the default cast that is not in `taken` (the voices other tracks have); None without a cast."""
+    from studio.core.voice_library import remembered_voice
+    from studio.engine import cast as default_cast
+
+    remembered = remembered_voice(name)
+    if remembered:
+        found = _opened(registry, remembered)
+        if found is not None:
+            return found
+        note(f"{name} was last cast as {remembered}, which cannot be loaded now; another voice speaks.")
+    for message in default_cast.notes():
+        note(message)
+    voices = default_cast.cast()
+    if not voices:
+        return None
+    free = [v for v in voices if v.voice not in taken]
+    if not free:
+        note(f"There are more speakers than the {len(voices)} voices of the cast, so some share a voice; choose "
+             "with --cast NAME=VOICE.")
+        free = voices[len(taken) % len(voices):] + voices
+    for v in free:
+        found = _opened(registry, v.name)
+        if found is not None:
+            return found
+    return None
+
+
+class CastChooser:
+    """`chosen(name)` for lines pasted in the editor (core.structure.insert_lines): `first` (the preferences)
+    decides, else the cast as at import. It remembers what it handed out, since new tracks join the project only
+    when the paste's command runs; a designed voice is kept in the project."""
+
+    def __init__(self, registry: VoiceRegistry, project: Project, first=None):
+        self.registry, self.project, self.first = registry, project, first or (lambda name: None)
+        self.taken = [t.voice for t in project.tracks]
+
+    def __call__(self, name: str):
+        chosen = self.first(name) or cast_voice(self.registry, name, self.taken)
+        if chosen is not None:
+            self.taken.append(chosen[0])
+            ref = chosen[0]
+            if ref.backbone == DESIGN_BACKBONE and "," not in ref.model and ref.model not in self.project.designs:
+                self.project.designs[ref.model] = self.registry.design(ref.model)
+        return chosen
 
 
 def open_voice(voice: str | None, registry: VoiceRegistry, notes: list[str]):
@@ -81,7 +176,8 @@ def voice_languages(ref: VoiceRef, backbone: Backbone) -> set[str] | None:
 
 class Casting:
     def __init__(self, registry: VoiceRegistry, voice: str | None, notes: list[str],
-                 voice_map: dict[str, str] | None = None, language: str = "en"):
+                 voice_map: dict[str, str] | None = None, language: str = "en", cast: dict[str, str] | None = None,
+                 remember: bool = True):
         self.registry = registry
         self.notes = notes
         self.ref, self.mix, self.backbone = open_voice(voice, registry, notes)
@@ -89,6 +185,36 @@ class Casting:
         self.voice_map = dict(voice_map or {})
         self.language = primary(language)
         self._warned: set[str] = set()
+        # The default cast and remembered choices apply where the user left the voice to us.
+        self.use_cast = voice is None and self.ref.backbone != "embedded"
+        self.remember = remember
+        self.chosen: dict[str, str] = {}  # speaker name -> voice spec, remembered after a successful import
+        self.cast = {name.upper(): self._open_cast(name, spec) for name, spec in (cast or {}).items()}
+
+    def _open_cast(self, name: str, spec: str) -> tuple[VoiceRef, SpeakerMix]:
+        """The voice `--cast NAME=SPEC` names, loaded now so that a wrong name fails before anything renders."""
+        from studio.engine import cast as default_cast
+
+        try:
+            ref, mix = parse_voice(spec)
+            backbone = self.registry.backbone(ref)
+        except (ModelError, AnalysisError, ValueError, OSError):
+            names = ", ".join(v.name for v in default_cast.cast())
+            raise ValueError(f"--cast gives {name} the voice \"{spec}\", which cannot be loaded; choose one of "
+                             f"{names} or a voice that `studio voices` lists.") from None
+        speakers = backbone.capabilities().speakers
+        return ref, mix if not mix.is_empty else (SpeakerMix.single(speakers[0].id) if speakers else SpeakerMix())
+
+    def _adopt(self, project: Project, ref: VoiceRef) -> None:
+        """Keep a designed voice's controls in the project, so that it sounds the same on another machine."""
+        if ref.backbone == DESIGN_BACKBONE and "," not in ref.model and ref.model not in project.designs:
+            design = self.registry.design(ref.model)
+            project.designs[ref.model] = design
+            self.registry.use_designs({ref.model: design})
+
+    def _from_cast(self, project: Project, name: str) -> tuple[VoiceRef, SpeakerMix] | None:
+        """A speaker's voice when the user left it to us: remembered, else the next cast voice no track has."""
+        return cast_voice(self.registry, name, [t.voice for t in project.tracks], self._note)
 
     def _note(self, message: str) -> None:
         if message not in self._warned:
@@ -119,12 +245,18 @@ class Casting:
 
     def _voice_for(self, project: Project, name: str | None, vendor: bool, index: int
                    ) -> tuple[VoiceRef, SpeakerMix]:
+        if name is not None and not vendor and name.upper() in self.cast:
+            return self.cast[name.upper()]
         if name is not None:
             mapped = self._mapped(name, project)
             if mapped is not None:
                 return mapped
             if name in self.speakers:
                 return self.ref, SpeakerMix.single(name)
+            if self.use_cast and not vendor and not name.startswith("mix:"):
+                cast_voice = self._from_cast(project, name)
+                if cast_voice is not None:
+                    return cast_voice
             if name.startswith("mix:"):
                 mix = parse_voice_name(name)
                 unknown = [s for s, _ in mix.weights if self.speakers and s not in self.speakers]
@@ -150,6 +282,9 @@ class Casting:
         index = len({t.name for t in project.tracks if "(" not in t.name})
         ref, mix = self._voice_for(project, name, vendor, index)
         backbone = self.registry.backbone(ref)
+        self._adopt(project, ref)
+        if name is not None and not vendor and (self.use_cast or name.upper() in self.cast):
+            self.chosen[name] = spec_of(ref, mix)
         track_name = base
         if any(t.name == base for t in project.tracks):  # the same speaker in another language
             track_name = f"{base} ({lang})"
@@ -166,3 +301,14 @@ class Casting:
         track = Track(new_id(), track_name, ref, mix, language=lang)
         project.tracks.append(track)
         return track
+
+    def save_choices(self) -> None:
+        """Remember each speaker's voice for the next import (never a reason for the import to fail)."""
+        from studio.core.voice_library import remember_casting
+
+        if not self.remember:
+            return
+        try:
+            remember_casting(self.chosen)
+        except OSError as exc:
+            self._note(f"The casting could not be remembered ({exc.strerror or exc}); the next import casts anew.")

@@ -42,6 +42,8 @@ class CueInfo:
 class Options:
     voice: str | None = None
     voice_map: dict[str, str] = field(default_factory=dict)
+    cast: dict[str, str] = field(default_factory=dict)  # speaker name -> voice (--cast), before any default
+    remember: bool = True  # remember each speaker's voice for the next import (user data)
     speakers: list[str] | None = None  # subtitle labels to accept, in track order (LABEL or LABEL=Track)
     lyrics: str = "skip"
     language: str | None = None  # None: from the file name (film.es.srt), xml:lang, or English
@@ -127,11 +129,20 @@ def load(path: Path, options: Options, registry: VoiceRegistry, notes: list[str]
     if path.suffix.lower() == ".json" or is_project_file(path):
         if options.voice:
             notes.append("--voice is ignored for a project file: each track keeps its own voice.")
-        return Script(load_project(path), "project")
+        project = load_project(path)
+        registry.use_designs(project.designs)  # its designed voices are found by name, even if not in the library
+        return Script(project, "project")
     text = read_text_file(path)
     kind = sniff(path, text)
     language = primary(options.language or language_from_filename(path.name) or "en")
-    casting = Casting(registry, options.voice, notes, options.voice_map, language)
+    casting = Casting(registry, options.voice, notes, options.voice_map, language, options.cast, options.remember)
+    script = _build(path, text, kind, options, casting, registry, notes)
+    casting.save_choices()
+    return script
+
+
+def _build(path: Path, text: str, kind: str, options: Options, casting: Casting, registry: VoiceRegistry,
+           notes: list[str]) -> Script:
     if kind in ("srt", "vtt"):
         cues = read_subtitles(path, text, options.speakers, kind)
         script = build_subtitles(cues, casting, registry, options.lyrics, title=path.stem)

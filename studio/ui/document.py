@@ -92,6 +92,7 @@ class Document(QObject):
     def open(self, path: Path) -> None:
         """Load a project; raises ProjectFileError and leaves the current document as it was."""
         project = project_io.load(path)
+        self.voices.use_designs(project.designs)  # its designed voices are found by name
         self.project, self.path = project, Path(path)
         self.undo_stack.clear()
         self.undo_stack.setClean()
@@ -100,6 +101,7 @@ class Document(QObject):
 
     def replace(self, project: Project, path: Path | None = None) -> None:
         """Show a new project (an import); it is unsaved until the user saves it."""
+        self.voices.use_designs(project.designs)
         self.project, self.path = project, path
         self.undo_stack.clear()
         self.undo_stack.resetClean()

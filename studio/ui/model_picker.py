@@ -15,7 +15,8 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (QDialog, QFileDialog, QHBoxLayout, QHeaderView, QLabel, QProgressBar, QPushButton,
                                QTableWidget, QTableWidgetItem, QVBoxLayout)
 
-from studio.core.commands import EditText, Macro, set_track_voice
+from studio.core.commands import EditText, Macro, set_track_mix, set_track_voice
+from studio.core.model import SpeakerMix
 from studio.core.model import VoiceRef
 from studio.core.retext import carry_edits
 
@@ -27,10 +28,22 @@ COLUMNS = ["Model", "Kind", "Status", "Controls", "License"]
 def switch_voice_command(document: Document, track_id: str, voice: VoiceRef):
     """Load `voice` and re-analyse the track's segments with it (slow: call off the GUI thread)."""
     project = document.project
-    document.voices.backbone(voice)  # load it (the slow part) before the analysis below
+    backbone = document.voices.backbone(voice)  # load it (the slow part) before the analysis below
     commands = [set_track_voice(track_id, voice)]
+    mix = project.track(track_id).mix
+    speakers = [s.id for s in backbone.capabilities().speakers]
+    plain = len(mix.weights) <= 1  # one voice, not a mix the user made
+    if speakers and (not any(n in speakers for n, _ in mix.weights)
+                     or voice.backbone == "design" and plain and mix.weights != ((speakers[0], 1.0),)):
+        # The old voice's speakers mean nothing to the new one; a designed voice speaks as itself, its first
+        # speaker (its base voice is a speaker too, for mixing).
+        mix = SpeakerMix.single(speakers[0])
+        commands.append(set_track_mix(track_id, mix, mergeable=False))
+    if voice.backbone == "design" and hasattr(backbone, "design") and backbone.design.name:
+        # The project keeps the design it speaks with (a plain addition: undo leaves it, unused, in the file).
+        project.designs.setdefault(backbone.design.name, backbone.design)
     for seg in project.segments_of(track_id):
-        words = document.analyzer.analyze(seg.text, voice, project.effective_mix(seg))  # with the lexicon
+        words = document.analyzer.analyze(seg.text, voice, seg.mix if seg.mix is not None else mix)  # with the lexicon
         commands.append(EditText(seg.id, seg.text, carry_edits(seg.words, words)))
     return Macro(commands, f"Voice {voice.model}")
 
@@ -149,6 +162,8 @@ class ModelPicker(QDialog):
             return
         if entry["kind"] == "embedded":
             voice = VoiceRef("embedded", "espeak-ng")
+        elif entry.get("voice"):  # a cast voice names its backbone and model
+            voice = VoiceRef(entry["voice"]["backbone"], entry["voice"]["model"])
         elif entry["kind"] == "hibari":
             voice = VoiceRef("hibari", entry["name"])
         else:
@@ -189,4 +204,19 @@ class ModelPicker(QDialog):
             self.status.setText(f"{error} The track keeps its voice.")
             return
         self.document.push(command)
+        self._remember_choice()
         self.accept()
+
+    def _remember_choice(self) -> None:
+        """A character's new voice is what its next import gets (remembered casting, as `--cast` does)."""
+        from studio.core.script import NARRATOR
+        from studio.core.voice_library import remember_casting
+        from studio.production.casting import spec_of
+
+        track = self.document.project.track(self.track_id)
+        if track.name == NARRATOR or "(" in track.name:
+            return
+        try:
+            remember_casting({track.name: spec_of(track.voice, track.mix)})
+        except OSError:
+            pass  # a convenience: the track has its voice either way

@@ -105,9 +105,14 @@ class ScriptActions(QObject):
         index = project.segment_index(ids[-1]) + 1 if ids else len(project.segments)
         track_id = project.segment(ids[-1]).track_id if ids else None
         def work():
+            from studio.production.casting import CastChooser
+
             voice, speakers = narrator(self.document.voices)  # loads the neural voice here, off the GUI thread
-            return insert_lines(project, index, lines, self.document.analyzer, voice, speakers, track_id,
-                                self.voice_for_speaker)
+            # A new speaker gets the voice the preferences name, else its remembered or next free cast voice.
+            chosen = self.voice_for_speaker
+            if voice != EMBEDDED:
+                chosen = CastChooser(self.document.voices, project, self.voice_for_speaker)
+            return insert_lines(project, index, lines, self.document.analyzer, voice, speakers, track_id, chosen)
         self.run(work, f"Analysing {len(lines)} pasted lines")
 
     def delete_lines(self) -> None:

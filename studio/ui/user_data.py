@@ -4,16 +4,10 @@ config folder and written atomically like every save."""
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from pathlib import Path
 
 from studio.core.lexicon import LexiconError, check_entry
-
-
-def config_dir() -> Path:
-    base = os.environ.get("XDG_CONFIG_HOME") or os.path.join(os.path.expanduser("~"), ".config")
-    return Path(base) / "speech-studio"
+from studio.core.user_files import config_dir, write_json_atomic  # noqa: F401 - shared with the voice library
 
 
 def lexicon_path() -> Path:
@@ -34,19 +28,6 @@ def load_global_lexicon() -> dict[str, str]:
         except (LexiconError, TypeError):
             continue
     return out
-
-
-def write_json_atomic(path: Path, data) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            json.dump(data, fh, ensure_ascii=False, indent=1)
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
 
 
 def save_global_lexicon(entries: dict[str, str]) -> None:

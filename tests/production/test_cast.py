@@ -1,0 +1,68 @@
+"""Casting at import: each speaker of a dialogue gets its own cast voice, chosen with --cast, remembered."""
+
+import pytest
+
+from studio.cli import main
+from studio.production.casting import parse_cast
+from studio.production.inputs import Options, load
+
+SRT = ("1\n00:00:01,000 --> 00:00:03,000\nALICE: Where were you?\n\n"
+       "2\n00:00:03,500 --> 00:00:05,000\nBOB: Out walking.\n")
+
+
+@pytest.fixture()
+def config(tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    return tmp_path / "config"
+
+
+@pytest.fixture()
+def registry(neural):
+    from studio.engine.voices import NEURAL, VoiceRegistry
+
+    r = VoiceRegistry()
+    r._backbones[(NEURAL.backbone, NEURAL.model)] = neural  # the session's loaded voice, not a second copy
+    return r
+
+
+def _srt(tmp_path):
+    path = tmp_path / "scene.srt"
+    path.write_text(SRT)
+    return path
+
+
+def test_two_speakers_get_two_distinct_neural_voices_and_render(tmp_path, config, registry):
+    from studio.engine.render import render_segment
+
+    script = load(_srt(tmp_path), Options(), registry, [])
+    voices = {t.name: t.voice for t in script.project.tracks}
+    assert voices["ALICE"] != voices["BOB"]
+    assert {v.backbone for v in voices.values()} <= {"coqui", "design"}  # neural or designed, never espeak
+    designed = [v.model for v in voices.values() if v.backbone == "design"]
+    assert set(designed) <= set(script.project.designs)  # the project carries its designed voices
+    bob = next(s for s in script.project.segments if script.project.track(s.track_id).name == "BOB")
+    result = render_segment(script.project, bob, registry)
+    assert result.duration > 0.3 and len(result.boundaries) == len(bob.phonemes()) + 1
+
+
+def test_cast_choice_is_remembered_per_speaker(tmp_path, config, registry):
+    first = load(_srt(tmp_path), Options(cast={"alice": "Mara", "BOB": "Joe"}), registry, [])
+    chosen = {t.name: t.voice.model for t in first.project.tracks}
+    assert chosen == {"ALICE": "Mara", "BOB": "en_US-joe-medium"}
+    again = load(_srt(tmp_path), Options(), registry, [])  # no --cast: the same voices as last time
+    assert {t.name: t.voice.model for t in again.project.tracks} == chosen
+
+
+@pytest.mark.parametrize("value, words", [(["ALICE"], "should be NAME=VOICE"), (["A=Joe,a=Mara"], "twice")])
+def test_cast_syntax_errors_are_one_sentence(value, words):
+    with pytest.raises(ValueError, match=words) as err:
+        parse_cast(value)
+    assert "\n" not in str(err.value) and str(err.value).endswith(".")
+
+
+def test_cast_with_an_unknown_voice_fails_with_one_sentence(tmp_path, config, capsys):
+    srt = _srt(tmp_path)
+    assert main(["new", str(srt), "-o", str(tmp_path / "p.json"), "--cast", "BOB=Nobody"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("studio: --cast gives BOB the voice \"Nobody\"") and "\n" not in err
+    assert "Traceback" not in err and not (tmp_path / "p.json").exists()
