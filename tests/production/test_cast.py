@@ -37,7 +37,7 @@ def test_two_speakers_get_two_distinct_neural_voices_and_render(tmp_path, config
     script = load(_srt(tmp_path), Options(), registry, [])
     voices = {t.name: t.voice for t in script.project.tracks}
     assert voices["ALICE"] != voices["BOB"]
-    assert {v.backbone for v in voices.values()} <= {"coqui", "design"}  # neural or designed, never espeak
+    assert {v.backbone for v in voices.values()} <= {"coqui", "hibari", "design"}  # neural or designed, never espeak
     designed = [v.model for v in voices.values() if v.backbone == "design"]
     assert set(designed) <= set(script.project.designs)  # the project carries its designed voices
     bob = next(s for s in script.project.segments if script.project.track(s.track_id).name == "BOB")

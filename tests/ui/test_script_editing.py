@@ -57,7 +57,7 @@ def test_speakers_add_rename_remove_and_pasted_dialogue_makes_tracks(make_window
     mixes = {t.name: t.mix for t in project.tracks}
     assert mixes["ANNA"] != mixes["BEN"]  # told apart from the start
     voices = {t.name: t.voice for t in project.tracks}  # each by a voice of the cast, none by espeak
-    assert len(set(voices.values())) == 3 and {v.backbone for v in voices.values()} <= {"coqui", "design"}
+    assert len(set(voices.values())) == 3 and {v.backbone for v in voices.values()} <= {"coqui", "hibari", "design"}
     w.script.select_segment(project.segments[1].id)  # BEN's line
     answer_next_dialog(type_and_ok("Benjamin"))
     w.script_actions.ask_rename_track()
