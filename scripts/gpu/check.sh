@@ -4,8 +4,9 @@
 #      batched, with real-time factors);
 #   2. a one-hour project (assets/bench/harbour_5min.txt repeated) rendered by `studio render` one segment at a time
 #      and in batches, and the two mixes compared sample by sample.
-# A lent machine with no package index gets its dependencies carried in .dev/ (wheels, espeak-ng .debs and the
-# converted voice); see docs/performance.md. Results go to $OUT (default /tmp/gpu_check).
+# A lent machine with no package index gets its dependencies carried in .dev/, built here by scripts/gpu/carry.sh
+# (wheels, espeak-ng .debs with a stub libpcaudio, the converted voice, the hour-long project); run from the
+# repository root: `QUICK=1 bash scripts/gpu/check.sh`. Results go to $OUT (default /tmp/gpu_check).
 set -u
 export PYTHONUNBUFFERED=1
 OUT=${OUT:-/tmp/gpu_check}
@@ -16,7 +17,10 @@ if [ -d .dev/whl ] && [ -z "${NO_CARRY:-}" ]; then
     python3 -m pip install -q --no-index --no-deps --no-compile --no-cache-dir --target /tmp/site .dev/whl/*.whl
     export PYTHONPATH=/tmp/site:$PWD/.dev/site:$PWD
     for f in .dev/deb/*.deb; do dpkg -x "$f" /; done
+    # pcaudio (espeak-ng's playback) needs ALSA and PulseAudio, which the machine lacks; nothing plays here.
+    cp .dev/lib/libpcaudio.so.0 /usr/lib/x86_64-linux-gnu/
     ldconfig
+    espeak-ng --version || echo "espeak-ng does not run: the neural voice's front-end will fail"
 fi
 [ -d .dev/models ] && export STUDIO_MODELS=$PWD/.dev/models
 export PYTHONPATH=${PYTHONPATH:-$PWD}
@@ -27,7 +31,7 @@ python3 -c "import torch; print('torch', torch.__version__, 'cuda', torch.cuda.i
 if [ -n "${QUICK:-}" ]; then
     # A short lease: the neural voice's full render one at a time and batched, then the hour-long project.
     echo "== 1. gpu_quick on $DEVICE"
-    timeout 120 python3 scripts/gpu_quick.py --device "$DEVICE" --json "$OUT/quick_$DEVICE.json" 2>&1 | grep -v Warn
+    timeout 120 python3 scripts/gpu/quick.py --device "$DEVICE" --json "$OUT/quick_$DEVICE.json" 2>&1 | grep -v Warn
     SKIP_BENCH=1
 fi
 echo "== 1. bench_incremental on $DEVICE"

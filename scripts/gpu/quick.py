@@ -1,6 +1,6 @@
 """The neural voice's full render on a GPU, one segment at a time against padded batches (issue 17's target).
 
-    python scripts/gpu_quick.py --device cuda [--json OUT]
+    python scripts/gpu/quick.py --device cuda [--json OUT]
 
 Script: assets/bench/harbour_5min.txt, one segment per sentence, analysed once. Timed (wall clock, CUDA
 synchronised): the full render with `render_many(batched=False)` (median of 3 after one warm-up) and with
@@ -19,7 +19,7 @@ import sys
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
 
