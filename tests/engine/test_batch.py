@@ -96,3 +96,38 @@ def test_gpu_batches_are_sized_from_free_memory_and_the_measured_frame_cost(monk
     backbone.bytes_per_frame = 2**40  # a huge cost never shrinks a batch below the probe
     assert vits_batch.frame_budget(backbone, cuda) == vits_batch.PROBE_FRAMES
     assert vits_batch.frame_budget(backbone, torch.device("cpu")) == vits_batch.MAX_FRAMES_PER_BATCH
+
+
+def test_the_editor_worker_batches_stale_neural_segments_with_the_same_samples(neural, monkeypatch, tmp_path):
+    """The GPU path of the editor's worker, run on the CPU: `batching_pays` is what only a GPU answers yes to."""
+    from studio.engine import render as render_module
+    from studio.engine.cache import RenderCache
+    from studio.engine.scheduler import RenderScheduler, State
+    from studio.engine.voices import VoiceRegistry
+
+    from dataclasses import replace
+
+    registry = VoiceRegistry()
+    registry._backbones[(NEURAL.backbone, NEURAL.model)] = neural  # the session's loaded voice
+    requests = [replace(r, model=NEURAL.model) for r in _requests(neural, NEURAL)]  # as the editor names it
+    singles = _singles(neural, requests)
+    batched_calls = []
+    real_prefill = render_module.prefill
+
+    def counting_prefill(backbone, group):
+        batched_calls.append(len(group))
+        return real_prefill(backbone, group)
+    monkeypatch.setattr(render_module, "batching_pays", lambda backbone: True)
+    monkeypatch.setattr(render_module, "prefill", counting_prefill)
+    scheduler = RenderScheduler(lambda r: render_request(neural, r), RenderCache(tmp_path), debounce_s=0.05,
+                                prefill=lambda group: render_module.prefill_where_it_pays(registry, group))
+    for i, r in enumerate(requests):
+        scheduler.submit(f"s{i}", r, priority=float(i))
+    assert scheduler.wait_idle(120)
+    assert batched_calls and batched_calls[0] == 2  # the first batch is small
+    for i, single in enumerate(singles):
+        assert scheduler.status(f"s{i}").state is State.READY
+        got = scheduler.result(f"s{i}")
+        assert len(got.audio) == len(single.audio)
+        assert np.max(np.abs(got.audio - single.audio)) < 1e-4
+    scheduler.close()
