@@ -2,7 +2,7 @@
 
 from PySide6.QtGui import QKeySequence
 
-from tests.ui.helpers import answer_next_dialog
+from tests.ui.helpers import answer_next_dialog, press
 
 
 def test_preferences_set_steps_voices_and_shortcuts(make_window, qtbot, tmp_path):
@@ -27,6 +27,7 @@ def test_preferences_set_steps_voices_and_shortcuts(make_window, qtbot, tmp_path
     srt = tmp_path / "s.srt"
     srt.write_text("1\n00:00:01,000 --> 00:00:02,000\nBOB: Where were you?\n\n"
                    "2\n00:00:03,000 --> 00:00:04,000\nALICE: Out walking.\n")
+    answer_next_dialog(press("Import"))  # the casting dialog shows the preferred voices
     assert w.open_path(srt)
     qtbot.waitUntil(lambda: bool(w.document.project.segments), timeout=60000)
     mixes = {t.name: t.mix.weights[0][0] for t in w.document.project.tracks}
