@@ -1,9 +1,13 @@
 """Voice > Design a voice…: preview in the background, use for the track in one undo step, save to the library."""
 
+from pathlib import Path
+
 from PySide6.QtWidgets import QMessageBox
 
 from studio.core.design import Design, DesignError
 from tests.ui.helpers import answer_next_dialog, settle
+
+SHOTS = Path(__file__).resolve().parents[1] / "_screenshots"
 
 
 def open_dialog(window):
@@ -27,6 +31,7 @@ def test_design_preview_use_and_save(window, qtbot, tmp_path):
     d.timbre.setValue(1.2)
     d.pitch.setValue(1.6)
     d.breath.setValue(0.1)
+    d.name.setText("Kim")
     d.preview_button.click()
     assert d.busy and not d.preview_button.isEnabled()  # the render runs off the GUI thread
     qtbot.waitUntil(lambda: not d.busy, timeout=120_000)
@@ -34,6 +39,9 @@ def test_design_preview_use_and_save(window, qtbot, tmp_path):
     assert len(audio) / rate > 1.0 and d.status.text().startswith("Preview:")
     assert window.player.playing
     window.player.stop()
+    SHOTS.mkdir(exist_ok=True)
+    d.grab().save(str(SHOTS / "design-dialog.png"))
+    d.name.setText("")
     # An empty name is one sentence, nothing changes.
     d.use_button.click()
     assert d.status.text() == "Give the voice a name first." and window.document.undo_stack.count() == 0
