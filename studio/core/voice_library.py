@@ -50,6 +50,12 @@ def remembered_voice(speaker: str) -> str | None:
     return load_casting().get(_speaker_key(speaker))
 
 
+def set_casting(table: dict[str, str]) -> None:
+    """Replace the remembered casting with `table` (the preferences edit and remove pairs)."""
+    clean = {_speaker_key(k): v.strip() for k, v in table.items() if k.strip() and v.strip()}
+    write_json_atomic(casting_path(), {"format": "speech-studio-casting", "speakers": dict(sorted(clean.items()))})
+
+
 def remember_casting(choices: dict[str, str]) -> None:
     """Add these speaker -> voice choices to the remembered ones (newest wins)."""
     if not choices:

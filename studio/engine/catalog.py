@@ -187,6 +187,31 @@ def cast_entries(others: list[dict]) -> list[dict]:
     return out
 
 
+def library_entries(others: list[dict]) -> list[dict]:
+    """The designed voices of the user's library (core/voice_library.py), listed like the cast's designs."""
+    from studio.core.design import DESIGN_BACKBONE
+    from studio.core.voice_library import load_designs
+
+    from .cast import find
+
+    by_name = {e["name"]: e for e in others}
+    out = []
+    for name, d in sorted(load_designs().items()):
+        if find(name) is not None:
+            continue  # the cast's voice of that name is the one a name finds
+        base = by_name.get(d.base, {})
+        lines = [f"designed from {d.base} (timbre x{d.timbre:g}, pitch x{d.pitch:g}, breath {d.breath:g}): a "
+                 "derived work of that voice, under its licence", *base.get("licence_lines", [])]
+        out.append({"name": name, "kind": "library", "status": base.get("status", "ready"),
+                    "label": f"your designed voice, from {d.base}", "pitch": True, "energy": True,
+                    "duration": True, "mix": True, "native": base.get("native", True), "speakers": [name],
+                    "voice": {"backbone": DESIGN_BACKBONE, "model": name}, "design": d.as_dict(),
+                    "license": base.get("license", "see the base voice"),
+                    "commercial_use": base.get("commercial_use", False),
+                    "commercial_note": base.get("commercial_note", ""), "licence_lines": lines})
+    return out
+
+
 def catalog(folders: list[str] | None = None) -> list[dict]:
     entries = store_entries() + hibari_entries() + embedded_entries()
     for root in folders or []:
@@ -198,4 +223,5 @@ def catalog(folders: list[str] | None = None) -> list[dict]:
         entries.extend(zoo_entries())
     except Exception:  # noqa: BLE001 - without Coqui's list the embedded voice and folders still show
         pass
-    return cast_entries(entries) + entries  # the cast first: the voices a dialogue gets out of the box
+    # The cast first (the voices a dialogue gets out of the box), then the user's own designs.
+    return cast_entries(entries) + library_entries(entries) + entries

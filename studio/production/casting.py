@@ -120,6 +120,24 @@ def cast_voice(registry: VoiceRegistry, name: str, taken: list[VoiceRef], note=l
     return None
 
 
+def proposed_casting(names: list[str]) -> dict[str, str]:
+    """Each speaker's voice as an import would give it, named as a --cast spec and found without loading a voice:
+    the one it was given last time, else the next cast voice that no earlier speaker has."""
+    from studio.core.voice_library import remembered_voice
+    from studio.engine import cast as default_cast
+
+    voices = [v.name for v in default_cast.cast()]
+    out: dict[str, str] = {}
+    for name in names:
+        spec = remembered_voice(name)
+        if not spec and voices:
+            free = [v for v in voices if v not in out.values()] or voices
+            spec = free[0] if free is not voices else voices[len(out) % len(voices)]
+        if spec:
+            out[name] = spec
+    return out
+
+
 class CastChooser:
     """`chosen(name)` for lines pasted in the editor (core.structure.insert_lines): `first` (the preferences)
     decides, else the cast as at import. It remembers what it handed out, since new tracks join the project only

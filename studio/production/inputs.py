@@ -141,6 +141,22 @@ def load(path: Path, options: Options, registry: VoiceRegistry, notes: list[str]
     return script
 
 
+def speakers_of(path: Path, text: str, options: Options) -> tuple[str, list[str]]:
+    """(the file's kind, the speakers it names in order of first line), read without analysing anything, so that
+    the editor can ask how to cast them before the import. SSML names vendor voices; a mix names no character."""
+    if path.suffix.lower() == ".json" or is_project_file(path):
+        return "project", []
+    kind = sniff(path, text)
+    if kind in ("srt", "vtt"):
+        names = [c.speaker for c in read_subtitles(path, text, options.speakers, kind) if c.kind != SOUND]
+    elif kind == "ssml":
+        names = [s.voice for s in ssml.parse(text)[0]]
+    else:
+        names = [line.speaker for line in parse_script(text, options.language or "en")]
+    names = [n for n in names if n and not n.startswith("mix:")]
+    return kind, list(dict.fromkeys(names))
+
+
 def _build(path: Path, text: str, kind: str, options: Options, casting: Casting, registry: VoiceRegistry,
            notes: list[str]) -> Script:
     if kind in ("srt", "vtt"):

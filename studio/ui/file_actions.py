@@ -77,14 +77,19 @@ class FileActions:
         except ImportError_ as exc:
             self.show_error(str(exc))
             return False
+        options = self.confirm_casting(path, text)
+        if options is None:
+            self.show_info(f"Import of {path.name} cancelled; the project is unchanged.")
+            return False
         analyzer = self.document.analyzer
         self.import_notes: list[str] = []
+        cast = set(options.cast) | set(options.voice_map)
 
         def work(job: Job):
             # Progress counts analysed lines against the sentences of the text (an estimate for subtitles).
             counted = _Counting(analyzer, self.document.voices, job, len(split_sentences(text)))
-            script = load(path, Options(), counted, self.import_notes)
-            return self._preferred_voices(script.project, analyzer)
+            script = load(path, options, counted, self.import_notes)
+            return self._preferred_voices(script.project, analyzer, cast)
 
         job = Job(work, errors=(ImportError_, AnalysisError, SsmlError, SubtitleError, ModelError, ValueError),
                   parent=self)
@@ -105,10 +110,35 @@ class FileActions:
             QApplication.processEvents()
         return True
 
-    def _preferred_voices(self, project, analyzer):
+    def confirm_casting(self, path: Path, text: str):
+        """The import's Options: where the file brings several speakers, the casting dialog shows each with the
+        voice it would get and lets the user change it. None when the user cancels. Reading the speakers needs
+        no voice, so it is quick enough for the GUI thread; the analysis itself runs in the background."""
+        from studio.production.casting import proposed_casting
+        from studio.production.inputs import Options, speakers_of
+
+        from .casting_dialog import CastingDialog
+
+        try:
+            kind, names = speakers_of(path, text, Options())
+        except Exception:  # noqa: BLE001 - a file that cannot be read is reported by the import, in one sentence
+            return Options()
+        if len(names) < 2:
+            return Options()
+        dialog = CastingDialog(path.name, proposed_casting(names), self)
+        if dialog.exec() != CastingDialog.Accepted:
+            return None
+        if kind == "ssml":  # SSML names vendor voices: a voice map, as --voice-map does, kept in the project
+            return Options(voice_map=dialog.choices())
+        return Options(cast=dialog.choices())  # as --cast: remembered per speaker name after the import
+
+    def _preferred_voices(self, project, analyzer, cast=frozenset()):
         """Give each speaker the voice the preferences name for it (not the next one by turn), re-analysing its
-        lines with that voice. Runs on the import's worker thread."""
+        lines with that voice; a speaker cast in the casting dialog keeps that voice. Runs on the import's worker
+        thread."""
         for track in project.tracks:
+            if track.name in cast:
+                continue
             chosen = self.script_actions.voice_for_speaker(track.name)
             if chosen is None or (track.voice, track.mix) == chosen:
                 continue

@@ -182,6 +182,7 @@ class MainWindow(FileActions, QMainWindow):
         self.script.paste_requested.connect(lambda: self.script_actions.paste_script())
         m = self.menuBar().addMenu("&Voice")
         self._action(m, "Choose &model for this track…", "Ctrl+M", self.pick_model)
+        self._action(m, "&Design a voice…", None, self.design_voice)
         m = self.menuBar().addMenu("&View")
         self._action(m, "Zoom &in", ["+", "=", "Ctrl++"], lambda: self.timeline.zoom(1.5))
         self._action(m, "Zoom &out", ["-", "Ctrl+-"], lambda: self.timeline.zoom(1 / 1.5))
@@ -231,6 +232,13 @@ class MainWindow(FileActions, QMainWindow):
             self.show_info("Select a segment of the track whose voice you want to change.")
             return
         ModelPicker(self.document, self.document.project.segment(seg_id).track_id, self).exec()
+
+    def design_voice(self) -> None:
+        from .design_dialog import DesignDialog
+
+        seg_id = self.script.selected_segment_id()
+        track_id = self.document.project.segment(seg_id).track_id if seg_id is not None else None
+        DesignDialog(self, track_id).exec()
 
     def show_preferences(self) -> None:
         from .preferences import PreferencesDialog

@@ -6,8 +6,9 @@ from __future__ import annotations
 
 from PySide6.QtCore import QSettings
 from PySide6.QtGui import QKeySequence
-from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QDoubleSpinBox, QFormLayout, QKeySequenceEdit,
-                               QSpinBox, QTableWidget, QTableWidgetItem, QTabWidget, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QDoubleSpinBox, QFormLayout, QHBoxLayout,
+                               QKeySequenceEdit, QLabel, QPushButton, QSpinBox, QTableWidget, QTableWidgetItem,
+                               QTabWidget, QVBoxLayout, QWidget)
 
 from studio.core.model import SpeakerMix
 from studio.engine.embedded import SPEAKERS
@@ -17,18 +18,26 @@ from studio.production.export_job import ExportSettings
 from .export_dialog import DEFAULTS_KEY, LOUDNESS, RATES
 
 DEVICE_KEY = "preferences/audio_device"
-VOICES_KEY = "preferences/speaker_voices"  # {"ALICE": "en-us+f2", ...}
+# Speaker voices were once kept here ({"ALICE": "en-us+f2"}); they now live with the remembered casting
+# (core/voice_library.py, shared with imports and `studio render --cast`), and this key is read only to carry
+# them over.
+VOICES_KEY = "preferences/speaker_voices"
 SHORTCUTS_KEY = "preferences/shortcuts"  # {"Play": "Space", ...}
 
 
 def speaker_voices(settings: QSettings) -> dict[str, str]:
+    """Speaker name -> voice spec: the remembered casting, over any pairs left in the old settings key."""
+    from studio.core.voice_library import load_casting
+
     value = settings.value(VOICES_KEY) or {}
-    return dict(value) if isinstance(value, dict) else {}
+    old = {k.strip().upper(): v for k, v in value.items()} if isinstance(value, dict) else {}
+    return {**old, **load_casting()}
 
 
 def voice_for_speaker(settings: QSettings, name: str):
-    """(voice, mix) the user chose for this speaker name, or None (the next free voice is used)."""
-    speaker = speaker_voices(settings).get(name.strip().upper())
+    """(voice, mix) of an embedded voice chosen for this speaker name, or None. Any other voice (a cast or
+    designed voice) needs loading, which the import and paste do off the GUI thread through the casting."""
+    speaker = speaker_voices(settings).get(" ".join(name.split()).upper())
     known = {s.id for s in SPEAKERS}
     return (EMBEDDED, SpeakerMix.single(speaker)) if speaker in known else None
 
@@ -98,10 +107,24 @@ class PreferencesDialog(QDialog):
         self.voices = QTableWidget(0, 2)
         self.voices.setHorizontalHeaderLabels(["Speaker name", "Voice"])
         self.voices.horizontalHeader().setStretchLastSection(True)
+        self.voices.setSelectionBehavior(QTableWidget.SelectRows)
         for name, speaker in sorted(speaker_voices(settings).items()):
             self._add_voice_row(name, speaker)
         self._add_voice_row("", "")
-        tabs.addTab(self.voices, "Voices")
+        self.remove_voice = QPushButton("Remove")
+        self.remove_voice.clicked.connect(self._remove_voice_rows)
+        self.voices_note = QLabel("The voice each speaker name gets at import and paste; choosing a voice for a "
+                                  "character's track remembers it here too.")
+        self.voices_note.setWordWrap(True)
+        page = QWidget()
+        box = QVBoxLayout(page)
+        box.addWidget(self.voices_note)
+        box.addWidget(self.voices)
+        row = QHBoxLayout()
+        row.addStretch(1)
+        row.addWidget(self.remove_voice)
+        box.addLayout(row)
+        tabs.addTab(page, "Voices")
 
         self.keys = QTableWidget(0, 2)
         self.keys.setHorizontalHeaderLabels(["Command", "Shortcut"])
@@ -128,15 +151,19 @@ class PreferencesDialog(QDialog):
         self.tabs = tabs
 
     def _add_voice_row(self, name: str, speaker: str) -> None:
+        from .casting_dialog import voice_box
+
         row = self.voices.rowCount()
         self.voices.insertRow(row)
         self.voices.setItem(row, 0, QTableWidgetItem(name))
-        box = QComboBox()
-        box.addItem("next free voice", "")
-        for s in SPEAKERS:
-            box.addItem(s.label, s.id)
-        box.setCurrentIndex(max(0, box.findData(speaker)))
-        self.voices.setCellWidget(row, 1, box)
+        self.voices.setCellWidget(row, 1, voice_box(speaker, ("next free voice", "")))
+
+    def _remove_voice_rows(self) -> None:
+        rows = sorted({i.row() for i in self.voices.selectionModel().selectedRows()}, reverse=True)
+        for row in rows:
+            self.voices.removeRow(row)
+        if not self.voices.rowCount() or self.voices.item(self.voices.rowCount() - 1, 0).text():
+            self._add_voice_row("", "")  # always a blank row to type a new name into
 
     def set_voice(self, name: str, speaker: str) -> None:
         """Fill the empty last row (as typing a name and picking a voice would)."""
@@ -146,7 +173,30 @@ class PreferencesDialog(QDialog):
         box.setCurrentIndex(box.findData(speaker))
         self._add_voice_row("", "")
 
+    def _save_voices(self) -> bool:
+        """The table becomes the remembered casting (the old settings key is emptied: carried over)."""
+        from studio.core.voice_library import set_casting
+
+        voices = {}
+        for row in range(self.voices.rowCount()):
+            name = " ".join((self.voices.item(row, 0).text() if self.voices.item(row, 0) else "").split()).upper()
+            speaker = self.voices.cellWidget(row, 1).currentData()
+            if name and speaker:
+                voices[name] = speaker
+        try:
+            set_casting(voices)
+        except OSError as exc:
+            self.tabs.setCurrentIndex(1)
+            self.voices_note.setText(f"The speaker voices could not be saved ({exc.strerror or exc}); try again "
+                                     "or press Cancel.")
+            self.voices_note.setStyleSheet("color: #ff8080;")
+            return False
+        self.settings.setValue(VOICES_KEY, {})
+        return True
+
     def accept(self) -> None:
+        if not self._save_voices():
+            return
         s = self.settings
         s.setValue(DEVICE_KEY, self.device.currentData())
         s.setValue("preferences/pitch_step", self.pitch_step.value())
@@ -155,13 +205,6 @@ class PreferencesDialog(QDialog):
         defaults = ExportSettings.from_json(s.value(DEFAULTS_KEY), sample_rate=self.rate.currentData(),
                                             loudness_lufs=self.loudness.currentData())
         s.setValue(DEFAULTS_KEY, defaults.to_json())
-        voices = {}
-        for row in range(self.voices.rowCount()):
-            name = (self.voices.item(row, 0).text() if self.voices.item(row, 0) else "").strip().upper()
-            speaker = self.voices.cellWidget(row, 1).currentData()
-            if name and speaker:
-                voices[name] = speaker
-        s.setValue(VOICES_KEY, voices)
         s.setValue(SHORTCUTS_KEY, {name: edit.keySequence().toString() for name, edit in self._key_edits.items()})
         apply_shortcuts(self.window_, s)
         self.window_.apply_preferences()

@@ -12,7 +12,7 @@ from studio.core.project_io import load
 from studio.engine.scheduler import State
 from studio.ui.script_panel import COL_TEXT
 from tests.ui.conftest import FakeSink
-from tests.ui.helpers import drag, settle, view_to_widget
+from tests.ui.helpers import answer_next_dialog, drag, press, settle, view_to_widget
 
 SHOTS = Path(__file__).resolve().parents[1] / "_screenshots"
 
@@ -260,6 +260,7 @@ def test_dropping_subtitles_imports_pinned_lines_and_fit_is_one_undo_step(make_w
     w = make_window()
     (tmp_path / "s.srt").write_text("1\n00:00:01,000 --> 00:00:02,000\nANNA: Where were you last night?\n\n"
                                     "2\n00:00:03,000 --> 00:00:04,000\nBEN: Out walking.\n")
+    answer_next_dialog(press("Import"))  # the casting dialog: the proposed voices will do
     assert w.open_path(tmp_path / "s.srt")
     qtbot.waitUntil(lambda: not w.import_job.running and bool(w.document.project.segments), timeout=60000)
     project = w.document.project
