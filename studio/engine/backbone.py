@@ -122,6 +122,11 @@ class Backbone:
         """Whether a mix of several speakers must be morphed by the DSP layer rather than mixed natively."""
         return len([n for n, w in mix if w > 0]) > 1 and not self.capabilities().can_mix
 
+    def mix_options(self, mix: tuple[tuple[str, float], ...]) -> tuple[tuple[str, str], ...]:
+        """Request options that identify the other voices a mix names (their versions), so that the cache key
+        changes when one of them does. A backbone that mixes only its own speakers has none."""
+        return ()
+
 
 def spoken_text(text: str, lexicon: dict[str, str], voice: VoiceRef) -> tuple[str, list]:
     """The text a voice is given once the pronunciation lexicon is applied. IPA entries go to the embedded voice
@@ -171,4 +176,4 @@ def request_for(project: Project, segment: Segment, backbone: Backbone,
         backbone=track.voice.backbone, model=track.voice.model, model_version=backbone.version, text=text,
         words=tuple(words), mix=mix.weights, emotion=segment.emotion.name, emotion_intensity=segment.emotion.intensity,
         emotion_preset=tuple(preset.as_dict().items()), seed=segment.seed,
-        sample_rate=backbone.capabilities().sample_rate)
+        sample_rate=backbone.capabilities().sample_rate, options=backbone.mix_options(mix.weights))

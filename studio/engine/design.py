@@ -157,6 +157,18 @@ class DesignBackbone(Backbone):
     def needs_morph(self, mix) -> bool:
         return any(n != self.spec for n, w in mix if w > 0)
 
+    def mix_options(self, mix) -> tuple[tuple[str, str], ...]:
+        """The versions of the other designed or cast voices in the mix: a library design replaced under the
+        same name gives the segments that mix it a new cache key instead of stale audio."""
+        base = {s.id for s in self.base.capabilities().speakers}
+        versions = []
+        for name, w in sorted(mix):
+            if w > 0 and name != self.spec and name not in base:
+                found = self._source(name)
+                if found is not None:
+                    versions.append(f"{name}={getattr(found[0], 'version', '')}")
+        return (("mix_voices", ";".join(versions)),) if versions else ()
+
     def timing_speaker(self, mix) -> str:
         return self.spec  # the segment's phonemes are the base voice's, and so this design's
 

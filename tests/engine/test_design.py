@@ -94,3 +94,24 @@ def test_a_mix_of_joe_and_a_designed_voice_renders_and_is_measured(neural):
     assert rate == 22050 and len(audio) > rate and np.isfinite(audio).all()
     close = {c.speaker: c.verifier for c in anonymity.measure(render, mix, verifier=True)}
     assert set(close) == {"Tess", NEURAL.model} and all(0 < v < 1 for v in close.values())
+
+
+def test_a_mixed_in_design_replaced_under_its_name_changes_the_cache_key(neural):
+    """A library design edited under the same name must not leave its mixes playing stale cached audio."""
+    from studio.core.model import Project, Segment, Track, VoiceRef, new_id
+    from studio.engine.backbone import request_for
+    from studio.engine.voices import VoiceRegistry
+
+    registry = VoiceRegistry()
+    registry._backbones[(NEURAL.backbone, NEURAL.model)] = neural
+    registry.use_designs({"Tess": Design("en_US-joe-medium", 1.2, 1.6, 0.0, "Tess"),
+                          "Ula": Design("en_US-joe-medium", 1.1, 1.2, 0.0, "Ula")})
+    tess = registry.backbone(VoiceRef("design", "Tess"))
+    track = Track(new_id(), "T", VoiceRef("design", "Tess"), SpeakerMix.of({"Tess": 0.5, "Ula": 0.5}))
+    project = Project(tracks=[track])
+    project.segments.append(Segment(new_id(), TEXT, track.id, tess.analyze(TEXT, track.voice, track.mix)))
+    before = request_for(project, project.segments[0], tess).key()
+    registry.use_designs({"Tess": Design("en_US-joe-medium", 1.2, 1.6, 0.0, "Tess"),
+                          "Ula": Design("en_US-joe-medium", 1.3, 1.2, 0.0, "Ula")})  # Ula replaced
+    tess = registry.backbone(VoiceRef("design", "Tess"))
+    assert request_for(project, project.segments[0], tess).key() != before
