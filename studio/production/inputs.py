@@ -163,8 +163,8 @@ def _build(path: Path, text: str, kind: str, options: Options, casting: Casting,
         cues = read_subtitles(path, text, options.speakers, kind)
         script = build_subtitles(cues, casting, registry, options.lyrics, title=path.stem)
         script.kind = kind
-        named = sorted({t.name for t in script.project.tracks})
-        notes.append(f"speakers: {', '.join(named)} (correct them with --speakers A,B,...)")
+        notes.append(f"speakers: {_cast_list(script.project)} (correct them with --speakers A,B,...; choose "
+                     "voices with --cast NAME=VOICE)")
         if script.sounds or script.unspoken:
             notes.append(f"{script.sounds} sound description(s) were not spoken and are kept in the subtitles; "
                          f"{script.lyrics_skipped} lyric cue(s) were skipped"
@@ -174,4 +174,14 @@ def _build(path: Path, text: str, kind: str, options: Options, casting: Casting,
         return Script(build_ssml(text, casting, registry, notes, title=path.stem), "ssml")
     if not split_sentences(text):
         raise ImportError_(f"{path.name} has no text to speak.")
-    return Script(build_text(text, casting, registry, title=path.stem), "text")
+    script = Script(build_text(text, casting, registry, title=path.stem), "text")
+    if len(script.project.tracks) > 1:
+        notes.append(f"speakers: {_cast_list(script.project)} (choose voices with --cast NAME=VOICE)")
+    return script
+
+
+def _cast_list(project) -> str:
+    """"ALICE (Joe), BOB (Hibari)": each track with the voice it was cast, so the user sees the casting."""
+    from .casting import spec_of
+
+    return ", ".join(f"{t.name} ({spec_of(t.voice, t.mix)})" for t in sorted(project.tracks, key=lambda t: t.name))
