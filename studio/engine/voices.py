@@ -166,6 +166,9 @@ class VoiceRegistry:
                     self._backbones[key] = hibari.load(voice.model)
                 else:
                     raise AnalysisError(f"Speech Studio has no '{voice.backbone}' backbone; use the embedded voice.")
+                guests = getattr(self._backbones[key], "guests", None)
+                if guests is not None:  # its mixes can bring in the cast's and the library's voices
+                    guests.source, guests.names = self.speaker_source, self.design_names
             return self._backbones[key]
 
     def _torch_device(self) -> str:

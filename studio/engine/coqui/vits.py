@@ -26,13 +26,12 @@ import numpy as np
 from studio.core.model import Phoneme, SpeakerMix, VoiceRef, Word
 
 from ..backbone import Backbone, Capabilities, PhonemeSpec, RenderRequest, RenderResult, Speaker
-from ..embedded import SPEAKERS as EMBEDDED_SPEAKERS
+from ..guests import Guests
 from .forward import distribute, frame_boundaries
 from .frontend import mixed_conditioning, speaker_names, tokenize
 from . import vits_steps as steps
 from .loading import ModelFolder
 
-_EMBEDDED_IDS = {s.id for s in EMBEDDED_SPEAKERS}
 CROSSFADE = 64  # samples at each seam of a windowed render; the two sides agree there to float precision
 RENDER_CACHE = 128  # native renders kept, so that DSP-only edits and a batch's segments need no model run
 
@@ -75,13 +74,13 @@ class VitsBackbone(Backbone):
         self.last_window: tuple[int, int] | None = None  # samples re-synthesized by the last windowed render
         self._renders: OrderedDict[str, RenderResult] = OrderedDict()  # base renders, for DSP-only edits
         self._previous: dict[tuple, _Previous] = {}
-        self._embedded = None
         self.windowed = True
         hop = 1
         for r in config.model_args.upsample_rates_decoder:
             hop *= int(r)
         self.hop = hop
         self.context = flow_field(config) + decoder_field(config)
+        self.guests = Guests(self, self.sample_rate)  # voices a mix can bring in (embedded, cast, library)
 
     @property
     def sample_rate(self) -> int:
@@ -94,27 +93,31 @@ class VitsBackbone(Backbone):
     def capabilities(self) -> Capabilities:
         card = self.folder.card
         own = [Speaker(n, n) for n in self.own_speakers()]
-        extra = [Speaker(s.id, f"{s.label} (embedded)") for s in EMBEDDED_SPEAKERS]
+        extra = self.guests.speakers()
         return Capabilities(
             native_pitch=False, native_energy=False, native_duration=True,
             speakers=tuple(own + extra), can_mix=bool(speaker_names(self.model)),
             emotion="dsp + noise scales", sample_rate=self.sample_rate, license=card.license,
             commercial_use=card.commercial_use, commercial_note=card.commercial_note,
             notes=f"Noise scales {self.model.inference_noise_scale} / {self.model.inference_noise_scale_dp}, "
-                  "seeded per segment. The embedded voices can be mixed in (morphed by the DSP layer).")
+                  "seeded per segment. The cast's, the library's and the embedded voices can be mixed in (morphed by "
+                  "the DSP layer).")
 
     def own_mix(self, mix):
-        """The mix's weights on this model's own speakers (embedded voices in it are morphed in afterwards)."""
-        return tuple((n, w) for n, w in mix if n not in _EMBEDDED_IDS) or mix
+        """The mix's weights on this model's own speakers (guest voices in it are morphed in afterwards)."""
+        return tuple((n, w) for n, w in mix if not self.guests.is_guest(n)) or mix
 
     def needs_morph(self, mix) -> bool:
-        """Embedded voices in the mix (even alone) are morphed in; the model's own speakers mix natively."""
+        """Guest voices in the mix (even alone) are morphed in; the model's own speakers mix natively."""
         names = [n for n, w in mix if w > 0]
-        return any(n in _EMBEDDED_IDS for n in names) or (len(names) > 1 and not speaker_names(self.model))
+        return any(self.guests.is_guest(n) for n in names) or (len(names) > 1 and not speaker_names(self.model))
+
+    def mix_options(self, mix) -> tuple[tuple[str, str], ...]:
+        return self.guests.options(mix)
 
     def timing_speaker(self, mix) -> str:
         """The model's own speaker whose timing a morph follows: the segment's phonemes are this model's."""
-        own = [(w, n) for n, w in mix if n not in _EMBEDDED_IDS and w > 0]
+        own = [(w, n) for n, w in mix if not self.guests.is_guest(n) and w > 0]
         return max(own)[1] if own else self.own_speakers()[0]
 
     # --- the model, step by step ---------------------------------------------------------------------------
@@ -283,20 +286,11 @@ class VitsBackbone(Backbone):
 
     def render_speaker(self, text: str, speaker: str):
         """One speaker's plain render with phoneme boundaries and word starts, for the DSP layer's morph. The
-        embedded voices render through the embedded backbone, resampled to this model's rate."""
-        from ..embedded import EmbeddedVoice, SpeakerRender
+        guest voices render through their own backbones, resampled to this model's rate (guests.py)."""
+        from ..embedded import SpeakerRender
 
-        if speaker in _EMBEDDED_IDS:
-            if self._embedded is None:
-                self._embedded = EmbeddedVoice()
-            r = self._embedded.render_speaker(text, speaker)
-            if r.sample_rate == self.sample_rate:
-                return r
-            import soxr
-
-            k = self.sample_rate / r.sample_rate
-            return SpeakerRender(soxr.resample(r.audio, r.sample_rate, self.sample_rate).astype(np.float32),
-                                 self.sample_rate, tuple(int(round(b * k)) for b in r.boundaries), r.word_starts)
+        if self.guests.is_guest(speaker):
+            return self.guests.render(text, speaker)
         audio, frames, groups, tokens = self._run(" ".join(text.split()), ((speaker, 1.0),), 0, None, {})
         spf = len(audio) / max(frames.sum(), 1)
         starts, i = [], 0

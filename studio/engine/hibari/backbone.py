@@ -21,7 +21,7 @@ from studio.core.model import Phoneme, SpeakerMix, VoiceRef, Word
 
 from ..backbone import Backbone, Capabilities, RenderRequest, RenderResult, Speaker
 from ..coqui.forward import distribute, frame_boundaries
-from ..embedded import SPEAKERS as EMBEDDED_SPEAKERS
+from ..guests import Guests
 from .frontend import Tokens, tokenize
 from .graph import SAMPLES_PER_UNIT, HibariGraph
 
@@ -30,7 +30,6 @@ LEAD_UNITS = 2  # hibari opens every utterance with ~0.35 s of silence (the star
 VOICED_HZ = 40.0  # hibari's vocoder treats frames below this as unvoiced
 EDGE_FRAMES = 2  # a pitch step between phonemes is ramped over this many 12.5 ms frames each side
 TOKEN_CACHE = 64
-_EMBEDDED_IDS = {s.id for s in EMBEDDED_SPEAKERS}
 
 
 class HibariBackbone(Backbone):
@@ -43,21 +42,28 @@ class HibariBackbone(Backbone):
         self._lock = threading.Lock()
         self._g2p_lock = threading.Lock()
         self._tokens: OrderedDict[str, Tokens] = OrderedDict()
-        self._embedded = None
+        self.guests = Guests(self, SAMPLE_RATE)  # voices a mix can bring in (embedded, cast, library)
 
     def capabilities(self) -> Capabilities:
-        extra = [Speaker(s.id, f"{s.label} (embedded)") for s in EMBEDDED_SPEAKERS]
+        extra = self.guests.speakers()
         return Capabilities(
             native_pitch=True, native_energy=False, native_duration=True,
             speakers=(Speaker(self.model, self.label), *extra), can_mix=False, emotion="dsp",
             sample_rate=SAMPLE_RATE, license=self.license, commercial_use=True,
             notes="Durations and F0 are given to the model; energy edits are a gain. Vocoder noise is seeded per "
-                  "segment. The embedded voices can be mixed in (morphed by the DSP layer).")
+                  "segment. The cast's, the library's and the embedded voices can be mixed in (morphed by the DSP "
+                  "layer).")
 
-    # As for the Piper voices (coqui/vits.py): the embedded voices in a mix are morphed in by the DSP layer, and
-    # the morph follows hibari's timing, since the segment's phonemes are hibari's.
+    # As for the Piper voices (coqui/vits.py): guest voices in a mix are morphed in by the DSP layer, and the
+    # morph follows hibari's timing, since the segment's phonemes are hibari's.
+    def own_speakers(self) -> list[str]:
+        return [self.model]
+
     def needs_morph(self, mix) -> bool:
-        return any(n in _EMBEDDED_IDS for n, w in mix if w > 0)
+        return any(self.guests.is_guest(n) for n, w in mix if w > 0)
+
+    def mix_options(self, mix) -> tuple[tuple[str, str], ...]:
+        return self.guests.options(mix)
 
     def timing_speaker(self, mix) -> str:
         return self.model
@@ -132,17 +138,10 @@ class HibariBackbone(Backbone):
     def render_speaker(self, text: str, speaker: str):
         """One speaker's plain render with its phoneme boundaries and word starts, in the form the DSP layer's
         morph takes (engine.render._morph_speakers); an embedded voice is resampled to hibari's rate."""
-        from ..embedded import EmbeddedVoice, SpeakerRender
+        from ..embedded import SpeakerRender
 
-        if speaker in _EMBEDDED_IDS:
-            import soxr
-
-            if self._embedded is None:
-                self._embedded = EmbeddedVoice()
-            r = self._embedded.render_speaker(text, speaker)
-            k = SAMPLE_RATE / r.sample_rate
-            return SpeakerRender(soxr.resample(r.audio, r.sample_rate, SAMPLE_RATE).astype(np.float32), SAMPLE_RATE,
-                                 tuple(int(round(b * k)) for b in r.boundaries), r.word_starts)
+        if self.guests.is_guest(speaker):
+            return self.guests.render(text, speaker)
         tokens = self.tokens(text)
         audio, units, _ = self._synth(tokens)
         starts, i = [], 0
