@@ -187,6 +187,7 @@ class MainWindow(FileActions, QMainWindow):
         self.script.paste_requested.connect(lambda: self.script_actions.paste_script())
         m = self.menuBar().addMenu("&Voice")
         self._action(m, "Choose &model for this track…", "Ctrl+M", self.pick_model)
+        self._action(m, "&Presets…", None, self.show_presets)
         m = self.menuBar().addMenu("&View")
         self._action(m, "Zoom &in", ["+", "=", "Ctrl++"], lambda: self.timeline.zoom(1.5))
         self._action(m, "Zoom &out", ["-", "Ctrl+-"], lambda: self.timeline.zoom(1 / 1.5))
@@ -238,6 +239,12 @@ class MainWindow(FileActions, QMainWindow):
         if self.find_dialog is None:
             self.find_dialog = FindReplaceDialog(self)
         self.find_dialog.open_for(replace)
+
+    def show_presets(self) -> None:
+        from .presets_dialog import PresetsDialog
+
+        self.presets_dialog = PresetsDialog(self)
+        self.presets_dialog.show()
 
     def pick_model(self) -> None:
         from .model_picker import ModelPicker
