@@ -212,6 +212,13 @@ class Segment:
         return sum(p.target_duration for p in self.phonemes())
 
 
+@dataclass(frozen=True)
+class Marker:
+    """A named point on the project timeline (a scene change, a retake to do); the user jumps between them."""
+    time: float
+    name: str
+
+
 @dataclass
 class Project:
     tracks: list[Track] = field(default_factory=list)
@@ -233,6 +240,8 @@ class Project:
     # Designed voices the tracks speak with (VoiceRef("design", name)), by name: kept in the project so that it
     # sounds the same on a machine whose voice library lacks them (core/design.py).
     designs: dict = field(default_factory=dict)
+    # Named points on the timeline, kept sorted by time.
+    markers: list[Marker] = field(default_factory=list)
 
     def track(self, track_id: str) -> Track:
         for t in self.tracks:

@@ -80,3 +80,26 @@ def set_silence(segment_id: str, before: float | None, after: float | None) -> C
         return None if v is None else clamp(float(v), 0.0, MAX_PAUSE_S)
     return Macro([SetSegmentField(segment_id, "gap_before", seconds(before), "Silence before"),
                   SetSegmentField(segment_id, "gap_after", seconds(after), "Silence after")], "Silence around line")
+
+
+def add_marker(project: Project, time: float, name: str) -> Command:
+    """A marker at `time` (kept in time order); the name is trimmed, and an empty one is numbered."""
+    from .model import MAX_TIMELINE_S, Marker
+
+    name = " ".join(str(name).split())[:200] or f"Marker {len(project.markers) + 1}"
+    marker = Marker(round(clamp(float(time), 0.0, MAX_TIMELINE_S), 3), name)
+    markers = sorted([*project.markers, marker], key=lambda m: m.time)
+    return _SetProjectAttr("markers", markers, f"Add marker '{name}' at {marker.time:.2f} s", False)
+
+
+def remove_marker(project: Project, index: int) -> Command:
+    marker = project.markers[index]
+    markers = [m for i, m in enumerate(project.markers) if i != index]
+    return _SetProjectAttr("markers", markers, f"Remove marker '{marker.name}'", False)
+
+
+def next_marker(project: Project, time: float, forward: bool = True):
+    """The first marker after `time` (or the last one before it), or None; markers within 1 ms count as here."""
+    if forward:
+        return next((m for m in project.markers if m.time > time + 1e-3), None)
+    return next((m for m in reversed(project.markers) if m.time < time - 1e-3), None)

@@ -22,7 +22,7 @@ from .lexicon import LexiconError, check_entry
 from .files import read_capped
 from .model import (DURATION_SCALE_RANGE, EMOTIONS, ENERGY_LIMIT_DB, INTONATION_RANGE, MAX_EMOTION_INTENSITY,
                     MAX_PAUSE_S, MAX_TIMELINE_S, PITCH_LIMIT_ST, SPEED_RANGE, Emotion, LineControls, PauseSettings,
-                    Phoneme, Project,
+                    Marker, Phoneme, Project,
                     Segment, SpeakerMix, Track, VoiceRef, Word)
 
 FORMAT = "speech-studio-project"
@@ -33,7 +33,7 @@ MAX_INT = 2**63 - 1  # every integer field (seeds) fits a 64-bit integer; larger
 # MIGRATIONS[n] turns a version-n document (a dict) into a version-(n+1) one.
 # Version 2 added the lexicon, pause settings, line controls, silence after a line, paragraph starts and the
 # reference audio, all optional with defaults, so a version-1 document needs no change. Designed voices
-# ("designs") came later, optional too: a file without them reads as before.
+# ("designs") came later, optional too: a file without them reads as before. So did markers.
 MIGRATIONS: dict[int, Callable[[dict], dict]] = {1: lambda doc: doc}
 
 
@@ -73,6 +73,7 @@ def to_dict(project: Project) -> dict[str, Any]:
                    "question": project.pauses.question, "paragraph": project.pauses.paragraph},
         "reference_audio": project.reference_audio,
         "designs": {name: d.as_dict() for name, d in project.designs.items()},
+        "markers": [{"time": m.time, "name": m.name} for m in project.markers],
     }
 
 
@@ -355,6 +356,13 @@ def _from_dict(doc: Any) -> Project:
             project.designs[check_name(name)] = Design.from_dict(d, name)
         except DesignError as exc:
             raise _Bad(f"designed voice '{name}': {str(exc).rstrip('.')}") from None
+    for i, m in enumerate(_get(doc, "markers", list, "the project", [])):  # optional: older files have none
+        where = f"marker {i + 1}"
+        if not isinstance(m, dict):
+            raise _Bad(f"{where} should be an object with a time and a name")
+        name = _get(m, "name", str, where, "")
+        project.markers.append(Marker(_bounded(m, "time", where, 0.0, MAX_TIMELINE_S, ...), name[:200]))
+    project.markers.sort(key=lambda m: m.time)
     return project
 
 

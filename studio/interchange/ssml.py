@@ -69,6 +69,7 @@ class SsmlSentence:
     breaks_after: dict[int, float] = field(default_factory=dict)  # word index -> seconds of pause after it
     gap_before: float | None = None  # a break before the sentence's first word
     language: str | None = None  # xml:lang in force (primary subtag), None when the document names none
+    lexicon: dict[str, str] = field(default_factory=dict)  # the document's <phoneme> pronunciations
 
 
 @dataclass
@@ -200,6 +201,7 @@ class _Builder:
         self.pending_gap: float | None = None
         self._open: SsmlSentence | None = None
         self.sentence_gap: float | None = None  # mstts:silence type="Sentenceboundary"
+        self.lexicon: dict[str, str] = {}  # from <phoneme alphabet="ipa">: word -> /IPA/
 
     def _current(self, state: _State) -> SsmlSentence:
         s = self._open
@@ -294,6 +296,8 @@ def parse(text: str) -> tuple[list[SsmlSentence], list[str]]:
     _walk(root, _State(), builder, warnings)
     warnings[:] = [w for w in warnings if not (w in seen_warnings or seen_warnings.add(w))]
     builder.close()
+    for sentence in builder.sentences:
+        sentence.lexicon = builder.lexicon  # one pronunciation per word for the whole document, as in a lexicon
     return builder.sentences, warnings
 
 
@@ -333,6 +337,26 @@ def _contour_at(points: list[tuple[float, float]], x: float) -> float:
         if x <= x1:
             return y0 + (y1 - y0) * ((x - x0) / (x1 - x0) if x1 > x0 else 1.0)
     return points[-1][1]
+
+
+def _phoneme(el, b: "_Builder", warnings: list[str]) -> None:
+    """<phoneme alphabet="ipa" ph="..."> becomes a lexicon entry (word -> /IPA/) for the import, so the voice says
+    the word that way wherever it reads it, as an entry the user typed would. Other alphabets are not read."""
+    from studio.core.lexicon import LexiconError, check_entry
+
+    word, ph = " ".join("".join(el.itertext()).split()), (el.get("ph") or "").strip()
+    alphabet = (el.get("alphabet") or "ipa").strip().lower()
+    if alphabet != "ipa" or not ph or not word:
+        warnings.append(f"<phoneme alphabet=\"{alphabet}\" ph=\"{ph}\"> is not supported (only IPA is): "
+                        f"\"{word}\" is spoken as written.")
+        return
+    try:
+        word, pron = check_entry(word, f"/{ph.strip('/')}/")
+    except LexiconError as exc:
+        warnings.append(f"<phoneme ph=\"{ph}\"> for \"{word}\" cannot be used ({str(exc).rstrip('.')}); it is spoken "
+                        "as written.")
+        return
+    b.lexicon[word] = pron
 
 
 def _say_as(el, warnings: list[str]) -> str | None:
@@ -458,8 +482,7 @@ def _walk(el, state: _State, b: _Builder, warnings: list[str]) -> None:
             b.text(said, state)
             return
     elif tag == "phoneme":
-        warnings.append(f"<phoneme ph=\"{el.get('ph', '')}\"> is not supported yet: \"{(el.text or '').strip()}\" "
-                        "is spoken as written.")
+        _phoneme(el, b, warnings)  # the words inside are still read as text; the lexicon says how
     elif tag == "sub":
         alias = el.get("alias")
         if alias is not None:
@@ -523,6 +546,16 @@ def to_project(sentences: list[SsmlSentence], analyzer, cast: Cast, warnings: li
     """A project with one track per SSML voice (and language) and the prosody of each word applied to its
     phonemes. `cast` picks or makes the track: it maps vendor voice names and languages to local voices."""
     project = project or Project(title=title)
+    entries = {word: pron for s in sentences for word, pron in s.lexicon.items()}
+    if entries:
+        from studio.engine.backbone import LexiconAnalyzer
+
+        # Kept in the project's lexicon, so a later edit of the line (or a re-render) says the word the same way;
+        # an entry the user already had for the word wins.
+        for word, pron in entries.items():
+            if not any(k.lower() == word.lower() for k in project.lexicon):
+                project.lexicon[word] = pron
+        analyzer = LexiconAnalyzer(analyzer, lambda: project.lexicon)
     for sentence in sentences:
         if not words_of(sentence.text):
             continue

@@ -14,8 +14,11 @@ from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPen
 
 
 class BlocksItem(pg.GraphicsObject):
-    def __init__(self, font_px: int = 11):
+    def __init__(self, font_px: int = 11, elide: bool = False):
         super().__init__()
+        # Eliding shortens a long label ("The ship sailed…") to its block; otherwise a label that does not fit
+        # is left out (a phoneme symbol cut in half means nothing).
+        self.elide = elide
         self.x0 = self.x1 = self.y0 = self.y1 = np.zeros(0)
         self.colors: list[QColor] = []
         self.labels: list[str] = []
@@ -67,6 +70,11 @@ class BlocksItem(pg.GraphicsObject):
             if not label:
                 continue
             rect = transform.mapRect(QRectF(QPointF(self.x0[i], self.y0[i]), QPointF(self.x1[i], self.y1[i])))
+            if self.elide and rect.height() >= self.font.pixelSize():
+                label = metrics.elidedText(label, Qt.ElideRight, rect.width() - 6)
+                if len(label) > 1:  # not just the ellipsis
+                    painter.drawText(rect.adjusted(3, 0, -3, 0), Qt.AlignLeft | Qt.AlignVCenter, label)
+                continue
             if rect.width() >= metrics.horizontalAdvance(label) + 2 and rect.height() >= self.font.pixelSize():
                 painter.drawText(rect, Qt.AlignCenter, label)
         painter.setTransform(transform)

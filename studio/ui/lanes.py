@@ -36,10 +36,12 @@ class PhonemeLane(Lane):
         self.plot.addItem(self.blocks)
         self.plot.setYRange(0, 2, padding=0)
         self.plot.getAxis("left").setTicks([[]])
-        self.plot.showAxis("top")
-        self.plot.getAxis("top").setLabel("time", units="s")
         self.guide = pg.InfiniteLine(angle=90, pen=pg.mkPen((255, 255, 255), style=Qt.DashLine))
         self._drag = None
+        # Far out, one block per line with its text (elided): phonemes would be a grey smear.
+        self.segments = BlocksItem(font_px=11, elide=True)
+        self.segments.setVisible(False)
+        self.plot.addItem(self.segments)
 
     PALETTE = {"pause": pg.mkBrush(70, 72, 80), "vowel": pg.mkBrush(60, 120, 190),
                "consonant": pg.mkBrush(45, 90, 140), "locked": pg.mkBrush(150, 110, 60), "word": pg.mkBrush(40, 44, 54)}
@@ -57,6 +59,16 @@ class PhonemeLane(Lane):
             np.r_[d.start, wx0], np.r_[d.end, wx1], np.r_[np.full(len(d.start), 0.05), np.full(len(wx0), 1.05)],
             np.r_[np.full(len(d.start), 0.95), np.full(len(wx0), 1.95)],
             colors + [pal["word"]] * len(wx0), labels + [w[2] for w in d.words])
+        project = self.timeline.document.project
+        self.segments.set_blocks([p.start for p in d.placements], [p.end for p in d.placements],
+                                 np.full(len(d.placements), 0.05), np.full(len(d.placements), 1.95),
+                                 [pal["word"]] * len(d.placements), [s.text for s in project.segments])
+
+    def show_segment_labels(self, on: bool) -> None:
+        """Segment blocks instead of words and phonemes (the timeline switches at a zoom level)."""
+        if on != self.segments.isVisible():
+            self.segments.setVisible(on)
+            self.blocks.setVisible(not on)
 
     def click(self, pos, ev) -> bool:
         """Click a word to select its phonemes in the pitch (or energy) lane; double-click it to fix how it is

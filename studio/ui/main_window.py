@@ -65,6 +65,7 @@ class MainWindow(FileActions, QMainWindow):
         self.statusBar().addPermanentWidget(self.busy_bar)
         self.import_job = None
         self.export_dialog = None
+        self.find_dialog = None
         self._build_transport()
         self._build_menus()
         self.setAcceptDrops(True)
@@ -78,6 +79,7 @@ class MainWindow(FileActions, QMainWindow):
         self.player.playing_changed.connect(lambda on: self.play_action.setText("Pause" if on else "Play"))
         self.timeline.cursor_moved.connect(self.render.set_playhead)
         self.timeline.word_activated.connect(self.edit_word_pronunciation)
+        self.timeline.segment_clicked.connect(self.script.select_segment)
         self.document.changed.connect(lambda _t: self._load_reference())
         self.document.reset.connect(self._on_reset)
         self.document.undo_stack.cleanChanged.connect(self._update_title)
@@ -161,6 +163,9 @@ class MainWindow(FileActions, QMainWindow):
         m.addAction(undo)
         m.addAction(redo)
         m.addSeparator()
+        self._action(m, "&Find…", QKeySequence.Find, lambda: self.show_find(False))
+        self._action(m, "Find and &replace…", "Ctrl+H", lambda: self.show_find(True))
+        m.addSeparator()
         self._action(m, "Raise selection", "Ctrl+Up", lambda: self._on_selection("shift", 1.0))
         self._action(m, "Lower selection", "Ctrl+Down", lambda: self._on_selection("shift", -1.0))
         self._action(m, "Flatten selection", "F", lambda: self._on_selection("flatten"))
@@ -183,10 +188,15 @@ class MainWindow(FileActions, QMainWindow):
         m = self.menuBar().addMenu("&Voice")
         self._action(m, "Choose &model for this track…", "Ctrl+M", self.pick_model)
         self._action(m, "&Design a voice…", None, self.design_voice)
+        self._action(m, "&Presets…", None, self.show_presets)
         m = self.menuBar().addMenu("&View")
         self._action(m, "Zoom &in", ["+", "=", "Ctrl++"], lambda: self.timeline.zoom(1.5))
         self._action(m, "Zoom &out", ["-", "Ctrl+-"], lambda: self.timeline.zoom(1 / 1.5))
         self._action(m, "Show &all", "Ctrl+0", lambda: self.timeline.show_range(0, max(self.timeline.data.total, 1)))
+        m.addSeparator()
+        from . import marker_actions
+
+        self.markers = marker_actions.install(self, m)
 
     def _on_selection(self, what: str, delta: float = 0.0) -> None:
         lane = self.timeline.active_curve
@@ -223,6 +233,19 @@ class MainWindow(FileActions, QMainWindow):
                             f"{self.document.project.segment(worst.segment_id).text[:40]}\" {worst.message()}.")
         else:
             self.show_info(f"All {len(fits)} lines fit their slots.")
+
+    def show_find(self, replace: bool) -> None:
+        from .find_dialog import FindReplaceDialog
+
+        if self.find_dialog is None:
+            self.find_dialog = FindReplaceDialog(self)
+        self.find_dialog.open_for(replace)
+
+    def show_presets(self) -> None:
+        from .presets_dialog import PresetsDialog
+
+        self.presets_dialog = PresetsDialog(self)
+        self.presets_dialog.show()
 
     def pick_model(self) -> None:
         from .model_picker import ModelPicker

@@ -9,23 +9,30 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QTimer, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 
 from .curve_lane import CurveLane, EnergyLane
 from .document import Document
 from .lanes import EmotionLane, MixLane, PhonemeLane, WaveformLane
 from .guide_lane import GuideLane
+from .overview import OverviewStrip
 from .reference_lane import ReferenceLane
+from .track_lane import TrackLane
 from .timeline_data import TimelineData, build
 
 POINTS_MAX_SPAN_S = 120.0
 CURVES_MAX_SPAN_S = 600.0
+# Below this many pixels per second a word (about 0.3 s) is too narrow for its label and phonemes are slivers: the
+# phoneme lane shows each line's text instead of a grey smear.
+SEGMENT_LABELS_PX_PER_S = 100.0
+MARKER_PEN = (255, 150, 60)
 
 
 class Timeline(pg.GraphicsLayoutWidget):
     cursor_moved = Signal(float)
     word_activated = Signal(int, int)  # segment position, word index: a word was double-clicked
     selection_changed = Signal()
+    segment_clicked = Signal(str)  # a line was clicked in the tracks lane
 
     def __init__(self, document: Document, render=None, parent=None):
         super().__init__(parent)
@@ -33,24 +40,32 @@ class Timeline(pg.GraphicsLayoutWidget):
         self.data = TimelineData()
         self.speaker_order: list[str] = []
         self.cursor = 0.0
+        self.playhead_at = 0.0  # where the playhead is drawn: the cursor, or the playing position
         self.pen_on = False  # the pen tool: drags in the pitch and energy lanes draw
         self.active_curve: CurveLane | None = None
         self.phonemes, self.pitch, self.energy = PhonemeLane(self), CurveLane(self), EnergyLane(self)
         self.emotion, self.mix, self.audio = EmotionLane(self), MixLane(self), WaveformLane(self)
         self.reference = ReferenceLane(self)
         self.guide = GuideLane(self)
-        self.lanes = [self.phonemes, self.pitch, self.energy, self.emotion, self.mix, self.audio, self.guide,
-                      self.reference]
-        for row, lane in enumerate(self.lanes):
+        self.tracks = TrackLane(self)
+        self.lanes = [self.tracks, self.phonemes, self.pitch, self.energy, self.emotion, self.mix, self.audio,
+                      self.guide, self.reference]
+        self.overview = OverviewStrip(self)
+        self.addItem(self.overview.plot, row=0, col=0)
+        self.ci.layout.setRowFixedHeight(0, self.overview.height)
+        for row, lane in enumerate(self.lanes, start=1):
             self.addItem(lane.plot, row=row, col=0)
             self.ci.layout.setRowPreferredHeight(row, lane.height)
             self.ci.layout.setRowStretchFactor(row, lane.height)
             if lane is not self.reference:
                 lane.plot.getAxis("bottom").setStyle(showValues=False)
-            if row:
+            if lane is not self.phonemes:
                 lane.plot.setXLink(self.phonemes.plot)
-        self.setMinimumHeight(sum(l.height for l in self.lanes))
+        self.setMinimumHeight(sum(l.height for l in self.lanes) + self.overview.height)
+        self._marker_lines: list = []
         self.phonemes.view.sigXRangeChanged.connect(self._level_of_detail)
+        self.phonemes.view.sigXRangeChanged.connect(lambda _v, r: self.overview.follow(r))
+        self.phonemes.view.sigResized.connect(lambda v: self._level_of_detail(v, v.viewRange()[0]))
         # Render states arrive in bursts from the worker; redraw at most a few times a second. Only finished
         # renders can move phonemes (emotion tempo, DSP), so other states redraw just the audio lane.
         self._audio_timer = QTimer(self, singleShot=True, interval=250)
@@ -64,6 +79,7 @@ class Timeline(pg.GraphicsLayoutWidget):
     def _level_of_detail(self, _view, x_range) -> None:
         """Per-phoneme points are editable only where they can be told apart; far out, the curves stay."""
         span = x_range[1] - x_range[0]
+        self.phonemes.show_segment_labels(self.phonemes.view.width() / max(span, 1e-9) < SEGMENT_LABELS_PX_PER_S)
         for lane in (self.pitch, self.energy):
             lane.points.setVisible(span <= POINTS_MAX_SPAN_S)
             lane.selected.setVisible(span <= POINTS_MAX_SPAN_S)
@@ -94,6 +110,23 @@ class Timeline(pg.GraphicsLayoutWidget):
         self.data = build(self.document.project, self.results())
         for lane in self.lanes:
             lane.refresh()
+        self.overview.refresh()
+        self._draw_markers()
+
+    def _draw_markers(self) -> None:
+        """A line per marker through every lane, named in the phoneme lane."""
+        for plot, line in self._marker_lines:
+            plot.removeItem(line)
+        self._marker_lines = []
+        pen = pg.mkPen(MARKER_PEN, width=1, style=Qt.DashLine)
+        for marker in self.document.project.markers:
+            for lane in self.lanes:
+                named = lane is self.phonemes
+                line = pg.InfiniteLine(marker.time, angle=90, pen=pen, label=marker.name if named else None,
+                                       labelOpts={"position": 0.92, "color": MARKER_PEN, "anchors": [(0, 0), (0, 0)],
+                                                  "fill": (30, 30, 36, 200)} if named else None)
+                lane.plot.addItem(line, ignoreBounds=True)
+                self._marker_lines.append((lane.plot, line))
 
     def refresh_and_fit(self) -> None:
         self.refresh()
@@ -113,6 +146,7 @@ class Timeline(pg.GraphicsLayoutWidget):
         self.cursor_moved.emit(seconds)
 
     def set_playhead(self, seconds: float) -> None:
+        self.playhead_at = seconds
         for lane in self.lanes:
             lane.playhead.setValue(seconds)
 

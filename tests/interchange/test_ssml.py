@@ -38,13 +38,38 @@ def test_structure_voices_emotion_and_breaks():
 
 
 def test_unsupported_tags_warn_and_are_never_silently_misread():
-    sentences, warnings = parse('<speak>Call <phoneme alphabet="ipa" ph="x">me</phoneme> <foo>now</foo>.'
+    sentences, warnings = parse('<speak>Call <phoneme alphabet="x-sampa" ph="x">me</phoneme> <foo>now</foo>.'
                                 '<mstts:express-as xmlns:mstts="m" style="poetic">Hi.</mstts:express-as></speak>')
     text = " ".join(s.text for s in sentences)
     assert "me" in text and "now" in text
     assert any("<phoneme" in x and "spoken as written" in x for x in warnings)
     assert any("<foo>" in x for x in warnings)
     assert any("poetic" in x and "neutral" in x for x in warnings)
+
+
+def test_phoneme_ipa_becomes_a_lexicon_entry_and_changes_the_phonemes():
+    from studio.core.model import SpeakerMix, Track, VoiceRef, new_id
+    from studio.engine.voices import VoiceRegistry
+    from studio.interchange.ssml import to_project
+
+    def project_of(doc):
+        sentences, warnings = parse(doc)
+        cast = lambda p, voice, lang: p.tracks[0] if p.tracks else p.tracks.append(  # noqa: E731
+            Track(new_id(), "Voice", VoiceRef(), SpeakerMix())) or p.tracks[0]
+        return to_project(sentences, VoiceRegistry(), cast, warnings), sentences, warnings
+
+    plain, _, _ = project_of("<speak>We met Nguyen today.</speak>")
+    tagged, sentences, warnings = project_of(
+        '<speak>We met <phoneme alphabet="ipa" ph="wɪn">Nguyen</phoneme> today.</speak>')
+    assert warnings == [] and sentences[0].lexicon == {"Nguyen": "/wɪn/"}
+    assert tagged.lexicon == {"Nguyen": "/wɪn/"}  # kept, so a later edit of the line says it the same way
+    said = {w.text: "".join(p.symbol for p in w.phonemes) for w in tagged.segments[0].words if w.text}
+    before = {w.text: "".join(p.symbol for p in w.phonemes) for w in plain.segments[0].words if w.text}
+    assert "Nguyen" in said and said["Nguyen"] != before["Nguyen"]  # the word keeps its spelling, not its sound
+    assert said["Nguyen"] == "wɪn" and before["Nguyen"] == "nuːjɛn"  # the embedded voice reads the IPA as given
+    # IPA that cannot be read is said so, in one sentence, and the word is read as written.
+    _, sentences, warnings = project_of('<speak>Hi <phoneme ph="ʘʘ">Bob</phoneme>.</speak>')
+    assert sentences[0].lexicon == {} and "cannot be used" in warnings[0]
 
 
 @pytest.mark.parametrize("doc, phrase", [("<speak>unclosed", "not well-formed"), ("<voice>x</voice>", "<speak>"),

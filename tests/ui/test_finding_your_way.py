@@ -1,0 +1,140 @@
+"""Finding your way in a long script: find and replace across lines, markers, the overview strip, track names on
+the timeline, and segment labels when zoomed out. Each is driven the way a user would: keys, dialogs, clicks."""
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
+
+from tests.ui.helpers import answer_next_dialog, click, drag, settle, type_and_ok, view_to_widget
+
+DOCS = Path(__file__).resolve().parents[2] / "docs"
+
+
+def key(qtbot, w, k, mod=Qt.NoModifier):
+    w.activateWindow()
+    QApplication.processEvents()
+    qtbot.keyClick(w, k, mod)
+
+
+def test_find_next_previous_and_replace_all_as_one_undo_step(make_window, qtbot):
+    w = make_window()
+    w.new_project()
+    w.script_actions.paste_script("The ship left at dawn. A gull followed. The ship came back.")
+    qtbot.waitUntil(lambda: not w.script_actions.busy, timeout=30000)
+    project = w.document.project
+    before = [s.text for s in project.segments]
+    key(qtbot, w, Qt.Key_F, Qt.ControlModifier)
+    dialog = w.find_dialog
+    assert dialog.isVisible()
+    qtbot.keyClicks(dialog.find_edit, "SHIP")  # not case sensitive unless asked
+    qtbot.mouseClick(dialog.next_button, Qt.LeftButton)
+    assert w.script.selected_segment_id() == project.segments[0].id
+    qtbot.mouseClick(dialog.next_button, Qt.LeftButton)
+    assert w.script.selected_segment_id() == project.segments[2].id and "Match 2 of 2" in dialog.status.text()
+    qtbot.mouseClick(dialog.prev_button, Qt.LeftButton)
+    assert w.script.selected_segment_id() == project.segments[0].id
+    # Replace all: every line changes, re-analysed (the words are new), as one undo step.
+    qtbot.keyClicks(dialog.replace_edit, "boat")
+    steps = w.document.undo_stack.count()
+    qtbot.mouseClick(dialog.all_button, Qt.LeftButton)
+    qtbot.waitUntil(lambda: not w.script_actions.busy, timeout=30000)
+    assert [s.text for s in project.segments] == ["The boat left at dawn.", "A gull followed.", "The boat came back."]
+    assert [w.text for w in project.segments[0].words if w.text][:2] == ["The", "boat"]
+    assert w.document.undo_stack.count() == steps + 1
+    assert w.document.undo_stack.text(steps) == "Replace 'SHIP' with 'boat' in 2 lines"
+    assert "Replaced 2 matches in 2 lines" in dialog.status.text()
+    assert w.script.item(0, 1).text() == "The boat left at dawn."  # the script panel shows it
+    w.document.undo_stack.undo()
+    assert [s.text for s in project.segments] == before
+    # Replace one: only the current match, then the next is found.
+    dialog.find_edit.setText("the")
+    dialog.replace_edit.setText("Our")
+    qtbot.mouseClick(dialog.replace_button, Qt.LeftButton)
+    qtbot.waitUntil(lambda: not w.script_actions.busy, timeout=30000)
+    assert [s.text for s in project.segments] == ["Our ship left at dawn.", "A gull followed.", "The ship came back."]
+    assert w.script.selected_segment_id() == project.segments[2].id
+    # Text that is not there, and a replacement that would empty a line, each say so in one sentence.
+    dialog.find_edit.setText("whale")
+    qtbot.mouseClick(dialog.all_button, Qt.LeftButton)
+    assert dialog.status.text() == "\"whale\" is not in the script."
+    dialog.find_edit.setText("A gull followed.")
+    dialog.replace_edit.setText("")
+    qtbot.mouseClick(dialog.all_button, Qt.LeftButton)
+    qtbot.waitUntil(lambda: not w.script_actions.busy, timeout=30000)
+    assert project.segments[1].text == "A gull followed." and "remove the segment" in w.message.text()
+
+
+def test_markers_added_at_the_playhead_named_saved_and_jumped_to(window, qtbot, tmp_path):
+    w = window
+    tl = w.timeline
+    click(tl, view_to_widget(tl, tl.audio, 1.5, 0.0))  # a click in the audio lane puts the playhead there
+    assert abs(tl.playhead_at - 1.5) < 0.05
+    answer_next_dialog(type_and_ok("Door slams"))
+    key(qtbot, w, Qt.Key_M)
+    project = w.document.project
+    assert [m.name for m in project.markers] == ["Door slams"]
+    click(tl, view_to_widget(tl, tl.audio, 0.5, 0.0))
+    answer_next_dialog(type_and_ok("Intro"))
+    key(qtbot, w, Qt.Key_M)
+    assert [m.name for m in project.markers] == ["Intro", "Door slams"]  # kept in time order
+    names = [line.label.format for _plot, line in tl._marker_lines if getattr(line, "label", None) is not None]
+    assert names == ["Intro", "Door slams"]  # named on the timeline
+    assert len(tl._marker_lines) == 2 * len(tl.lanes)  # and a line through every lane
+    key(qtbot, w, Qt.Key_Right, Qt.AltModifier)
+    assert abs(tl.playhead_at - project.markers[1].time) < 1e-6
+    key(qtbot, w, Qt.Key_Left, Qt.AltModifier)
+    assert abs(tl.playhead_at - project.markers[0].time) < 1e-6
+    key(qtbot, w, Qt.Key_Left, Qt.AltModifier)
+    assert w.message.text() == "No marker before the playhead."
+    # Saved with the project and read back.
+    path = tmp_path / "marked.studio.json"
+    w.document.save(path)
+    w.open_path(path)
+    assert [(round(m.time, 1), m.name) for m in w.document.project.markers] == [(0.5, "Intro"), (1.5, "Door slams")]
+    # Undo takes a marker away.
+    answer_next_dialog(type_and_ok("Third"))
+    key(qtbot, w, Qt.Key_M)
+    assert len(w.document.project.markers) == 3
+    w.document.undo_stack.undo()
+    assert len(w.document.project.markers) == 2
+
+
+def test_overview_strip_tracks_lane_and_segment_labels_at_full_view(window, qtbot):
+    w = window
+    tl = w.timeline
+    total = tl.data.total
+    assert total > 6
+    tl.show_range(0.0, 2.0)
+    QApplication.processEvents()
+    start, end = tl.overview.region.getRegion()
+    assert abs(start - tl.phonemes.view.viewRange()[0][0]) < 1e-6  # the rectangle follows the view
+    # Drag the rectangle to the right: the lanes follow.
+    ov = tl.overview
+    mid = (start + end) / 2
+    drag(tl, view_to_widget(tl, ov, mid, 0.5), view_to_widget(tl, ov, mid + 3.0, 0.5))
+    (x0, x1), _ = tl.phonemes.view.viewRange()
+    assert abs(x0 - (start + 3.0)) < 0.3 and abs((x1 - x0) - (end - start)) < 0.05
+    # A click on the strip centres the view there.
+    click(tl, view_to_widget(tl, ov, total - 1.5, 0.5))
+    (x0, x1), _ = tl.phonemes.view.viewRange()
+    assert abs((x0 + x1) / 2 - (total - 1.5)) < 0.3
+    # The tracks lane names every track and labels each line; a click selects the line in the script.
+    names = [t.name for t in w.document.project.tracks]
+    assert [item.toPlainText() for item in tl.tracks.names] == names
+    (x0, _x1), _ = tl.tracks.view.viewRange()
+    assert all(abs(item.pos().x() - x0) < 1e-6 for item in tl.tracks.names)  # pinned to the left edge
+    seg = w.document.project.segments[-1]
+    place = tl.data.placements[-1]
+    track_row = len(names) - 1 - [t.id for t in w.document.project.tracks].index(seg.track_id)
+    click(tl, view_to_widget(tl, tl.tracks, (place.start + place.end) / 2, track_row + 0.5))
+    assert w.script.selected_segment_id() == seg.id
+    # Zoomed in, phonemes; at full view, each line's text instead of a grey bar.
+    assert tl.phonemes.blocks.isVisible() and not tl.phonemes.segments.isVisible()
+    key(qtbot, w, Qt.Key_0, Qt.ControlModifier)
+    assert tl.phonemes.segments.isVisible() and not tl.phonemes.blocks.isVisible()
+    assert tl.phonemes.segments.labels == [s.text for s in w.document.project.segments]
+    tl.set_cursor(8.8)
+    w.markers.add_at_playhead("Tobias wakes")
+    QApplication.processEvents()
+    assert w.grab().save(str(DOCS / "timeline-overview.png"))
