@@ -1,22 +1,25 @@
-"""VoicePrivacy-style report: re-voice speech with a mixed voice and measure privacy and utility.
+"""VoicePrivacy-style report: re-voice speech with a voice of the cast and measure privacy and utility.
 
-    python scripts/bench_anonymity.py [--sentences 20] [--json docs/bench_anonymity.json] [--markdown OUT.md]
+    python scripts/bench_anonymity.py [--sentences 20] [--voice Hibari] [--mix A=w,B=w] [--speakers A,B]
+        [--json docs/bench_anonymity.json] [--markdown OUT.md] [--arctic-only] [--from-json REPORT.json]
 
-Speakers. Stand-in "original speakers" are the voices available here: the neural voice (Piper joe) and the six
-embedded espeak-ng voices, each reading N Harvard sentences (scripts/bench_intelligibility.py), plus the one real
-human recording, CMU ARCTIC a0007 (assets/speech/), which is reported on its own (one utterance gives no EER).
+Speakers. Stand-in "original speakers" (STAND_INS, --speakers) are cast voices other than the anonymizing one
+and embedded espeak-ng voices, each reading N Harvard sentences (scripts/bench_intelligibility.py), plus the one
+real human recording, CMU ARCTIC a0007 (assets/speech/), reported on its own (one utterance gives no EER) and
+also re-voiced by the --arctic-also voices for comparison.
 
 Anonymization. Every original utterance guides (engine/guide.py: forced alignment, durations, F0 relative to the
-speaker's median, relative energy) one shared mix, ANON_MIX, speaking the same sentence: the output keeps what
-was said and how, in the mix's voice. An utterance that cannot be aligned (the recogniser cannot follow an
-embedded voice's formant speech everywhere) is counted and left out.
+speaker's median, relative energy) one shared voice, ANON_VOICE (in ANON_MIX, if given), speaking the same
+sentence: the output keeps what was said and how, in that voice. The first version mixed the neural voice with
+espeak-ng voices, which the recogniser barely follows (89 % WER); the cast's neural-quality voices replace them.
+An utterance that cannot be aligned is counted and left out.
 
 Privacy: the EER of the GE2E verifier (engine/verifier.py) over trials of different sentences:
 - ignorant attacker: enrolment on an original utterance, test on an anonymized one;
-- lazy-informed attacker: enrolment on an anonymized utterance (same mix), test on an anonymized one.
+- lazy-informed attacker: enrolment on an anonymized utterance (same voice), test on an anonymized one.
 Same-speaker trials pair one speaker's utterances; different-speaker trials pair two speakers'.
 Utility: PocketSphinx WER of the anonymized speech against the sentence's text, next to the unmixed neural
-voice's WER on the same sentences; F0 correlation (Praat, semitones, voiced in both) between each original and
+voice's WER and the anonymizing voice's own unguided WER on the same sentences; F0 correlation (Praat, semitones, voiced in both) between each original and
 its anonymized version over time-aligned frames; per-word duration error against the aligned original.
 """
 
