@@ -19,8 +19,9 @@ Privacy: the EER of the GE2E verifier (engine/verifier.py) over trials of differ
 - lazy-informed attacker: enrolment on an anonymized utterance (same voice), test on an anonymized one.
 Same-speaker trials pair one speaker's utterances; different-speaker trials pair two speakers'.
 Utility: PocketSphinx WER of the anonymized speech against the sentence's text, next to the unmixed neural
-voice's WER and the anonymizing voice's own unguided WER on the same sentences; F0 correlation (Praat, semitones, voiced in both) between each original and
-its anonymized version over time-aligned frames; per-word duration error against the aligned original.
+voice's WER and the anonymizing voice's own unguided WER on the same sentences; F0 correlation (Praat,
+semitones, voiced in both) between each original and its anonymized version over time-aligned frames; per-word
+duration error against the aligned original.
 """
 
 from __future__ import annotations
