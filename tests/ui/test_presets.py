@@ -8,7 +8,9 @@ from PySide6.QtCore import Qt
 
 from studio.core.presets import user_library_path
 
-DOCS = Path(__file__).resolve().parents[2] / "docs"
+# Screenshots go beside the other test screenshots (ignored by git), not into docs/: a test run must not
+# change the tree; the copies in docs/ were taken from there.
+DOCS = Path(__file__).resolve().parents[1] / "_screenshots"
 
 
 def action(window, text):
@@ -55,6 +57,7 @@ def test_presets_created_saved_shared_applied_and_exported(window, make_window, 
     assert w.document.undo_stack.text(steps) == "Style 'Mourning' on 2 lines"
     assert [s.emotion for s in (second, third)] == [Emotion("Grief", 1.2)] * 2
     assert second.controls.speed == 0.8 and third.controls.volume_db == -2.0
+    DOCS.mkdir(exist_ok=True)
     d.grab().save(str(DOCS / "presets-dialog.png"))
     # Export to a file; a bad file is refused with one sentence.
     out = tmp_path / "shared-presets"
