@@ -68,3 +68,10 @@ def type_and_ok(text: str):
         dialog.setTextValue(text)
         dialog.accept()
     return handler
+
+
+def key(qtbot, w, k, mod=Qt.NoModifier):
+    """A key press on the window, as a user's: the window active first, so shortcuts reach it."""
+    w.activateWindow()
+    QApplication.processEvents()
+    qtbot.keyClick(w, k, mod)

@@ -6,17 +6,12 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
-from tests.ui.helpers import answer_next_dialog, click, drag, settle, type_and_ok, view_to_widget
+from tests.ui.helpers import answer_next_dialog, click, drag, key, settle, type_and_ok, view_to_widget
 
 # Screenshots go beside the other test screenshots (ignored by git), not into docs/: a test run must not
 # change the tree; the copies in docs/ were taken from there.
 DOCS = Path(__file__).resolve().parents[1] / "_screenshots"
 
-
-def key(qtbot, w, k, mod=Qt.NoModifier):
-    w.activateWindow()
-    QApplication.processEvents()
-    qtbot.keyClick(w, k, mod)
 
 
 def test_find_next_previous_and_replace_all_as_one_undo_step(make_window, qtbot):

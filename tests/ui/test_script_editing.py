@@ -5,13 +5,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QAbstractItemView, QApplication
 
 from studio.core.script import parse_script
-from tests.ui.helpers import answer_next_dialog, type_and_ok
+from tests.ui.helpers import answer_next_dialog, key, type_and_ok
 
-
-def key(qtbot, w, k, mod=Qt.NoModifier):
-    w.activateWindow()
-    QApplication.processEvents()
-    qtbot.keyClick(w, k, mod)
 
 
 def test_rows_by_keyboard_insert_split_merge_move_delete(make_window, qtbot):
