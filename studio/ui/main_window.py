@@ -73,6 +73,9 @@ class MainWindow(FileActions, QMainWindow):
         self.script.error.connect(self.show_error)
         self.mixer.error.connect(self.show_error)
         self.render.voice_failed.connect(self.show_error)
+        # The mixer lists a voice's speakers only once it is loaded (loading a model on the GUI thread would
+        # freeze the window), so it is rebuilt when a voice arrives.
+        self.render.voice_ready.connect(lambda _voice: self.mixer.show_segment(self.mixer.segment_id))
         self.render.status_changed.connect(lambda *_: self._update_render_state())
         self.player.position_changed.connect(self.timeline.set_playhead)
         self.player.message.connect(self.show_error)

@@ -27,6 +27,7 @@ LOAD_DELAY_MS = 300  # after a project opens, before a neural voice starts loadi
 class RenderController(QObject):
     status_changed = Signal(str, object)  # segment id, Status (queued from the worker thread)
     voice_failed = Signal(str)  # one sentence: a model could not be loaded
+    voice_ready = Signal(object)  # VoiceRef: a voice finished loading (its speakers can now be listed)
     _voice_loaded = Signal(object)  # VoiceRef, from the loader thread
 
     def __init__(self, document: Document, cache: RenderCache | None = None, debounce_s: float = 0.08,
@@ -82,6 +83,7 @@ class RenderController(QObject):
         self._loading.discard((voice.backbone, voice.model))
         waiting, self._waiting = self._waiting, set()
         self.submit(waiting)
+        self.voice_ready.emit(voice)
 
     def submit(self, segment_ids) -> None:
         project = self.document.project

@@ -204,6 +204,8 @@ def test_render_with_a_tiny_coqui_model(make_window, tiny_models, tmp_path):
     assert settle(w)
     assert all(w.render.status(s.id).state is State.READY for s in w.document.project.segments)
     assert w.render.result(w.document.project.segments[0].id).sample_rate == 22050
+    # The mixer, shown before the model had loaded, lists the model's speakers once it has.
+    assert {"ada", "ben"} <= set(w.mixer.sliders)
 
 
 def test_model_picker_switches_a_track_to_a_coqui_folder_in_one_undo_step(window, tiny_models, qtbot):
