@@ -2,9 +2,9 @@
 
     python scripts/make_demo.py [OUT]   (default assets/demo/demo.studio.json)
 
-The narrator speaks with the neural voice; Tobias is the neural voice mixed with an embedded one (so the mix lane
-and the mixer show a blend); Mara speaks with an embedded voice, a distinct second character until the product
-has more neural voices. Run it again after a change to the project format or the voices.
+The narrator speaks with Joe, Mara with Hibari, and Tobias with the cast's designed voice Theo blended with a
+little of Mara's (so the mix lane and the mixer show a blend): three characters, three neural-quality voices.
+Run it again after a change to the project format or the voices.
 """
 
 from __future__ import annotations
@@ -22,7 +22,8 @@ def main() -> int:
     from studio.core.model import Emotion, SpeakerMix
     from studio.core.project_io import save
     from studio.core.script import build_project
-    from studio.engine.voices import EMBEDDED, NEURAL, VoiceRegistry
+    from studio.core.model import VoiceRef
+    from studio.engine.voices import HIBARI, NEURAL, VoiceRegistry
     from studio.interchange.text_script import read_script
 
     out = Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT / "assets" / "demo" / "demo.studio.json"
@@ -30,14 +31,16 @@ def main() -> int:
     registry = VoiceRegistry()
     project = build_project(read_script(script), registry, NEURAL, speakers=[NEURAL.model], title="The lighthouse")
     mara = project.track_named("MARA")
-    mara.voice, mara.mix = EMBEDDED, SpeakerMix.single("en-us+f2")
-    for seg in project.segments_of(mara.id):
-        seg.words = registry.analyze(seg.text, mara.voice, mara.mix)
+    mara.voice, mara.mix = HIBARI, SpeakerMix.single(HIBARI.model)
+    tobias = project.track_named("TOBIAS")
+    tobias.voice, tobias.mix = VoiceRef("design", "Theo"), SpeakerMix.single("Theo")
+    for track in (mara, tobias):
+        for seg in project.segments_of(track.id):
+            seg.words = registry.analyze(seg.text, track.voice, track.mix)
     history = History(project)
     segs = project.segments
     by_text = {s.text: s for s in segs}
-    tobias = project.track_named("TOBIAS")
-    history.push(set_track_mix(tobias.id, SpeakerMix.of({NEURAL.model: 0.7, "en-us+m3": 0.3})))
+    history.push(set_track_mix(tobias.id, SpeakerMix.of({"Theo": 0.75, "Mara": 0.25})))
     history.push(set_emotion(by_text["Do you hear that?"].id, Emotion("fearful", 0.8)))
     history.push(set_emotion(by_text["It is only the wind, Mara."].id, Emotion("calm", 1.0)))
     history.push(set_emotion(by_text["No."].id, Emotion("angry", 1.2)))
