@@ -153,6 +153,9 @@ class MainWindow(FileActions, QMainWindow):
         m.addSeparator()
         self._action(m, "&Export…", "Ctrl+E", self.show_export)
         self._action(m, "Import &reference audio…", None, self.ask_reference_audio)
+        from . import video_actions
+
+        self.video = video_actions.install(self, m)
         m.addSeparator()
         self._action(m, "&Quit", QKeySequence.Quit, self.close)
         m = self.menuBar().addMenu("&Edit")
@@ -189,7 +192,7 @@ class MainWindow(FileActions, QMainWindow):
         self._action(m, "Choose &model for this track…", "Ctrl+M", self.pick_model)
         self._action(m, "&Design a voice…", None, self.design_voice)
         self._action(m, "&Presets…", None, self.show_presets)
-        m = self.menuBar().addMenu("&View")
+        m = self.view_menu = self.menuBar().addMenu("&View")
         self._action(m, "Zoom &in", ["+", "=", "Ctrl++"], lambda: self.timeline.zoom(1.5))
         self._action(m, "Zoom &out", ["-", "Ctrl+-"], lambda: self.timeline.zoom(1 / 1.5))
         self._action(m, "Show &all", "Ctrl+0", lambda: self.timeline.show_range(0, max(self.timeline.data.total, 1)))
