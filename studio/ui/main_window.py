@@ -66,6 +66,7 @@ class MainWindow(FileActions, QMainWindow):
         self.import_job = None
         self.export_dialog = None
         self.find_dialog = None
+        self.lexicon_dialog = None
         self._build_transport()
         self._build_menus()
         self.setAcceptDrops(True)
@@ -177,6 +178,7 @@ class MainWindow(FileActions, QMainWindow):
         self._action(m, "Fit segments to their slots", "Ctrl+T", self.fit_to_slots)
         m.addSeparator()
         self._action(m, "&Pronunciation of a word…", "Ctrl+P", self.ask_pronunciation)
+        self._action(m, "Pronunciation&s…", None, self.show_lexicon)
         m.addSeparator()
         self._action(m, "Pre&ferences…", QKeySequence.Preferences, self.show_preferences)
         from . import script_actions
@@ -302,6 +304,14 @@ class MainWindow(FileActions, QMainWindow):
         word, ok = QInputDialog.getText(self, "Pronunciation", "Which word does the voice get wrong?")
         if ok and word.strip():
             edit_pronunciation(self, word.strip())
+
+    def show_lexicon(self) -> None:
+        from .lexicon_dialog import LexiconDialog
+
+        if self.lexicon_dialog is None:
+            self.lexicon_dialog = LexiconDialog(self)
+        self.lexicon_dialog.show()
+        self.lexicon_dialog.raise_()
 
     def ask_reference_audio(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self, "Reference audio", "",
