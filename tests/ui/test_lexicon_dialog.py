@@ -1,10 +1,13 @@
 """Edit > Pronunciations…: the whole lexicon in one list, edited, added to and pruned as a user would."""
 
 import json
+from pathlib import Path
 
 from PySide6.QtWidgets import QApplication
 
 from studio.ui.user_data import lexicon_path
+
+SHOTS = Path(__file__).resolve().parents[1] / "_screenshots"
 
 
 def wait_jobs(qtbot, window):
@@ -61,6 +64,8 @@ def test_the_list_adds_edits_and_removes_entries_and_re_analyses_the_lines(windo
     dialog = open_list(window)  # it shows what is there now, sorted by word
     assert [dialog.table.item(r, 0).text() for r in range(dialog.table.rowCount())] == ["Mara", "wind"]
     assert dialog.table.cellWidget(0, 2).currentText() == "All my projects"
+    SHOTS.mkdir(exist_ok=True)
+    dialog.grab().save(str(SHOTS / "lexicon-dialog.png"))
     dialog.table.item(1, 1).setText("/wɪnd/")  # edit in place
     dialog.apply_button.click()
     wait_jobs(qtbot, window)

@@ -4,6 +4,8 @@ Most tests drive the panel through a fake media player, because a video backend 
 one test uses Qt's own player where it loads, and says why it skips where it does not.
 """
 
+from pathlib import Path
+
 import pytest
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QFileDialog, QWidget
@@ -12,6 +14,8 @@ from studio.ui import video_actions
 from studio.ui.video_panel import VideoUnavailable
 
 from .helpers import click, settle, view_to_widget
+
+SHOTS = Path(__file__).resolve().parents[1] / "_screenshots"
 
 
 class FakeMediaPlayer(QObject):
@@ -95,6 +99,8 @@ def test_the_video_follows_the_playhead_plays_and_pauses_with_the_editor(window,
     assert window.document.undo_stack.text(window.document.undo_stack.count() - 1) == "Video offset +10.040 s"
     assert player.pos == round((tl.cursor + 10.04) * 1000)
 
+    SHOTS.mkdir(exist_ok=True)
+    window.grab().save(str(SHOTS / "reference-video.png"))
     window.play_action.trigger()  # Space: the mix plays, and so does the picture
     settle(window)
     assert window.player.playing and player.state == "playing"
