@@ -237,6 +237,10 @@ class Project:
     # The original dialogue for dubbing, shown and played under the voices; a path relative to the project file
     # where it lies beside it.
     reference_audio: str | None = None
+    # The reference video for checking lines against lips and cuts (same path rule as the audio), and the video's
+    # own time at project time 0, since a reel rarely starts where the dubbed scene does.
+    reference_video: str | None = None
+    video_offset: float = 0.0
     # Designed voices the tracks speak with (VoiceRef("design", name)), by name: kept in the project so that it
     # sounds the same on a machine whose voice library lacks them (core/design.py).
     designs: dict = field(default_factory=dict)

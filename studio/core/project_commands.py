@@ -1,5 +1,5 @@
 """Commands on project-wide settings and per-line controls: the lexicon, pauses, line controls and silences,
-the reference audio. Each is one undo step; the structure commands (rows, tracks) are in commands.py and
+the reference audio and video. Each is one undo step; the structure commands (rows, tracks) are in commands.py and
 structure.py."""
 
 from __future__ import annotations
@@ -35,6 +35,27 @@ def set_pauses(pauses: PauseSettings) -> Command:
 
 def set_reference_audio(path: str | None) -> Command:
     return _SetProjectAttr("reference_audio", path, "Reference audio" if path else "Remove reference audio", False)
+
+
+def set_reference_video(path: str | None) -> Command:
+    return _SetProjectAttr("reference_video", path, "Reference video" if path else "Remove reference video", False)
+
+
+class SetVideoOffset(_SetProjectAttr):
+    """The video's time at project 0. Spinning the box gives many small steps; they merge into one undo step."""
+
+    merge_key = ("video_offset",)
+
+    def __init__(self, seconds: float):
+        from .model import MAX_TIMELINE_S
+
+        seconds = round(clamp(float(seconds), -MAX_TIMELINE_S, MAX_TIMELINE_S), 3)
+        super().__init__("video_offset", seconds, f"Video offset {seconds:+.3f} s", False)
+
+    def merge(self, other: Command) -> bool:
+        self.value = other.value
+        self.text = other.text
+        return True
 
 
 class SetLexiconEntry(Command):

@@ -33,7 +33,8 @@ MAX_INT = 2**63 - 1  # every integer field (seeds) fits a 64-bit integer; larger
 # MIGRATIONS[n] turns a version-n document (a dict) into a version-(n+1) one.
 # Version 2 added the lexicon, pause settings, line controls, silence after a line, paragraph starts and the
 # reference audio, all optional with defaults, so a version-1 document needs no change. Designed voices
-# ("designs") came later, optional too: a file without them reads as before. So did markers.
+# ("designs") came later, optional too: a file without them reads as before. So did markers, and the reference
+# video with its offset.
 MIGRATIONS: dict[int, Callable[[dict], dict]] = {1: lambda doc: doc}
 
 
@@ -72,6 +73,8 @@ def to_dict(project: Project) -> dict[str, Any]:
         "pauses": {"comma": project.pauses.comma, "sentence": project.pauses.sentence,
                    "question": project.pauses.question, "paragraph": project.pauses.paragraph},
         "reference_audio": project.reference_audio,
+        "reference_video": project.reference_video,
+        "video_offset": project.video_offset,
         "designs": {name: d.as_dict() for name, d in project.designs.items()},
         "markers": [{"time": m.time, "name": m.name} for m in project.markers],
     }
@@ -351,6 +354,11 @@ def _from_dict(doc: Any) -> Project:
     if ref is not None and not isinstance(ref, str):
         raise _Bad("'reference_audio' should be a file name")
     project.reference_audio = ref
+    video = doc.get("reference_video")
+    if video is not None and not isinstance(video, str):
+        raise _Bad("'reference_video' should be a file name")
+    project.reference_video = video
+    project.video_offset = _bounded(doc, "video_offset", "the project", -MAX_TIMELINE_S, MAX_TIMELINE_S, 0.0)
     for name, d in _get(doc, "designs", dict, "the project", {}).items():
         try:
             project.designs[check_name(name)] = Design.from_dict(d, name)

@@ -38,7 +38,10 @@ class _Undoable(QUndoCommand):
     def mergeWith(self, other: QUndoCommand) -> bool:
         if not isinstance(other, _Undoable) or other.key != self.key:
             return False
-        return self.command.merge(other.command)
+        if not self.command.merge(other.command):
+            return False
+        self.setText(self.command.text)  # the history says where a run of merged steps ended, not where it began
+        return True
 
     def redo(self) -> None:
         self.command.redo(self.document.project)

@@ -66,6 +66,7 @@ class MainWindow(FileActions, QMainWindow):
         self.import_job = None
         self.export_dialog = None
         self.find_dialog = None
+        self.lexicon_dialog = None
         self._build_transport()
         self._build_menus()
         self.setAcceptDrops(True)
@@ -156,6 +157,9 @@ class MainWindow(FileActions, QMainWindow):
         m.addSeparator()
         self._action(m, "&Export…", "Ctrl+E", self.show_export)
         self._action(m, "Import &reference audio…", None, self.ask_reference_audio)
+        from . import video_actions
+
+        self.video = video_actions.install(self, m)
         m.addSeparator()
         self._action(m, "&Quit", QKeySequence.Quit, self.close)
         m = self.menuBar().addMenu("&Edit")
@@ -177,6 +181,7 @@ class MainWindow(FileActions, QMainWindow):
         self._action(m, "Fit segments to their slots", "Ctrl+T", self.fit_to_slots)
         m.addSeparator()
         self._action(m, "&Pronunciation of a word…", "Ctrl+P", self.ask_pronunciation)
+        self._action(m, "Pronunciation&s…", None, self.show_lexicon)
         m.addSeparator()
         self._action(m, "Pre&ferences…", QKeySequence.Preferences, self.show_preferences)
         from . import script_actions
@@ -192,7 +197,7 @@ class MainWindow(FileActions, QMainWindow):
         self._action(m, "Choose &model for this track…", "Ctrl+M", self.pick_model)
         self._action(m, "&Design a voice…", None, self.design_voice)
         self._action(m, "&Presets…", None, self.show_presets)
-        m = self.menuBar().addMenu("&View")
+        m = self.view_menu = self.menuBar().addMenu("&View")
         self._action(m, "Zoom &in", ["+", "=", "Ctrl++"], lambda: self.timeline.zoom(1.5))
         self._action(m, "Zoom &out", ["-", "Ctrl+-"], lambda: self.timeline.zoom(1 / 1.5))
         self._action(m, "Show &all", "Ctrl+0", lambda: self.timeline.show_range(0, max(self.timeline.data.total, 1)))
@@ -302,6 +307,14 @@ class MainWindow(FileActions, QMainWindow):
         word, ok = QInputDialog.getText(self, "Pronunciation", "Which word does the voice get wrong?")
         if ok and word.strip():
             edit_pronunciation(self, word.strip())
+
+    def show_lexicon(self) -> None:
+        from .lexicon_dialog import LexiconDialog
+
+        if self.lexicon_dialog is None:
+            self.lexicon_dialog = LexiconDialog(self)
+        self.lexicon_dialog.show()
+        self.lexicon_dialog.raise_()
 
     def ask_reference_audio(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self, "Reference audio", "",

@@ -75,14 +75,46 @@ def _find(entries: dict, word: str) -> str | None:
     return next((k for k in entries if k.lower() == word.lower()), None)
 
 
-def segments_with(project, word: str) -> list:
-    return [s for s in project.segments if lex.apply(s.text, {word: "x"})[1]]
+def _reanalysis(document, proj_entries: dict, glob_entries: dict, words: list[str]) -> list:
+    """EditText commands for every line that contains one of `words`, analysed with the new entries (off the GUI
+    thread: analysis may load a voice)."""
+    project = document.project
+    analyzer = LexiconAnalyzer(document.voices, lambda: lex.merged(proj_entries, glob_entries))
+    probe = {w: "x" for w in words}
+    commands = []
+    for seg in project.segments:
+        if probe and lex.apply(seg.text, probe)[1]:
+            track = project.track(seg.track_id)
+            new_words = analyzer.analyze(seg.text, track.voice, project.effective_mix(seg))
+            commands.append(EditText(seg.id, seg.text, carry_edits(seg.words, new_words)))
+    return commands
+
+
+def _lower(entries: dict) -> dict:
+    return {k.lower(): (k, v) for k, v in entries.items()}
+
+
+def lexicon_edit(document, proj_entries: dict[str, str], glob_entries: dict[str, str]):
+    """A builder of one macro that turns the project's lexicon into `proj_entries` and re-analyses every line whose
+    words changed in either scope (the caller saves `glob_entries`). Entries must already be checked."""
+    old_p, new_p = _lower(document.project.lexicon), _lower(proj_entries)
+    old_g, new_g = _lower(document.global_lexicon), _lower(glob_entries)
+    changed_p = sorted(k for k in old_p.keys() | new_p.keys() if old_p.get(k) != new_p.get(k))
+    changed_g = sorted(k for k in old_g.keys() | new_g.keys() if old_g.get(k) != new_g.get(k))
+    set_commands = [SetLexiconEntry(*new_p[k]) if k in new_p else SetLexiconEntry(old_p[k][0], None)
+                    for k in changed_p]
+    words = [(new_p.get(k) or old_p.get(k) or new_g.get(k) or old_g.get(k))[0] for k in {*changed_p, *changed_g}]
+    n = len(set(changed_p) | set(changed_g))
+
+    def build():
+        label = set_commands[0].text if n == 1 and set_commands else f"Pronunciations: {n} word{'s' * (n != 1)}"
+        return Macro(set_commands + _reanalysis(document, dict(proj_entries), dict(glob_entries), words), label)
+    return build, n
 
 
 def lexicon_change(document, word: str, pron: str | None, scope_global: bool):
     """A builder (run it off the GUI thread) of the macro that sets the entry and re-analyses the lines."""
-    project = document.project
-    proj_entries = dict(project.lexicon)
+    proj_entries = dict(document.project.lexicon)
     glob_entries = dict(document.global_lexicon)
     target = glob_entries if scope_global else proj_entries
     key = _find(target, word)
@@ -91,14 +123,10 @@ def lexicon_change(document, word: str, pron: str | None, scope_global: bool):
     if pron is not None:
         w, p = lex.check_entry(word, pron)
         target[w] = p
-    analyzer = LexiconAnalyzer(document.voices, lambda: lex.merged(proj_entries, glob_entries))
 
     def build():
         commands = [] if scope_global else [SetLexiconEntry(word, pron)]
-        for seg in segments_with(project, word):
-            track = project.track(seg.track_id)
-            words = analyzer.analyze(seg.text, track.voice, project.effective_mix(seg))
-            commands.append(EditText(seg.id, seg.text, carry_edits(seg.words, words)))
+        commands += _reanalysis(document, proj_entries, glob_entries, [word])
         label = (f"Pronounce '{word}' as {pron}" if pron is not None else f"Remove pronunciation of '{word}'")
         return Macro(commands, label + (" (all projects)" if scope_global else ""))
     return build, glob_entries

@@ -123,3 +123,23 @@ def test_migration_hook_upgrades_old_versions(project, monkeypatch):
     monkeypatch.setitem(project_io.MIGRATIONS, 1, one_to_two)
     migrated = loads(json.dumps(doc))
     assert seen == [1] and migrated.title == "RENAMED LATER"
+
+
+def test_the_reference_video_and_its_offset_travel_with_the_project(project, tmp_path):
+    from studio.core.history import History
+    from studio.core.project_commands import SetVideoOffset, set_reference_video
+
+    h = History(project)
+    h.push(set_reference_video("reel.mp4"))
+    h.push(SetVideoOffset(12.5), merge=True)
+    h.push(SetVideoOffset(12.75), merge=True)  # a spin box's steps merge into one undo step
+    path = tmp_path / "p.json"
+    save(project, path)
+    again = load(path)
+    assert (again.reference_video, again.video_offset) == ("reel.mp4", 12.75)
+    h.undo()
+    assert project.video_offset == 0.0
+    doc = json.loads(path.read_text())
+    doc["video_offset"] = "soon"
+    with pytest.raises(ProjectFileError, match="video_offset"):
+        loads(json.dumps(doc))
