@@ -21,6 +21,7 @@ from .model import DURATION_SCALE_RANGE, Project, Segment
 
 PAUSE_RANGE = (0.25, 2.5)  # factor on the current pause lengths
 RATE_RANGE = (0.75, 1.35)  # factor on the current speech durations (1/rate)
+FRAME_S = 0.04  # one video frame at 25 fps: a line within a frame of its slot is on time
 
 
 @dataclass(frozen=True)
@@ -30,14 +31,19 @@ class Fit:
     before: float
     after: float
     command: Command | None
+    tolerance: float = 0.02  # seconds off the slot that still count as fitting
 
     @property
     def miss(self) -> float:
         """Seconds the fitted line is still too long (positive) or too short (negative)."""
         return self.after - self.target
 
+    @property
+    def fits(self) -> bool:
+        return abs(self.miss) <= self.tolerance
+
     def message(self) -> str:
-        if abs(self.miss) <= 0.02:
+        if self.fits:
             return f"fits its {self.target:.2f} s slot"
         side = "longer" if self.miss > 0 else "shorter"
         return (f"cannot fit its {self.target:.2f} s slot: it is {abs(self.miss):.2f} s {side} at the fastest "
@@ -100,6 +106,16 @@ def fit_segment(project: Project, segment: Segment, slot: float | None = None) -
     return Fit(segment.id, target, before, after, command)
 
 
-def fit_all(project: Project) -> list[Fit]:
-    """Fits for every segment that has a slot (commands not yet applied)."""
-    return [fit_segment(project, s) for s in project.segments if s.slot]
+def fit_all(project: Project, mode: str = "both", frame: float = FRAME_S) -> list[Fit]:
+    """Fits for every segment that has a slot (commands not yet applied). "compress" fits only the lines that
+    run past their slot by more than a frame and leaves shorter ones as spoken; "both" also slows short lines to
+    fill their slots. A line within `frame` of its slot counts as fitting either way."""
+    out = []
+    for s in project.segments:
+        if not s.slot:
+            continue
+        fit = fit_segment(project, s)
+        if mode == "compress" and fit.before <= fit.target + frame:
+            continue
+        out.append(Fit(fit.segment_id, fit.target, fit.before, fit.after, fit.command, tolerance=frame))
+    return out

@@ -178,7 +178,9 @@ class MainWindow(FileActions, QMainWindow):
         self._action(m, "Flatten selection", "F", lambda: self._on_selection("flatten"))
         self._action(m, "Reset selection", "R", lambda: self._on_selection("reset"))
         m.addSeparator()
-        self._action(m, "Fit segments to their slots", "Ctrl+T", self.fit_to_slots)
+        self._action(m, "Fit long lines to their slots", "Ctrl+T", lambda: self.fit_to_slots("compress"))
+        self._action(m, "Fit all lines to their slots (stretch short ones too)", "Ctrl+Shift+T",
+                     lambda: self.fit_to_slots("both"))
         m.addSeparator()
         self._action(m, "&Pronunciation of a word…", "Ctrl+P", self.ask_pronunciation)
         self._action(m, "Pronunciation&s…", None, self.show_lexicon)
@@ -222,19 +224,24 @@ class MainWindow(FileActions, QMainWindow):
         else:
             super().wheelEvent(event)
 
-    def fit_to_slots(self) -> None:
-        """Fit every segment that has a slot (subtitle cues) as one undo step, and say which lines cannot."""
+    def fit_to_slots(self, mode: str = "compress") -> None:
+        """Fit the segments that have a slot (subtitle cues) as one undo step, and say which lines cannot.
+        "compress" speeds up only lines that run past their slot by more than a video frame, as `studio render`
+        does by default; "both" also slows short lines to fill their slots."""
         from studio.core.commands import Macro
         from studio.core.fit import fit_all
 
-        fits = fit_all(self.document.project)
-        if not fits:
+        if not any(s.slot for s in self.document.project.segments):
             self.show_info("No segment has a slot; import subtitles to get cue slots.")
+            return
+        fits = fit_all(self.document.project, mode)
+        if not fits:
+            self.show_info("Every line already ends within a frame of its slot, or before it.")
             return
         commands = [f.command for f in fits if f.command is not None]
         if commands:
-            self.document.push(Macro(commands, "Fit to slots"))
-        misses = [f for f in fits if abs(f.miss) > 0.02]
+            self.document.push(Macro(commands, "Fit to slots" if mode == "both" else "Fit long lines to slots"))
+        misses = [f for f in fits if not f.fits]
         if misses:
             worst = max(misses, key=lambda f: abs(f.miss))
             self.show_error(f"{len(misses)} of {len(fits)} lines cannot fit; \""

@@ -61,3 +61,18 @@ def test_fit_accounts_for_the_emotions_tempo_and_is_undoable(project):
     assert spoken(seg, project) == pytest.approx(target)
     h.undo()
     assert [p.duration_scale for p in seg.phonemes()] == before
+
+
+def test_compress_fits_only_lines_past_their_slot_by_more_than_a_frame(project):
+    from studio.core.fit import FRAME_S, fit_all
+
+    seg = project.segments[0]
+    natural = spoken(seg)
+    seg.slot = natural + 0.5  # a short line: compress leaves it as spoken, "both" stretches it
+    assert fit_all(project, "compress") == []
+    assert [f.segment_id for f in fit_all(project, "both")] == [seg.id]
+    seg.slot = natural - FRAME_S / 2  # past its slot by half a frame: on time
+    assert fit_all(project, "compress") == []
+    seg.slot = natural - 0.3  # past it by 0.3 s: compressed, and it then fits within a frame
+    (fit,) = fit_all(project, "compress")
+    assert fit.command is not None and fit.fits and fit.tolerance == FRAME_S
