@@ -26,6 +26,7 @@ def cmd_new(args: argparse.Namespace) -> int:
     from studio.interchange.ssml import SsmlError
     from studio.interchange.subtitles import SubtitleError
     from studio.interchange.text_script import ImportError_
+    from studio.engine.coqui.loading import ModelError
     from studio.engine.voices import VoiceRegistry
     from studio.production.casting import parse_cast, parse_voice_map
     from studio.production.inputs import Options, load
@@ -50,7 +51,7 @@ def cmd_new(args: argparse.Namespace) -> int:
         project = script.project
         project.title = project.title or Path(args.input).stem
         save(project, args.output)
-    except (ImportError_, AnalysisError, SsmlError, SubtitleError, ProjectFileError, ValueError) as exc:
+    except (ImportError_, AnalysisError, SsmlError, SubtitleError, ProjectFileError, ModelError, ValueError) as exc:
         return _fail(str(exc))
     except OSError as exc:
         return _fail(f"could not write {args.output}: {exc.strerror or exc}.")

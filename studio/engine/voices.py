@@ -66,10 +66,12 @@ def narrator(registry: "VoiceRegistry") -> tuple[VoiceRef, list[str]]:
     """The voice new material is spoken with, and its speakers (the k-th track of a dialogue gets the k-th): the
     neural narrator, or the embedded voice where the neural one cannot be had. Loads the voice: call it off the
     GUI thread."""
-    from .coqui.loading import ModelError
+    from .coqui.loading import DeviceUnavailable, ModelError
 
     try:
         return NEURAL, [s.id for s in registry.backbone(NEURAL).capabilities().speakers]
+    except DeviceUnavailable:
+        raise  # the user asked for a GPU that is not there: say so rather than speak with another voice
     except (ModelError, AnalysisError, OSError):
         return EMBEDDED, [s.id for s in SPEAKERS]
 

@@ -25,7 +25,7 @@ from studio.core.language import primary
 from studio.core.model import Project, SpeakerMix, Track, VoiceRef, new_id
 from studio.core.script import NARRATOR
 from studio.engine.backbone import Backbone
-from studio.engine.coqui.loading import ModelError, RefusedFolder
+from studio.engine.coqui.loading import DeviceUnavailable, ModelError, RefusedFolder
 from studio.engine.embedded import language_speaker
 from studio.engine.voices import EMBEDDED, VoiceRegistry, parse_voice
 from studio.interchange.ssml import SsmlError, parse_voice_name
@@ -162,8 +162,8 @@ def open_voice(voice: str | None, registry: VoiceRegistry, notes: list[str]):
     ref, mix = parse_voice(voice)
     try:
         backbone = registry.backbone(ref)
-    except RefusedFolder:
-        raise  # a damaged or hostile folder the user named: speaking with another voice would hide it
+    except (RefusedFolder, DeviceUnavailable):
+        raise  # a damaged folder or a missing GPU the user named: speaking with another voice would hide it
     except ModelError as exc:
         notes.append(f"{exc} Speaking with the embedded voice instead.")
         ref, mix = parse_voice("embedded")

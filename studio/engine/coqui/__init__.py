@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Callable
 
-from .loading import ModelError, UnsafeCheckpoint, resolve
+from .loading import DeviceUnavailable, ModelError, UnsafeCheckpoint, resolve
 
 __all__ = ["ModelError", "UnsafeCheckpoint", "load", "resolve"]
 
@@ -24,10 +24,27 @@ REFUSED = {
 }
 
 
+def check_device(device: str) -> None:
+    """Refuse a CUDA device the machine does not have in one sentence, before any model is read (torch would
+    raise deep inside the model's move with a traceback)."""
+    if not str(device).startswith("cuda"):
+        return
+    import torch
+
+    if not torch.cuda.is_available():
+        raise DeviceUnavailable("This machine has no CUDA GPU that torch can use; run on the CPU (--device cpu) or let "
+                         "Speech Studio choose (--device auto).")
+    index = torch.device(device).index
+    if index is not None and index >= torch.cuda.device_count():
+        raise DeviceUnavailable(f"There is no GPU {device} on this machine (it has {torch.cuda.device_count()}); pick "
+                         "another or use --device auto.")
+
+
 def load(spec: str, trusted: bool = False, device: str = "cpu", progress: Callable[[str], None] | None = None):
     """A backbone for a zoo name or a local Coqui model folder. Raises ModelError with one sentence."""
     from .loading import build_tts, read_architecture
 
+    check_device(device)
     folder = resolve(spec, progress)
     arch = read_architecture(folder)
     if arch in REFUSED:

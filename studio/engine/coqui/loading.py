@@ -32,6 +32,11 @@ class UnsafeCheckpoint(ModelError):
     pass
 
 
+class DeviceUnavailable(ModelError):
+    """The device asked for (--device cuda) is not there: the user asked for it, so callers do not quietly speak
+    with another voice instead."""
+
+
 class RefusedFolder(ModelError):
     """A model folder that is damaged or hostile (folder_checks): unlike a voice that cannot be fetched, the
     user must fix it, so callers do not quietly speak with another voice instead."""
