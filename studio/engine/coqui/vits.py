@@ -124,26 +124,14 @@ class VitsBackbone(Backbone):
 
     def _prior(self, text: str, mix, seed: int, scales: list[float] | None, options: dict):
         """Everything up to the flow's input: (z_p, y_mask, g, frames per token, groups, tokens)."""
-        import torch
-
         m = self.model
         tokens = tokenize(m, text)
         groups = [g.tokens for w in tokens.words for g in w.phonemes]
         noise = float(options.get("noise_scale", m.inference_noise_scale))
         noise_dp = float(options.get("noise_scale_dp", m.inference_noise_scale_dp))
         gen = steps.generator(seed)
-        x = torch.as_tensor(tokens.ids, dtype=torch.long, device=m.device).unsqueeze(0)
-        x_lengths = torch.tensor([x.shape[1]], device=m.device)
         g = mixed_conditioning(m, mix, normalize_d_vector=True)
-        x, m_p, logs_p, x_mask = m.text_encoder(x, x_lengths, lang_emb=None)
-        g_dp = g if m.args.condition_dp_on_speaker else None
-        if m.args.use_sdp:
-            logw = steps.sdp_reverse(m.duration_predictor, x, x_mask, g_dp, steps.duration_noise(gen, x.shape[2]),
-                                     noise_dp)
-        else:
-            logw = m.duration_predictor(x, x_mask, g=g_dp, lang_emb=None)
-        w_ceil = torch.ceil(torch.exp(logw) * x_mask * m.length_scale)
-        predicted = w_ceil[0, 0].cpu().numpy()
+        m_p, logs_p, x_mask, (predicted,) = steps.encode(m, [tokens.ids], g, [gen], [noise_dp])
         total = int(max(predicted.sum(), 1))
         base_noise = steps.prior_noise(gen, total, m_p.shape[1]).to(device=m_p.device, dtype=m_p.dtype)
         z_p, y_mask, frames = self.expand(m_p, logs_p, x_mask, predicted, groups, scales, base_noise, noise)

@@ -106,31 +106,17 @@ def _run(backbone, items) -> list[RenderResult]:
     m = backbone.model
     device = m.device
     n = len(items)
-    lengths = [len(tokens.ids) for _, tokens in items]
-    t_max = max(lengths)
-    x = torch.zeros(n, t_max, dtype=torch.long, device=device)
-    for i, (_, tokens) in enumerate(items):
-        x[i, :lengths[i]] = torch.as_tensor(tokens.ids, dtype=torch.long)
     gens = [steps.generator(r.seed) for r, _ in items]
     options = [dict(r.options) for r, _ in items]
     noise = [float(o.get("noise_scale", m.inference_noise_scale)) for o in options]
     noise_dp = [float(o.get("noise_scale_dp", m.inference_noise_scale_dp)) for o in options]
     conds = [mixed_conditioning(m, backbone.own_mix(r.mix), normalize_d_vector=True) for r, _ in items]
     g = None if conds[0] is None else torch.cat(conds, 0)
-    enc, m_p, logs_p, x_mask = m.text_encoder(x, torch.tensor(lengths, device=device), lang_emb=None)
-    g_dp = g if m.args.condition_dp_on_speaker else None
-    if m.args.use_sdp:
-        dp_noise = torch.zeros(n, 2, t_max)
-        for i in range(n):  # each segment's own noise, drawn first, as a single render draws it
-            dp_noise[i, :, :lengths[i]] = steps.duration_noise(gens[i], lengths[i]) * noise_dp[i]
-        logw = steps.sdp_reverse(m.duration_predictor, enc, x_mask, g_dp, dp_noise, 1.0)
-    else:
-        logw = m.duration_predictor(enc, x_mask, g=g_dp, lang_emb=None)
-    w_ceil = torch.ceil(torch.exp(logw) * x_mask * m.length_scale)
+    m_p, logs_p, x_mask, predictions = steps.encode(m, [tokens.ids for _, tokens in items], g, gens, noise_dp)
     priors, masks, layouts = [], [], []
     for i, (r, tokens) in enumerate(items):
-        k = lengths[i]
-        predicted = w_ceil[i, 0, :k].cpu().numpy()
+        k = len(tokens.ids)
+        predicted = predictions[i]
         base = steps.prior_noise(gens[i], int(max(predicted.sum(), 1)), m_p.shape[1]).to(device, m_p.dtype)
         groups = [gr.tokens for w in tokens.words for gr in w.phonemes]
         scales = [p.duration_scale for p in r.phonemes()]

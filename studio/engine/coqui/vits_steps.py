@@ -30,6 +30,29 @@ def prior_noise(gen: torch.Generator, frames: int, channels: int) -> torch.Tenso
     return torch.empty(1, frames, channels).transpose(1, 2).normal_(generator=gen)
 
 
+def encode(m, id_lists: list[list[int]], g, gens: list[torch.Generator], noise_dp: list[float]):
+    """Coqui VITS's text encoder and duration predictor on a padded batch of token id lists (one list is a single
+    render): (m_p, logs_p, x_mask, predicted frames per token for each segment). Each segment's duration noise
+    comes from its own generator, drawn before anything else, as `Vits.inference` draws it."""
+    device = m.device
+    lengths = [len(ids) for ids in id_lists]
+    t_max = max(lengths)
+    x = torch.zeros(len(id_lists), t_max, dtype=torch.long, device=device)
+    for i, ids in enumerate(id_lists):
+        x[i, :lengths[i]] = torch.as_tensor(ids, dtype=torch.long)
+    enc, m_p, logs_p, x_mask = m.text_encoder(x, torch.tensor(lengths, device=device), lang_emb=None)
+    g_dp = g if m.args.condition_dp_on_speaker else None
+    if m.args.use_sdp:
+        noise = torch.zeros(len(id_lists), 2, t_max)
+        for i, n in enumerate(lengths):
+            noise[i, :, :n] = duration_noise(gens[i], n) * noise_dp[i]
+        logw = sdp_reverse(m.duration_predictor, enc, x_mask, g_dp, noise, 1.0)
+    else:
+        logw = m.duration_predictor(enc, x_mask, g=g_dp, lang_emb=None)
+    w_ceil = torch.ceil(torch.exp(logw) * x_mask * m.length_scale)
+    return m_p, logs_p, x_mask, [w_ceil[i, 0, :n].cpu().numpy() for i, n in enumerate(lengths)]
+
+
 def sdp_reverse(sdp, x, x_mask, g, noise, noise_scale: float):
     """log durations from Coqui's stochastic duration predictor, with `noise` ([B, 2, T]) given."""
     x = sdp.pre(x)
