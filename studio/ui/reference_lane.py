@@ -18,14 +18,18 @@ from .lane_base import Lane
 MAX_REFERENCE_S = 4 * 3600
 
 
-def reference_path(document) -> Path | None:
-    ref = document.project.reference_audio
+def stored_path(document, ref: str | None) -> Path | None:
+    """A reference file's path as kept in the project (relative to the project's folder, or absolute)."""
     if not ref:
         return None
     path = Path(ref)
     if not path.is_absolute() and document.path is not None:
         path = document.path.parent / path
     return path
+
+
+def reference_path(document) -> Path | None:
+    return stored_path(document, document.project.reference_audio)
 
 
 def stored_reference(document, path: Path) -> str:

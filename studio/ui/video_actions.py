@@ -13,18 +13,12 @@ from PySide6.QtWidgets import QDockWidget, QFileDialog
 
 from studio.core.project_commands import SetVideoOffset, set_reference_video
 
-from .reference_lane import stored_reference
+from .reference_lane import stored_path, stored_reference
 from .video_panel import VIDEO_SUFFIXES, VideoPanel, check_video_file, qt_backend
 
 
 def video_path(document) -> Path | None:
-    ref = document.project.reference_video
-    if not ref:
-        return None
-    path = Path(ref)
-    if not path.is_absolute() and document.path is not None:
-        path = document.path.parent / path
-    return path
+    return stored_path(document, document.project.reference_video)
 
 
 class VideoActions:
