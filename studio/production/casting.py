@@ -200,6 +200,11 @@ class Casting:
         self.notes = notes
         self.ref, self.mix, self.backbone = open_voice(voice, registry, notes)
         self.speakers = [s.id for s in self.backbone.capabilities().speakers]
+        # Speakers handed out by turn when the cast does not apply: the voice's own and the embedded ones, not the
+        # other cast voices it can mix in (those are whole voices, given through the cast itself).
+        guests = getattr(self.backbone, "guests", None)
+        named = set(guests.names()) if guests is not None else set()
+        self.rotation = [s for s in self.speakers if s not in named]
         self.voice_map = dict(voice_map or {})
         self.language = primary(language)
         self._warned: set[str] = set()
@@ -271,9 +276,12 @@ class Casting:
                 return mapped
             if name in self.speakers:
                 return self.ref, SpeakerMix.single(name)
-            if self.use_cast and not vendor and not name.startswith("mix:"):
+            if self.use_cast and not name.startswith("mix:"):
                 cast_voice = self._from_cast(project, name)
                 if cast_voice is not None:
+                    if vendor:  # a vendor's voice name (Azure, Polly): a cast voice of its own, not remembered
+                        self._note(f"The voice \"{name}\" is not mapped to a local voice, so it speaks with the "
+                                   f"cast's {spec_of(*cast_voice)}; map it with --voice-map {name}=LOCAL.")
                     return cast_voice
             if name.startswith("mix:"):
                 mix = parse_voice_name(name)
@@ -285,8 +293,8 @@ class Casting:
             elif vendor:
                 self._note(f"The voice \"{name}\" is not mapped to a local voice, so it speaks with the track's "
                            f"voice; map it with --voice-map {name}=LOCAL (e.g. en-us+f2).")
-        if self.speakers and index:
-            return self.ref, SpeakerMix.single(self.speakers[index % len(self.speakers)])
+        if self.rotation and index:
+            return self.ref, SpeakerMix.single(self.rotation[index % len(self.rotation)])
         return self.ref, self.mix
 
     def track(self, project: Project, name: str | None, language: str | None = None, vendor: bool = False,

@@ -66,3 +66,17 @@ def test_cast_with_an_unknown_voice_fails_with_one_sentence(tmp_path, config, ca
     err = capsys.readouterr().err.strip()
     assert err.startswith("studio: --cast gives BOB the voice \"Nobody\"") and "\n" not in err
     assert "Traceback" not in err and not (tmp_path / "p.json").exists()
+
+
+def test_unmapped_vendor_voices_in_ssml_get_distinct_cast_voices_not_remembered(tmp_path, config, registry):
+    path = tmp_path / "scene.ssml"
+    path.write_text('<?xml version="1.0"?><speak version="1.0" xmlns="http://www.w3.org/2001/10/synthesis" '
+                    'xml:lang="en-US"><voice name="en-US-AvaNeural">Good morning.</voice>'
+                    '<voice name="en-US-AndrewNeural">Thanks, see you.</voice></speak>')
+    notes = []
+    script = load(path, Options(), registry, notes)
+    voices = {t.name: t.voice for t in script.project.tracks}
+    assert voices["en-US-AvaNeural"] != voices["en-US-AndrewNeural"]
+    assert {v.backbone for v in voices.values()} <= {"coqui", "hibari", "design"}  # whole cast voices
+    assert any("not mapped to a local voice" in n and "--voice-map" in n for n in notes)
+    assert not (config / "speech-studio" / "casting.json").exists()  # a vendor's name is not remembered
