@@ -32,6 +32,20 @@ def save_design(design: Design) -> None:
         raise DesignError("Give the designed voice a name before you save it to the library.")
     designs = load_designs()
     designs[design.name] = design
+    _write_designs(designs)
+
+
+def delete_design(name: str) -> bool:
+    """Remove a design from the library; False when there was none of that name. Projects that use it keep
+    their own copy, so they still sound the same."""
+    designs = load_designs()
+    if designs.pop(name, None) is None:
+        return False
+    _write_designs(designs)
+    return True
+
+
+def _write_designs(designs: dict[str, Design]) -> None:
     write_json_atomic(library_path(), {"format": "speech-studio-voices",
                                        "designs": {n: d.as_dict() for n, d in sorted(designs.items())}})
 

@@ -3,6 +3,8 @@
 Preview renders a sample sentence on a worker thread and plays it; "Use for this track" switches the selected
 track to the design as one undo step (the project keeps the design, so it sounds the same elsewhere); "Save to my
 voices" writes it to the user's library, where the model picker, `studio voices` and `--voice NAME` find it.
+"Start from" loads one of the library's designs to change it (saved again under its name, it is replaced after a
+question) and "Delete" removes it from the library (projects keep their own copy).
 The spin boxes span a narrower range than core.design allows: beyond it the voices stop sounding human.
 """
 
@@ -50,6 +52,9 @@ class DesignDialog(QDialog):
         self.setObjectName("design-dialog")
         self.setWindowTitle("Design a voice")
         self.window_, self.document, self.track_id = window, window.document, track_id
+        self.start = QComboBox()
+        self.start.addItem("A new voice", None)
+        self.start.currentIndexChanged.connect(self._load_start)
         self.base = QComboBox()
         for label, model in base_voices():
             self.base.addItem(label, model)
@@ -59,6 +64,7 @@ class DesignDialog(QDialog):
         self.name = QLineEdit()
         self.name.setPlaceholderText("e.g. Kim")
         form = QFormLayout()
+        form.addRow("Start from", self.start)
         form.addRow("Base voice", self.base)
         form.addRow("Timbre", self.timbre)
         form.addRow("Pitch", self.pitch)
@@ -77,10 +83,13 @@ class DesignDialog(QDialog):
             self.use_button.setToolTip("Select a line of the track first.")
         self.save_button = QPushButton("Save to my voices")
         self.save_button.clicked.connect(self.save_to_library)
+        self.delete_button = QPushButton("Delete")
+        self.delete_button.setToolTip("Remove the voice chosen under 'Start from' from your voices")
+        self.delete_button.clicked.connect(self.delete_from_library)
         close = QPushButton("Close")
         close.clicked.connect(self.reject)
         buttons = QHBoxLayout()
-        for b in (self.preview_button, self.use_button, self.save_button):
+        for b in (self.preview_button, self.use_button, self.save_button, self.delete_button):
             buttons.addWidget(b)
         buttons.addStretch(1)
         buttons.addWidget(close)
@@ -92,6 +101,57 @@ class DesignDialog(QDialog):
         self.setMinimumWidth(520)
         self.job: Job | None = None
         self.preview_audio = None  # (audio, rate) of the last preview
+        self._fill_start()
+
+    def _fill_start(self, select: str | None = None) -> None:
+        """The library's designs under "Start from"; `select` picks one by name."""
+        from studio.core.voice_library import load_designs
+
+        self.start.blockSignals(True)
+        while self.start.count() > 1:
+            self.start.removeItem(1)
+        for name in sorted(load_designs(), key=str.lower):
+            self.start.addItem(name, name)
+        index = self.start.findData(select) if select else 0
+        self.start.setCurrentIndex(max(0, index))
+        self.start.blockSignals(False)
+        self.delete_button.setEnabled(self.start.currentData() is not None)
+
+    def _load_start(self, _index: int) -> None:
+        from studio.core.voice_library import load_designs
+
+        name = self.start.currentData()
+        self.delete_button.setEnabled(name is not None)
+        design = load_designs().get(name) if name else None
+        if design is None:
+            return
+        if self.base.findData(design.base) < 0:
+            self.base.addItem(design.base, design.base)
+        self.base.setCurrentIndex(self.base.findData(design.base))
+        self.timbre.setValue(design.timbre)
+        self.pitch.setValue(design.pitch)
+        self.breath.setValue(design.breath)
+        self.name.setText(design.name)
+        self.say(f"{design.name} from your voices: change it and save it again, or use it for this track.")
+
+    def delete_from_library(self) -> bool:
+        from studio.core.voice_library import delete_design
+
+        name = self.start.currentData()
+        if name is None:
+            return False
+        answer = QMessageBox.question(self, "Delete voice", f"Remove {name} from your voices? Projects that use it "
+                                                            "keep their own copy.")
+        if answer != QMessageBox.Yes:
+            return False
+        try:
+            delete_design(name)
+        except OSError as exc:
+            self.say(f"{name} could not be removed ({exc.strerror or exc}); try again.", error=True)
+            return False
+        self._fill_start()
+        self.say(f"Removed {name} from your voices.")
+        return True
 
     def _spin(self, lo: float, hi: float, value: float, tip: str) -> QDoubleSpinBox:
         box = QDoubleSpinBox(decimals=2, minimum=lo, maximum=hi, singleStep=0.05)
@@ -123,7 +183,7 @@ class DesignDialog(QDialog):
         self.job = Job(work, errors=(AnalysisError, ModelError, ValueError, OSError), parent=self)
         self.job.finished.connect(done)
         self.job.failed.connect(self._failed)
-        for b in (self.preview_button, self.use_button, self.save_button):
+        for b in (self.preview_button, self.use_button, self.save_button, self.delete_button):
             b.setEnabled(False)
         self.progress.show()
         self.say(what)
@@ -134,6 +194,7 @@ class DesignDialog(QDialog):
         self.preview_button.setEnabled(True)
         self.save_button.setEnabled(True)
         self.use_button.setEnabled(self.track_id is not None)
+        self.delete_button.setEnabled(self.start.currentData() is not None)
 
     def _failed(self, message: str) -> None:
         self._idle()
@@ -225,6 +286,7 @@ class DesignDialog(QDialog):
             self.say(f"{design.name} could not be saved ({getattr(exc, 'strerror', None) or exc}); your settings "
                      "are still here, try again.", error=True)
             return False
+        self._fill_start(select=design.name)
         self.say(f"Saved {design.name} to your voices; the model picker and `studio voices` list it.")
         return True
 

@@ -80,3 +80,24 @@ def test_a_bad_name_is_one_sentence(window, qtbot):
     d.name.setText("9 lives")
     d.save_button.click()
     assert d.status.text().startswith("\"9 lives\" cannot name a voice") and "Traceback" not in d.status.text()
+
+
+def test_a_library_design_is_loaded_to_change_and_can_be_deleted(window, qtbot):
+    from studio.core.voice_library import load_designs, save_design
+
+    save_design(Design("en_US-joe-medium", 1.15, 1.3, 0.2, "Ida"))
+    d = open_dialog(window)
+    qtbot.addWidget(d)
+    assert not d.delete_button.isEnabled()  # "A new voice": nothing to delete
+    d.start.setCurrentIndex(d.start.findData("Ida"))
+    assert (d.base.currentData(), d.timbre.value(), d.pitch.value(), d.breath.value(), d.name.text()) == \
+        ("en_US-joe-medium", 1.15, 1.3, 0.2, "Ida")
+    d.pitch.setValue(1.5)
+    answer_next_dialog(lambda box: box.button(QMessageBox.Yes).click())  # replace Ida
+    assert d.save_to_library() and load_designs()["Ida"].pitch == 1.5
+    assert d.start.currentData() == "Ida" and d.delete_button.isEnabled()
+    answer_next_dialog(lambda box: box.button(QMessageBox.No).click())
+    assert not d.delete_from_library() and "Ida" in load_designs()  # No keeps it
+    answer_next_dialog(lambda box: box.button(QMessageBox.Yes).click())
+    assert d.delete_from_library() and "Ida" not in load_designs()
+    assert d.start.currentData() is None and "Removed Ida" in d.status.text()
