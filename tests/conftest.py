@@ -10,6 +10,12 @@ os.environ.setdefault("STUDIO_MODELS", os.path.join(tempfile.gettempdir(), "spee
 os.environ["XDG_CONFIG_HOME"] = tempfile.mkdtemp(prefix="speech-studio-test-config-")
 
 import pytest  # noqa: E402
+from hypothesis import settings  # noqa: E402
+
+# Property tests explore new random inputs on every local run (that is how they find bugs); CI replays a fixed
+# sequence (HYPOTHESIS_PROFILE=ci in .ci/run), so a submission passes or fails on its code, not on the draw.
+settings.register_profile("ci", derandomize=True)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 
 @pytest.fixture(scope="session")

@@ -52,3 +52,16 @@ def test_the_neural_voice_keeps_every_word_too(neural, pieces):
     words = neural.analyze(text, NEURAL, SpeakerMix())
     assert [w.text for w in words if not w.is_pause] == words_of(text)
     assert all(w.phonemes for w in words)
+
+
+def test_a_word_is_never_split_around_a_pause_by_the_neural_voice(neural):
+    """Found by the property test above: an unmatched phoneme after a comma (the "a" of "an", or "for example"
+    read for "e.g.") was given to the word before the comma, which then came out twice."""
+    from studio.core.model import SpeakerMix
+    from studio.engine.voices import NEURAL
+
+    for text in ("from, an in", "from, e.g. e.g.", "I came from the store, an hour ago."):
+        words = neural.analyze(text, NEURAL, SpeakerMix())
+        assert [w.text for w in words if not w.is_pause] == words_of(text), text
+    an = next(w for w in neural.analyze("from, an in", NEURAL, SpeakerMix()) if w.text == "an")
+    assert "".join(p.symbol for p in an.phonemes) == "ɐn"

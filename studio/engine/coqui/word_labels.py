@@ -49,8 +49,16 @@ def assign(spoken: list[WordGroups], written: list[str], written_ipa: list[str])
     for gi in range(len(speech)):
         found = [owner[k] for k in range(len(hyp)) if hyp_group[k] == gi and owner[k] is not None]
         matched.append(found[0] if found else None)
+    # Speech phonemes with a pause just before them: a written word never spans a pause.
+    breaks, gi = set(), 0
+    for g, is_pause in flat:
+        if is_pause:
+            breaks.add(gi)
+        else:
+            gi += 1
     word_of = _fill_gaps(matched, len(written))
     word_of = _give_every_word_a_phoneme(word_of, len(written))
+    word_of = _keep_words_within_pauses(word_of, breaks, len(written))
     out: list[tuple[int | None, WordGroups]] = []
     it = iter(word_of)
     current: list[Group] = []
@@ -97,6 +105,27 @@ def _fill_gaps(matched: list[int | None], n_words: int) -> list[int]:
             out[k] = between[(k - i) * len(between) // (j - i)] if between else max(a, 0)
         i = j
     return out
+
+
+def _keep_words_within_pauses(word_of: list[int], breaks: set[int], n_words: int) -> list[int]:
+    """A word whose phonemes fall on both sides of a pause ("from, an": the "a" of "an", which matches nothing,
+    sits between the two and was given to "from") keeps the side before the pause, and the phonemes after it go to
+    the next word: a pause follows the punctuation of the word before it, so a word ends at a pause rather than
+    starting before one. The last word keeps the side after the pause instead. So no word is said twice."""
+    word_of = list(word_of)
+    for cut in sorted(breaks):
+        if not 0 < cut < len(word_of) or word_of[cut - 1] != word_of[cut]:
+            continue
+        w = word_of[cut]
+        left = [i for i in range(cut) if word_of[i] == w]
+        right = [i for i in range(cut, len(word_of)) if word_of[i] == w]
+        if w + 1 < n_words:
+            for i in right:
+                word_of[i] = w + 1
+        elif w > 0:
+            for i in left:
+                word_of[i] = w - 1
+    return word_of
 
 
 def _give_every_word_a_phoneme(word_of: list[int], n_words: int) -> list[int]:
