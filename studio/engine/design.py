@@ -24,6 +24,7 @@ from studio.core.model import SpeakerMix, VoiceRef, Word
 
 from . import dsp
 from .backbone import Backbone, Capabilities, RenderRequest, RenderResult, Speaker
+from .guests import Guests, Source
 
 CACHE_SIZE = 32
 _base_renders: OrderedDict[str, RenderResult] = OrderedDict()
@@ -87,33 +88,44 @@ def _rms(x: np.ndarray) -> float:
     return float(np.sqrt(np.mean(np.square(x, dtype=np.float64)))) if len(x) else 0.0
 
 
-# A source of other voices for a mix: a speaker name -> (a backbone with render_speaker, its speaker id), or None.
-SpeakerSource = Callable[[str], "tuple[object, str] | None"]
-
-
 class DesignBackbone(Backbone):
-    """A designed voice over its base voice's backbone. Its first speaker is the design itself; the base
-    voice's speakers and the other voices of the cast and library can be mixed in (morphed by the DSP layer)."""
+    """A designed voice over its base voice's backbone. Its first speaker is the design itself, then the base
+    voice's own speakers; the other voices of the cast and library and the embedded voices are guests
+    (engine/guests.py), morphed in by the DSP layer."""
 
     name = "design"
 
-    def __init__(self, design: Design, base: Backbone, base_ref: VoiceRef, source: SpeakerSource | None = None,
+    def __init__(self, design: Design, base: Backbone, base_ref: VoiceRef, source: Source | None = None,
                  others: Callable[[], list[str]] | None = None):
         self.design, self.base, self.base_ref = design, base, base_ref
         self.spec = design.name or design.spec  # VoiceRef.model of this voice
         self.version = f"{base.version}|design:{design.spec}"
-        self._source = source or (lambda name: None)
-        self._others = others or (lambda: [])
+        self.guests = Guests(self, base.capabilities().sample_rate)
+        if source is not None:
+            self.guests.source = source
+        if others is not None:
+            self.guests.names = others
+
+    def _base_speakers(self) -> list[str]:
+        """The base voice's own speakers (a one-voice model: one, named after it)."""
+        own = getattr(self.base, "own_speakers", None)
+        if own is not None:
+            return list(own())
+        speakers = self.base.capabilities().speakers
+        return [speakers[0].id] if speakers else [self.design.base]
+
+    def own_speakers(self) -> list[str]:
+        return [self.spec] + self._base_speakers()
 
     def _base_speaker(self) -> str:
-        speakers = self.base.capabilities().speakers
-        return speakers[0].id if speakers else self.design.base
+        return self._base_speakers()[0]
 
     def capabilities(self) -> Capabilities:
         caps = self.base.capabilities()
+        labels = {s.id: s for s in caps.speakers}
         own = Speaker(self.spec, f"{self.design.label} (designed from {self.design.base})")
-        extra = [Speaker(n, n) for n in self._others() if n != self.spec]
-        return replace(caps, speakers=(own,) + caps.speakers + tuple(extra), can_mix=False,
+        base = [labels.get(n, Speaker(n, n)) for n in self._base_speakers()]
+        return replace(caps, speakers=(own, *base, *self.guests.speakers()), can_mix=False,
                        notes=f"Designed from {self.design.base}: timbre x{self.design.timbre:g}, pitch "
                              f"x{self.design.pitch:g}, breath {self.design.breath:g}. " + caps.notes,
                        license=f"{caps.license} (derived from {self.design.base})")
@@ -158,16 +170,7 @@ class DesignBackbone(Backbone):
         return any(n != self.spec for n, w in mix if w > 0)
 
     def mix_options(self, mix) -> tuple[tuple[str, str], ...]:
-        """The versions of the other designed or cast voices in the mix: a library design replaced under the
-        same name gives the segments that mix it a new cache key instead of stale audio."""
-        base = {s.id for s in self.base.capabilities().speakers}
-        versions = []
-        for name, w in sorted(mix):
-            if w > 0 and name != self.spec and name not in base:
-                found = self._source(name)
-                if found is not None:
-                    versions.append(f"{name}={getattr(found[0], 'version', '')}")
-        return (("mix_voices", ";".join(versions)),) if versions else ()
+        return self.guests.options(mix)
 
     def timing_speaker(self, mix) -> str:
         return self.spec  # the segment's phonemes are the base voice's, and so this design's
@@ -179,17 +182,6 @@ class DesignBackbone(Backbone):
             r = self.base.render_speaker(text, self._base_speaker())
             return SpeakerRender(apply(r.audio, r.sample_rate, self.design), r.sample_rate, r.boundaries,
                                  r.word_starts)
-        if speaker in {s.id for s in self.base.capabilities().speakers}:
+        if speaker in self._base_speakers():
             return self.base.render_speaker(text, speaker)
-        found = self._source(speaker)
-        if found is None or not hasattr(found[0], "render_speaker"):
-            raise ValueError(f"{speaker} cannot be mixed into {self.spec}; choose a voice of the cast or library.")
-        r = found[0].render_speaker(text, found[1])
-        rate = self.base.capabilities().sample_rate
-        if r.sample_rate != rate:  # WORLD's envelope size depends on the rate: a morph needs one rate
-            import soxr
-
-            k = rate / r.sample_rate
-            r = SpeakerRender(soxr.resample(r.audio, r.sample_rate, rate).astype(np.float32), rate,
-                              tuple(int(round(b * k)) for b in r.boundaries), r.word_starts)
-        return r
+        return self.guests.render(text, speaker)

@@ -115,3 +115,16 @@ def test_a_mixed_in_design_replaced_under_its_name_changes_the_cache_key(neural)
                           "Ula": Design("en_US-joe-medium", 1.3, 1.2, 0.0, "Ula")})  # Ula replaced
     tess = registry.backbone(VoiceRef("design", "Tess"))
     assert request_for(project, project.segments[0], tess).key() != before
+
+
+def test_a_designed_voice_lists_each_mixable_voice_once(neural):
+    """The mixer gives one slider per speaker: the design, its base voice, the other cast voices, the embedded."""
+    from studio.core.model import VoiceRef
+    from studio.engine.voices import VoiceRegistry
+
+    registry = VoiceRegistry()
+    registry._backbones[(NEURAL.backbone, NEURAL.model)] = neural
+    ids = [s.id for s in registry.backbone(VoiceRef("design", "Mara")).capabilities().speakers]
+    assert len(ids) == len(set(ids)), ids
+    assert ids[:2] == ["Mara", NEURAL.model] and {"Hibari", "Theo", "en-us+f2"} <= set(ids)
+    assert "Joe" not in ids  # the base voice under its cast name is the base speaker already
