@@ -131,14 +131,18 @@ def batching_pays(backbone: Backbone) -> bool:
     return hasattr(backbone, "render_batch") and str(getattr(backbone, "device", "cpu")).startswith("cuda")
 
 
+def _by_backbone(pairs) -> list[tuple[Backbone, list[RenderRequest]]]:
+    """(backbone, request) pairs grouped by backbone, in first-seen order: one batch cannot mix two models."""
+    groups: dict[int, tuple[Backbone, list[RenderRequest]]] = {}
+    for backbone, request in pairs:
+        groups.setdefault(id(backbone), (backbone, []))[1].append(request)
+    return list(groups.values())
+
+
 def prefill_where_it_pays(voices: VoiceRegistry, requests: list[RenderRequest]) -> None:
     """The editor worker's batch hook: `prefill` per voice, for voices that are loaded and on a GPU."""
-    by_voice: dict = {}
-    for r in requests:
-        backbone = voices.loaded(VoiceRef(r.backbone, r.model))
-        if backbone is not None and batching_pays(backbone):
-            by_voice.setdefault(id(backbone), (backbone, []))[1].append(r)
-    for backbone, group in by_voice.values():
+    pairs = ((voices.loaded(VoiceRef(r.backbone, r.model)), r) for r in requests)
+    for backbone, group in _by_backbone((b, r) for b, r in pairs if b is not None and batching_pays(b)):
         if len(group) > 1:
             prefill(backbone, group)
 
@@ -157,14 +161,14 @@ def render_many(backbone: Backbone, requests: list[RenderRequest], batched: bool
 
 def prefill_segments(project: Project, segments: list[Segment], voices: VoiceRegistry) -> None:
     """`prefill` for segments of a project, grouped by their track's voice."""
-    by_voice: dict = {}
+    pairs = []
     for seg in segments:
         try:
             backbone = voices.backbone(project.track(seg.track_id).voice)
-            by_voice.setdefault(id(backbone), (backbone, []))[1].append(request_for(project, seg, backbone))
+            pairs.append((backbone, request_for(project, seg, backbone)))
         except Exception:  # noqa: BLE001 - the single render of this segment reports it
             continue
-    for backbone, requests in by_voice.values():
+    for backbone, requests in _by_backbone(pairs):
         prefill(backbone, requests)
 
 

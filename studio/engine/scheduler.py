@@ -92,6 +92,9 @@ class RenderScheduler:
         with self._cond:
             generation = self._generation.get(segment_id, 0) + 1
             self._generation[segment_id] = generation
+            replaced = self._pending.get(segment_id)
+            if replaced is not None and replaced.request.key() != request.key():
+                self._prefilled.discard(replaced.request.key())  # superseded before it rendered
             self._pending[segment_id] = _Job(request, generation, priority, time.monotonic())
             self._results.pop(segment_id, None)
             self._set(segment_id, Status(State.STALE, generation))
@@ -109,7 +112,9 @@ class RenderScheduler:
     def forget(self, segment_id: str) -> None:
         """A removed segment: drop its pending work and its result."""
         with self._cond:
-            self._pending.pop(segment_id, None)
+            dropped = self._pending.pop(segment_id, None)
+            if dropped is not None:
+                self._prefilled.discard(dropped.request.key())
             self._generation[segment_id] = self._generation.get(segment_id, 0) + 1
             self._results.pop(segment_id, None)
             self._status.pop(segment_id, None)
