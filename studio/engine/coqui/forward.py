@@ -196,11 +196,7 @@ class ForwardBackbone(Backbone):
         """A batch's audio for one request, remembered for a later windowed edit as a single render would be."""
         key = (request.text, request.mix)
         with self._lock:
-            snap = self._snapshot(inputs)
-            self._previous[key] = Previous(inputs.frames.copy(), snap["pitch"], snap["energy"], audio)
-            self._previous.move_to_end(key)
-            while len(self._previous) > 32:
-                self._previous.popitem(last=False)
+            self._remember_previous(key, self._snapshot(inputs), audio)
         return self._result(inputs, audio)
 
     @staticmethod
@@ -234,11 +230,16 @@ class ForwardBackbone(Backbone):
                                self.receptive_field)
         if audio is None:
             audio = self.vocoder(mel)
-        self._previous[key] = Previous(frames.copy(), inputs["pitch"], inputs["energy"], audio)
+        self._remember_previous(key, inputs, audio)
+        return audio
+
+    def _remember_previous(self, key: tuple, inputs: dict, audio: np.ndarray) -> None:
+        """The last render of a text and mix (a `_snapshot` of its decoder inputs), which a windowed edit of it
+        re-vocodes around; the 32 most recent are kept."""
+        self._previous[key] = Previous(inputs["durations"].copy(), inputs["pitch"], inputs["energy"], audio)
         self._previous.move_to_end(key)
         while len(self._previous) > 32:
             self._previous.popitem(last=False)
-        return audio
 
     def front(self, text: str, mix: tuple[tuple[str, float], ...]) -> Front:
         import torch

@@ -20,6 +20,7 @@ import numpy as np
 
 from ..backbone import RenderRequest, RenderResult
 from . import vits_steps as steps
+from .batching import in_batches
 
 MAX_FRAMES_PER_BATCH = 40_000  # decoder frames of all segments together; halved on an out-of-memory error
 
@@ -58,28 +59,13 @@ def render_batch(backbone, requests: list[RenderRequest], max_frames: int = MAX_
         return [backbone.render(r) for r in requests]
     with backbone._lock, torch.inference_mode():
         prepared = [backbone.decoder_inputs(r) for r in requests]
-    order = sorted(range(len(requests)), key=lambda i: prepared[i].frames.sum())
-    results: list[RenderResult | None] = [None] * len(requests)
-    start = 0
-    while start < len(order):
-        end, frames = start, 0.0
-        while end < len(order) and (end == start or frames + prepared[order[end]].frames.sum() <= max_frames):
-            frames += prepared[order[end]].frames.sum()
-            end += 1
-        chunk = order[start:end]
-        try:
-            with backbone._lock, torch.inference_mode():
-                audios = _run(backbone, [prepared[i] for i in chunk])
-        except torch.OutOfMemoryError:
-            if len(chunk) == 1:
-                raise
-            max_frames = max(1, int(min(max_frames, frames)) // 2)
-            torch.cuda.empty_cache()
-            continue
-        for i, audio in zip(chunk, audios):
-            results[i] = backbone.finish(requests[i], prepared[i], audio)
-        start = end
-    return results
+
+    def run(chunk: list[int]) -> list[RenderResult]:
+        with backbone._lock, torch.inference_mode():
+            audios = _run(backbone, [prepared[i] for i in chunk])
+        return [backbone.finish(requests[i], prepared[i], audio) for i, audio in zip(chunk, audios)]
+
+    return in_batches([float(p.frames.sum()) for p in prepared], lambda: max_frames, run)
 
 
 def _run(backbone, items) -> list[np.ndarray]:

@@ -17,6 +17,7 @@ import numpy as np
 
 from ..backbone import RenderRequest, RenderResult
 from . import vits_steps as steps
+from .batching import in_batches
 from .forward import frame_boundaries
 from .frontend import mixed_conditioning, tokenize
 
@@ -62,42 +63,22 @@ def render_batch(backbone, requests: list[RenderRequest], max_frames: int | None
 
     m = backbone.model
     device = m.device
-    fixed = max_frames is not None  # the tests' fixed size, still halved by an out-of-memory error
-    prepared = []
-    for r in requests:
-        tokens = tokenize(m, r.text)
-        prepared.append((r, tokens))
-    order = sorted(range(len(requests)), key=lambda i: len(prepared[i][1].ids))
-    results: list[RenderResult | None] = [None] * len(requests)
-    start, cap = 0, 2**62
-    while start < len(order):
-        budget = min(max_frames if fixed else frame_budget(backbone, device), cap)
-        end, frames = start, 0
-        while end < len(order) and (end == start or frames + FRAMES_PER_TOKEN * len(prepared[order[end]][1].ids)
-                                    <= budget):
-            frames += FRAMES_PER_TOKEN * len(prepared[order[end]][1].ids)
-            end += 1
-        chunk = order[start:end]
-        try:
-            before = torch.cuda.memory_allocated(device) if device.type == "cuda" else 0
-            if device.type == "cuda":
-                torch.cuda.reset_peak_memory_stats(device)
-            with backbone._lock, torch.inference_mode():
-                out = _run(backbone, [prepared[i] for i in chunk])
-            _measure(backbone, device, before, len(out) * max(len(r.audio) for r in out) // backbone.hop)
-        except torch.OutOfMemoryError:
-            if len(chunk) == 1:
-                raise
-            cap = max(1, min(budget, frames) // 2)  # at most half of what failed, for the rest of this call
-            log.warning("Out of memory in a batch of %d segments; halving the batch to %d frames.", len(chunk),
-                        cap)
-            torch.cuda.empty_cache()
-            continue
+    prepared = [(r, tokenize(m, r.text)) for r in requests]
+
+    def run(chunk: list[int]) -> list[RenderResult]:
+        before = torch.cuda.memory_allocated(device) if device.type == "cuda" else 0
+        if device.type == "cuda":
+            torch.cuda.reset_peak_memory_stats(device)
+        with backbone._lock, torch.inference_mode():
+            out = _run(backbone, [prepared[i] for i in chunk])
+        _measure(backbone, device, before, len(out) * max(len(r.audio) for r in out) // backbone.hop)
         for i, result in zip(chunk, out):
-            results[i] = result
             backbone.remember(requests[i], result)
-        start = end
-    return results
+        return out
+
+    # `max_frames` (the tests') fixes the budget, still halved by an out-of-memory error.
+    budget = (lambda: max_frames) if max_frames is not None else (lambda: frame_budget(backbone, device))
+    return in_batches([FRAMES_PER_TOKEN * len(tokens.ids) for _, tokens in prepared], budget, run)
 
 
 def _run(backbone, items) -> list[RenderResult]:
