@@ -35,6 +35,7 @@ def cmd_new(args: argparse.Namespace) -> int:
     from studio.core.project_io import load as load_project
 
     registry = VoiceRegistry(device=args.device, progress=lambda msg: print(msg, file=sys.stderr))
+    registry.batch_analysis = {"auto": None, "on": True, "off": False}[args.batch]
     notes: list[str] = []
     try:
         if is_project_file(args.input):
@@ -323,6 +324,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--voice", help="the default voice (default: the neural narrator, en_US-joe-medium)")
     p.add_argument("-o", "--output", required=True, help="the project file to write (.json)")
     p.add_argument("--device", default="cpu", choices=["cpu", "cuda"], help="where Coqui models analyse the text")
+    p.add_argument("--batch", default="auto", choices=["auto", "on", "off"],
+                   help="analyse the neural voice's lines in padded batches (the same analysis as one at a time): "
+                        "auto batches on a GPU only")
     _casting_options(p)
     p.set_defaults(func=cmd_new)
     p = sub.add_parser("say", help="render text to a WAV file, with an optional alignment JSON")

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 import pysbd
 
-from .analysis import Analyzer
+from .analysis import Analyzer, prepare
 from .labels import count_labels, key, looks_like_name, split_label
 from .language import PYSBD_LANGUAGES, primary
 from .model import Project, Segment, SpeakerMix, Track, VoiceRef, new_id
@@ -165,8 +165,9 @@ def build_project(lines: list[ScriptLine], analyzer: Analyzer, voice: VoiceRef =
                   speakers: list[str] | None = None, title: str = "") -> Project:
     """A project with one track per speaker (in order of first appearance) and one segment per line."""
     project = Project(title=title)
-    for line in lines:
-        track = track_for(project, line.speaker, voice, speakers)
+    tracks = [track_for(project, line.speaker, voice, speakers) for line in lines]
+    prepare(analyzer, [(line.text, voice, track.mix) for line, track in zip(lines, tracks)])
+    for line, track in zip(lines, tracks):
         words = analyzer.analyze(line.text, voice, track.mix)
         project.segments.append(Segment(id=new_id(), text=line.text, track_id=track.id, words=words,
                                         paragraph_start=line.paragraph_start))

@@ -139,6 +139,12 @@ def spoken_text(text: str, lexicon: dict[str, str], voice: VoiceRef) -> tuple[st
     return lex.apply(text, lexicon, phoneme_input="ipa" if is_store_name(voice.model) else False)
 
 
+def on_gpu(backbone) -> bool:
+    """Whether the backbone's model runs on a CUDA device: where padded batches pay (one segment at a time leaves
+    the card waiting on kernel launches; on the 2-core CPU here they measured slower, docs/performance.md)."""
+    return str(getattr(backbone, "device", "cpu")).startswith("cuda")
+
+
 class LexiconAnalyzer:
     """An Analyzer that applies a pronunciation lexicon before the voice analyses a text, and gives the words
     back the spelling the user wrote. `entries` is called at each analysis, so lexicon edits take effect at the
@@ -150,6 +156,12 @@ class LexiconAnalyzer:
     def analyze(self, text: str, voice: VoiceRef, mix: SpeakerMix) -> list[Word]:
         spoken, replaced = spoken_text(text, self.entries(), voice)
         return lex.restore_words(self.inner.analyze(spoken, voice, mix), replaced)
+
+    def prepare(self, items: list[tuple[str, VoiceRef, SpeakerMix]]) -> None:
+        """The inner analyzer's `prepare` (see core.analysis.prepare) on the texts the voice will read."""
+        if hasattr(self.inner, "prepare"):
+            entries = self.entries()
+            self.inner.prepare([(spoken_text(t, entries, v)[0], v, m) for t, v, m in items])
 
 
 def request_for(project: Project, segment: Segment, backbone: Backbone,

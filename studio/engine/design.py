@@ -139,11 +139,26 @@ class DesignBackbone(Backbone):
         return SpeakerMix.of(weights) if weights else SpeakerMix.single(self._base_speaker())
 
     def analyze(self, text: str, voice: VoiceRef, mix: SpeakerMix) -> list[Word]:
-        words = self.base.analyze(text, self.base_ref, self._base_mix(mix.weights or ((self.spec, 1.0),)))
+        return self._scaled(self.base.analyze(text, self.base_ref,
+                                              self._base_mix(mix.weights or ((self.spec, 1.0),))))
+
+    def _scaled(self, words: list[Word]) -> list[Word]:
+        """The base voice's analysis with this design's pitch: its predictions are what the design says."""
         for w in words:
             for p in w.phonemes:
                 p.pitch = round(p.pitch * self.design.pitch, 2)
         return words
+
+    @property
+    def device(self) -> str:
+        """Where the base voice's model runs: a design batches its analyses where its base does."""
+        return str(getattr(self.base, "device", "cpu"))
+
+    def analyze_batch(self, texts: list[str], voice: VoiceRef, mix: SpeakerMix) -> list[list[Word]]:
+        if not hasattr(self.base, "analyze_batch"):
+            return [self.analyze(t, voice, mix) for t in texts]
+        base_mix = self._base_mix(mix.weights or ((self.spec, 1.0),))
+        return [self._scaled(words) for words in self.base.analyze_batch(texts, self.base_ref, base_mix)]
 
     def base_request(self, request: RenderRequest) -> RenderRequest:
         return replace(request, backbone=self.base_ref.backbone, model=self.base_ref.model,

@@ -21,7 +21,7 @@ from studio.core.emotion import EmotionPreset
 from studio.core.model import PAUSE, Project, Segment, VoiceRef
 
 from . import dsp, psola
-from .backbone import Backbone, PhonemeSpec, RenderRequest, RenderResult, WordSpec, request_for
+from .backbone import Backbone, PhonemeSpec, RenderRequest, RenderResult, WordSpec, on_gpu, request_for
 from .voices import VoiceRegistry
 
 log = logging.getLogger(__name__)
@@ -126,9 +126,8 @@ def prefill(backbone: Backbone, requests: list[RenderRequest]) -> None:
 
 
 def batching_pays(backbone: Backbone) -> bool:
-    """Whether padded batches are worth it for this backbone: on a GPU, where one segment at a time leaves the
-    card waiting on kernel launches. On the 2-core CPU here batching measured slower (docs/performance.md)."""
-    return hasattr(backbone, "render_batch") and str(getattr(backbone, "device", "cpu")).startswith("cuda")
+    """Whether padded batches are worth it for this backbone: one that can batch, on a GPU (`on_gpu`)."""
+    return hasattr(backbone, "render_batch") and on_gpu(backbone)
 
 
 def _by_backbone(pairs) -> list[tuple[Backbone, list[RenderRequest]]]:

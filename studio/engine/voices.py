@@ -8,7 +8,9 @@ Coqui model folder.
 
 from __future__ import annotations
 
+import logging
 import threading
+from collections import Counter
 from typing import Callable
 
 from studio.core.analysis import AnalysisError
@@ -17,7 +19,7 @@ from studio.core.model import SpeakerMix, VoiceRef, Word
 from studio.core.script import TooLong, check_utterance
 
 from . import hibari
-from .backbone import Backbone
+from .backbone import Backbone, on_gpu
 from .embedded import SPEAKERS, EmbeddedVoice
 
 EMBEDDED = VoiceRef("embedded", "espeak-ng")
@@ -25,6 +27,8 @@ EMBEDDED = VoiceRef("embedded", "espeak-ng")
 NEURAL = VoiceRef("coqui", "en_US-joe-medium")
 # A second neural voice from the hibari-tts package (engine/hibari; naming it imports nothing of the package).
 HIBARI, HIBARI_NAMES = hibari.VOICE, hibari.ALIASES
+ANALYSIS_SLICE = 64  # lines `prepare` analyses together: enough to fill a GPU's batches, and progress moves
+log = logging.getLogger(__name__)
 
 
 def parse_voice(spec: str | None) -> tuple[VoiceRef, SpeakerMix]:
@@ -88,6 +92,13 @@ class VoiceRegistry:
         self._backbones: dict[tuple[str, str], Backbone] = {}
         self._lock = threading.RLock()  # a designed voice loads its base voice while holding it
         self.designs: dict[str, Design] = {}  # the open project's designs, found before the library's and cast's
+        # Whether `prepare` analyses lines in padded batches: None batches where the model runs on a GPU (on the
+        # 2-core CPU here batches measured slower, docs/performance.md); True or False forces it.
+        self.batch_analysis: bool | None = None
+        self._pending: list[tuple] = []  # (text, voice, mix) an import will ask for, not yet analysed
+        self._waiting: Counter = Counter()  # the same, counted, so that a line not pending is known at once
+        self._prepared: dict[tuple, list[list[Word]]] = {}  # (text, voice, mix) -> analyses not yet asked for
+        self._prepare_lock = threading.Lock()  # not the registry's: a batch must not hold up loading voices
 
     def use_designs(self, designs: dict[str, Design]) -> None:
         """Make a project's designed voices known by name (a project's own design wins over a library one)."""
@@ -194,4 +205,57 @@ class VoiceRegistry:
             check_utterance(text)  # every backbone: no voice is handed a line it cannot say at once
         except TooLong as exc:
             raise AnalysisError(str(exc)) from None
-        return self.backbone(voice).analyze(text, voice, mix)
+        ready = self._take_prepared((text, voice, mix.weights))
+        return ready if ready is not None else self.backbone(voice).analyze(text, voice, mix)
+
+    def prepare(self, items: list[tuple[str, VoiceRef, SpeakerMix]]) -> None:
+        """Note the lines an import is about to ask `analyze` for. Where a voice can analyse many lines at once
+        and it pays (a neural voice on a GPU), the first `analyze` of a pending line analyses it and the next
+        lines in padded batches, a slice at a time (so memory stays bounded and progress keeps moving); each
+        line's answer is the same as one at a time. Other lines, and a batch that fails, go one at a time."""
+        batching = {voice: self._batches(voice) for voice in {voice for _, voice, _ in items}}
+        with self._prepare_lock:
+            self._prepared.clear()  # what an earlier import left (it stopped part way) is not kept
+            self._pending = [(text, voice, mix.weights) for text, voice, mix in items if batching[voice]]
+            self._waiting = Counter(self._pending)
+
+    def _batches(self, voice: VoiceRef) -> bool:
+        """Whether `prepare` analyses this voice's lines in batches. Loads the voice (the import's first line
+        would); a voice that cannot load is left to `analyze`, which reports it."""
+        try:
+            backbone = self.backbone(voice)
+        except Exception:  # noqa: BLE001
+            return False
+        wanted = self.batch_analysis if self.batch_analysis is not None else on_gpu(backbone)
+        return bool(wanted) and hasattr(backbone, "analyze_batch")
+
+    def _take_prepared(self, key: tuple) -> list[Word] | None:
+        with self._prepare_lock:
+            if not self._prepared.get(key) and self._waiting[key] > 0:
+                i = self._pending.index(key)
+                todo, self._pending[i:i + ANALYSIS_SLICE] = self._pending[i:i + ANALYSIS_SLICE], []
+                self._waiting.subtract(todo)
+                self._analyze_ahead(todo)
+            ready = self._prepared.get(key)
+            return ready.pop() if ready else None
+
+    def _analyze_ahead(self, keys: list[tuple]) -> None:
+        groups: dict[tuple, list[str]] = {}
+        for text, voice, weights in keys:
+            try:
+                check_utterance(text)
+            except TooLong:
+                continue
+            groups.setdefault((voice, weights), []).append(text)
+        for (voice, weights), texts in groups.items():
+            backbone = self.backbone(voice)  # loaded by `prepare`
+            if len(texts) < 2:
+                continue
+            try:
+                analyses = backbone.analyze_batch(texts, voice, SpeakerMix(weights))
+            except Exception as exc:  # noqa: BLE001 - one line at a time next, which names the failing line
+                log.warning("Analysing %d lines in batches failed (%s); analysing them one at a time.", len(texts),
+                            exc)
+                continue
+            for text, words in zip(texts, analyses):
+                self._prepared.setdefault((text, voice, weights), []).append(words)

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from typing import Callable
 
+from studio.core.analysis import prepare
 from studio.core.language import primary
 from studio.core.model import Emotion, Project, Segment, SpeakerMix, Track, clamp, new_id  # noqa: F401
 from studio.core.script import split_sentences, valid_unicode
@@ -556,11 +557,13 @@ def to_project(sentences: list[SsmlSentence], analyzer, cast: Cast, warnings: li
             if not any(k.lower() == word.lower() for k in project.lexicon):
                 project.lexicon[word] = pron
         analyzer = LexiconAnalyzer(analyzer, lambda: project.lexicon)
+    placed = []  # every track cast before any analysis, so that the lines can be analysed together
     for sentence in sentences:
-        if not words_of(sentence.text):
-            continue
-        track = cast(project, sentence.voice, sentence.language)
-        text, prosody, breaks = _spoken_form(sentence, track.language)
+        if words_of(sentence.text):
+            track = cast(project, sentence.voice, sentence.language)
+            placed.append((sentence, track, *_spoken_form(sentence, track.language)))
+    prepare(analyzer, [(text, track.voice, track.mix) for _, track, text, _, _ in placed])
+    for sentence, track, text, prosody, breaks in placed:
         words = analyzer.analyze(text, track.voice, track.mix)
         seg = Segment(new_id(), text, track.id, words, emotion=sentence.emotion)
         seg.gap_before = sentence.gap_before

@@ -19,6 +19,7 @@ from dataclasses import dataclass, replace
 from datetime import timedelta
 from pathlib import Path
 
+from studio.core.analysis import prepare
 from studio.core.labels import count_labels, key, looks_like_name, split_label
 from studio.core.model import MAX_TIMELINE_S, Project, Segment, VoiceRef, new_id
 from studio.core.script import track_for, valid_unicode
@@ -264,10 +265,10 @@ def cues_to_project(cues: list[Cue], analyzer, voice: VoiceRef, speakers: list[s
                     lyrics: bool = False) -> Project:
     """A project with a segment per cue of speech (and of lyrics, if asked), on one track per speaker."""
     project = Project(title=title)
-    for cue in cues:
-        if cue.kind == SOUND or (cue.kind == LYRICS and not lyrics):
-            continue
-        track = track_for(project, cue.speaker, voice, speakers)
+    spoken = [c for c in cues if c.kind != SOUND and (c.kind != LYRICS or lyrics)]
+    tracks = [track_for(project, cue.speaker, voice, speakers) for cue in spoken]
+    prepare(analyzer, [(cue.text, voice, track.mix) for cue, track in zip(spoken, tracks)])
+    for cue, track in zip(spoken, tracks):
         words = analyzer.analyze(cue.text, voice, track.mix)
         project.segments.append(Segment(new_id(), cue.text, track.id, words, start=cue.start,
                                         slot=cue.end - cue.start))

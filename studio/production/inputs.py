@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from studio.core.analysis import AnalysisError
+from studio.core.analysis import AnalysisError, prepare
 from studio.core.language import language_from_filename, primary, script_language
 from studio.core.model import Project, Segment, new_id
 from studio.core.project_io import is_project_file
@@ -69,10 +69,12 @@ def build_text(text: str, casting: Casting, registry: VoiceRegistry, title: str 
     if not lines:
         raise AnalysisError("There is no text to speak; give some words.")
     project = Project(title=title)
+    placed = []  # (spoken text, track) per line: every track is cast first, so the lines can be analysed together
     for line in lines:
-        lang = _language(line.text, casting.language)
-        track = casting.track(project, line.speaker, lang)
-        spoken = read_symbols(line.text, track.language)
+        track = casting.track(project, line.speaker, _language(line.text, casting.language))
+        placed.append((read_symbols(line.text, track.language), track))
+    prepare(registry, [(spoken, track.voice, track.mix) for spoken, track in placed])
+    for spoken, track in placed:
         project.segments.append(Segment(new_id(), spoken, track.id,
                                         registry.analyze(spoken, track.voice, track.mix)))
     return project
@@ -97,15 +99,17 @@ def build_subtitles(cues: list[Cue], casting: Casting, registry: VoiceRegistry, 
                     title: str = "") -> Script:
     project = Project(title=title)
     script = Script(project, "subtitles")
+    placed = []  # (cue, spoken text, track) per cue to speak, every track cast before any analysis
     for cue in cues:
         script.sounds += cue.sounds
         if cue.kind == SOUND or (cue.kind == LYRICS and lyrics == "skip"):
             script.unspoken.append(cue)
             script.lyrics_skipped += cue.kind == LYRICS
             continue
-        lang = _language(cue.text, casting.language)
-        track = casting.track(project, cue.speaker, lang)
-        spoken = read_symbols(cue.text, track.language)
+        track = casting.track(project, cue.speaker, _language(cue.text, casting.language))
+        placed.append((cue, read_symbols(cue.text, track.language), track))
+    prepare(registry, [(spoken, track.voice, track.mix) for _, spoken, track in placed])
+    for cue, spoken, track in placed:
         # One segment per cue: a cue is the unit that has a slot. (Long cues stay one segment.)
         seg = Segment(new_id(), spoken, track.id, registry.analyze(spoken, track.voice, track.mix),
                       start=cue.start, slot=cue.end - cue.start)

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from studio.core.analysis import AnalysisError
+from studio.core.analysis import AnalysisError, prepare
 from studio.core.language import script_language
 from studio.core.model import Project, Segment, SpeakerMix, new_id
 from studio.core.script import split_sentences
@@ -84,7 +84,9 @@ def set_mix(project: Project, mix: SpeakerMix, registry: VoiceRegistry) -> None:
             raise AnalysisError(f"The voice {track.voice.model} has no speaker {', '.join(unknown)}; choose from "
                                 f"{', '.join(sorted(known))}.")
         track.mix = mix
-        for seg in project.segments_of(track.id):
+        segments = project.segments_of(track.id)
+        prepare(registry, [(seg.text, track.voice, mix) for seg in segments])
+        for seg in segments:
             seg.words = registry.analyze(seg.text, track.voice, mix)
 
 

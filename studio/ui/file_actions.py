@@ -8,7 +8,7 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
-from studio.core.analysis import AnalysisError
+from studio.core.analysis import AnalysisError, prepare
 from studio.core.project_io import ProjectFileError, is_project_file
 
 from .autosave import discard, find_recoveries
@@ -143,7 +143,9 @@ class FileActions:
             if chosen is None or (track.voice, track.mix) == chosen:
                 continue
             track.voice, track.mix = chosen
-            for seg in project.segments_of(track.id):
+            segments = project.segments_of(track.id)
+            prepare(analyzer, [(seg.text, track.voice, project.effective_mix(seg)) for seg in segments])
+            for seg in segments:
                 seg.words = analyzer.analyze(seg.text, track.voice, project.effective_mix(seg))
         return project
 
@@ -261,6 +263,10 @@ class _Counting:
         if self.total:
             self.job.report(min(self.done, self.total), self.total, "")
         return words
+
+    def prepare(self, items) -> None:
+        """Lines analysed ahead in batches where the voice runs on a GPU, through the lexicon (core.analysis)."""
+        prepare(self.inner, items)
 
     def __getattr__(self, name):
         return getattr(self.voices, name)

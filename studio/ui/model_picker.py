@@ -15,6 +15,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (QDialog, QFileDialog, QHBoxLayout, QHeaderView, QLabel, QProgressBar, QPushButton,
                                QTableWidget, QTableWidgetItem, QVBoxLayout)
 
+from studio.core.analysis import prepare
 from studio.core.commands import EditText, Macro, set_track_mix, set_track_voice
 from studio.core.model import SpeakerMix
 from studio.core.model import VoiceRef
@@ -42,7 +43,10 @@ def switch_voice_command(document: Document, track_id: str, voice: VoiceRef):
     if voice.backbone == "design" and hasattr(backbone, "design") and backbone.design.name:
         # The project keeps the design it speaks with (a plain addition: undo leaves it, unused, in the file).
         project.designs.setdefault(backbone.design.name, backbone.design)
-    for seg in project.segments_of(track_id):
+    segments = project.segments_of(track_id)
+    # On a GPU the new voice analyses the track's lines in padded batches (core.analysis.prepare).
+    prepare(document.analyzer, [(seg.text, voice, seg.mix if seg.mix is not None else mix) for seg in segments])
+    for seg in segments:
         words = document.analyzer.analyze(seg.text, voice, seg.mix if seg.mix is not None else mix)  # with the lexicon
         commands.append(EditText(seg.id, seg.text, carry_edits(seg.words, words)))
     return Macro(commands, f"Voice {voice.model}")

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (QButtonGroup, QDialog, QDialogButtonBox, QFormLay
                                QVBoxLayout)
 
 from studio.core import lexicon as lex
+from studio.core.analysis import prepare
 from studio.core.commands import EditText, Macro
 from studio.core.project_commands import SetLexiconEntry
 from studio.core.retext import carry_edits
@@ -81,12 +82,13 @@ def _reanalysis(document, proj_entries: dict, glob_entries: dict, words: list[st
     project = document.project
     analyzer = LexiconAnalyzer(document.voices, lambda: lex.merged(proj_entries, glob_entries))
     probe = {w: "x" for w in words}
+    touched = [seg for seg in project.segments if probe and lex.apply(seg.text, probe)[1]]
+    voice_of = {seg.id: project.track(seg.track_id).voice for seg in touched}
+    prepare(analyzer, [(seg.text, voice_of[seg.id], project.effective_mix(seg)) for seg in touched])
     commands = []
-    for seg in project.segments:
-        if probe and lex.apply(seg.text, probe)[1]:
-            track = project.track(seg.track_id)
-            new_words = analyzer.analyze(seg.text, track.voice, project.effective_mix(seg))
-            commands.append(EditText(seg.id, seg.text, carry_edits(seg.words, new_words)))
+    for seg in touched:
+        new_words = analyzer.analyze(seg.text, voice_of[seg.id], project.effective_mix(seg))
+        commands.append(EditText(seg.id, seg.text, carry_edits(seg.words, new_words)))
     return commands
 
 

@@ -223,10 +223,23 @@ class VitsBackbone(Backbone):
     # --- the backbone contract ------------------------------------------------------------------------------
 
     def analyze(self, text: str, voice: VoiceRef, mix: SpeakerMix) -> list[Word]:
-        from ..embedded import Span, measure_prosody
-
         text = " ".join(text.split())
         audio, frames, groups, tokens = self._run(text, mix.weights, 0, None, {})
+        return self._words(audio, frames, groups, tokens)
+
+    def analyze_batch(self, texts: list[str], voice: VoiceRef, mix: SpeakerMix) -> list[list[Word]]:
+        """`analyze` of many lines, the model run in padded batches (vits_batch.py): the same words, pitch and
+        energy as one line at a time, for an import on a GPU."""
+        from .vits_batch import Job, run_jobs
+
+        tokens = [tokenize(self.model, " ".join(t.split())) for t in texts]
+        runs = run_jobs(self, [Job(t, mix=mix.weights) for t in tokens])
+        return [self._words(audio, frames, groups, t) for (audio, frames, groups), t in zip(runs, tokens)]
+
+    def _words(self, audio, frames, groups, tokens) -> list[Word]:
+        """The words of a plain render, each phoneme with its duration and the pitch and energy measured on it."""
+        from ..embedded import Span, measure_prosody
+
         spf = len(audio) / max(frames.sum(), 1)
         bounds = frame_boundaries(frames, groups, spf)
         # VITS predicts no pitch or energy; measure them on the render (Harvest: DIO jumps octaves on VITS).

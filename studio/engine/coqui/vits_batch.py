@@ -12,6 +12,7 @@ On a GPU this is what makes a long script fast: one segment at a time leaves the
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -56,53 +57,78 @@ def _measure(backbone, device, before: int, frames: int) -> None:
                  "frames.", per_frame / 1024, free / 2**30, frame_budget(backbone, device))
 
 
+@dataclass(frozen=True)
+class Job:
+    """One segment of a batch: its tokens, the seed and options of its noise, the speaker mix it is conditioned
+    on, and its duration scales per phoneme group (None keeps the predicted durations, as an analysis does)."""
+
+    tokens: object  # frontend.Tokens
+    seed: int = 0
+    options: tuple = ()
+    mix: tuple = ()
+    scales: tuple | None = None
+
+
 def render_batch(backbone, requests: list[RenderRequest], max_frames: int | None = None) -> list[RenderResult]:
     """Native renders of `requests` (no DSP), in their order; each also lands in the backbone's render cache.
     `max_frames` fixes the batch size (tests); by default it comes from the device (`frame_budget`)."""
+    m = backbone.model
+    jobs = []
+    for r in requests:
+        tokens = tokenize(m, r.text)
+        scales = tuple(p.duration_scale for p in r.phonemes())
+        if len(scales) != sum(len(w.phonemes) for w in tokens.words):
+            raise ValueError("This segment's phonemes no longer match the model; re-analyse the segment.")
+        jobs.append(Job(tokens, r.seed, r.options, backbone.own_mix(r.mix), scales))
+    results = []
+    for r, (audio, frames, groups) in zip(requests, run_jobs(backbone, jobs, max_frames)):
+        results.append(RenderResult(audio=audio, sample_rate=backbone.sample_rate,
+                                    boundaries=frame_boundaries(frames, groups, backbone.hop)))
+        backbone.remember(r, results[-1])
+    return results
+
+
+def run_jobs(backbone, jobs: list[Job], max_frames: int | None = None) -> list[tuple]:
+    """(audio, frames per token, phoneme groups) per job, in the jobs' order, run in padded batches sorted by
+    length and sized by `max_frames` or, by default, by the device (`frame_budget`)."""
     import torch
 
-    m = backbone.model
-    device = m.device
-    prepared = [(r, tokenize(m, r.text)) for r in requests]
+    device = backbone.model.device
 
-    def run(chunk: list[int]) -> list[RenderResult]:
+    def run(chunk: list[int]) -> list[tuple]:
         before = torch.cuda.memory_allocated(device) if device.type == "cuda" else 0
         if device.type == "cuda":
             torch.cuda.reset_peak_memory_stats(device)
         with backbone._lock, torch.inference_mode():
-            out = _run(backbone, [prepared[i] for i in chunk])
-        _measure(backbone, device, before, len(out) * max(len(r.audio) for r in out) // backbone.hop)
-        for i, result in zip(chunk, out):
-            backbone.remember(requests[i], result)
+            out = _run(backbone, [jobs[i] for i in chunk])
+        _measure(backbone, device, before, len(out) * max(len(a) for a, _, _ in out) // backbone.hop)
         return out
 
     # `max_frames` (the tests') fixes the budget, still halved by an out-of-memory error.
     budget = (lambda: max_frames) if max_frames is not None else (lambda: frame_budget(backbone, device))
-    return in_batches([FRAMES_PER_TOKEN * len(tokens.ids) for _, tokens in prepared], budget, run)
+    return in_batches([FRAMES_PER_TOKEN * len(j.tokens.ids) for j in jobs], budget, run)
 
 
-def _run(backbone, items) -> list[RenderResult]:
+def _run(backbone, jobs: list[Job]) -> list[tuple]:
     import torch
 
     m = backbone.model
     device = m.device
-    n = len(items)
-    gens = [steps.generator(r.seed) for r, _ in items]
-    options = [dict(r.options) for r, _ in items]
+    n = len(jobs)
+    gens = [steps.generator(j.seed) for j in jobs]
+    options = [dict(j.options) for j in jobs]
     noise = [float(o.get("noise_scale", m.inference_noise_scale)) for o in options]
     noise_dp = [float(o.get("noise_scale_dp", m.inference_noise_scale_dp)) for o in options]
-    conds = [mixed_conditioning(m, backbone.own_mix(r.mix), normalize_d_vector=True) for r, _ in items]
+    conds = [mixed_conditioning(m, j.mix, normalize_d_vector=True) for j in jobs]
     g = None if conds[0] is None else torch.cat(conds, 0)
-    m_p, logs_p, x_mask, predictions = steps.encode(m, [tokens.ids for _, tokens in items], g, gens, noise_dp)
+    m_p, logs_p, x_mask, predictions = steps.encode(m, [j.tokens.ids for j in jobs], g, gens, noise_dp)
     priors, masks, layouts = [], [], []
-    for i, (r, tokens) in enumerate(items):
-        k = len(tokens.ids)
+    for i, job in enumerate(jobs):
+        k = len(job.tokens.ids)
         predicted = predictions[i]
         base = steps.prior_noise(gens[i], int(max(predicted.sum(), 1)), m_p.shape[1]).to(device, m_p.dtype)
-        groups = [gr.tokens for w in tokens.words for gr in w.phonemes]
-        scales = [p.duration_scale for p in r.phonemes()]
-        if len(scales) != len(groups):
-            raise ValueError("This segment's phonemes no longer match the model; re-analyse the segment.")
+        groups = [gr.tokens for w in job.tokens.words for gr in w.phonemes]
+        scales = None if job.scales is None else list(job.scales)
         z_p, y_mask, frames = backbone.expand(m_p[i:i + 1, :, :k], logs_p[i:i + 1, :, :k], x_mask[i:i + 1, :, :k],
                                               predicted, groups, scales, base, noise[i])
         priors.append(z_p)
@@ -117,9 +143,5 @@ def _run(backbone, items) -> list[RenderResult]:
         y_mask[i, :, :frame_counts[i]] = ym[0]
     z = m.flow(z_p, y_mask, g=g, reverse=True)
     audio = steps.masked_decoder(m.waveform_decoder, z * y_mask, frame_counts, g=g)
-    out = []
-    for i, (frames, groups) in enumerate(layouts):
-        samples = audio[i, 0, :frame_counts[i] * backbone.hop].cpu().numpy().astype(np.float32)
-        out.append(RenderResult(audio=samples, sample_rate=backbone.sample_rate,
-                                boundaries=frame_boundaries(frames, groups, backbone.hop)))
-    return out
+    return [(audio[i, 0, :frame_counts[i] * backbone.hop].cpu().numpy().astype(np.float32), frames, groups)
+            for i, (frames, groups) in enumerate(layouts)]
