@@ -55,3 +55,54 @@ def test_without_the_masks_padding_would_leak(tiny_models, monkeypatch):
     monkeypatch.setattr(forward_batch, "_masked_convs", lambda module, mask: contextlib.nullcontext())
     leaked = forward_batch.render_batch(backbone, requests)[0]
     assert np.max(np.abs(leaked.audio - short.audio)) > 1e-4
+
+
+@pytest.mark.parametrize("name,mix", [("fastpitch", ()), ("fastspeech2", (("ben", 0.7), ("cleo", 0.3)))])
+def test_encoders_and_predictors_in_a_batch_equal_one_at_a_time(name, mix, tiny_models, monkeypatch):
+    """An import's analysis on a GPU (and a batch render) runs the encoder and predictors of many texts at once
+    (forward_fronts.py): the same fronts, so the same words, durations, pitch and energy as one at a time."""
+    from studio.engine.coqui import forward_fronts
+
+    folder = tiny_models[name]
+    backbone, voice = coqui.load(str(folder)), VoiceRef("coqui", str(folder))
+    singles = [backbone.front(t, mix) for t in TEXTS]
+    want = [backbone.analyze(t, voice, SpeakerMix(mix)) for t in TEXTS]
+    backbone._fronts.clear()
+    batches = []
+    real = forward_fronts._run
+    monkeypatch.setattr(forward_fronts, "_run",
+                        lambda b, tokens, mix: batches.append(len(tokens)) or real(b, tokens, mix))
+    got = backbone.analyze_batch(TEXTS, voice, SpeakerMix(mix))
+    assert batches == [len(TEXTS)]  # one padded batch for all four texts, none alone
+    for text, single in zip(TEXTS, singles):
+        front = backbone.front(text, mix)
+        assert np.array_equal(front.frames, single.frames)
+        assert front.o_en.shape == single.o_en.shape
+        assert float((front.o_en - single.o_en).abs().max()) < 1e-4
+        if single.pitch is not None:
+            assert float((front.pitch - single.pitch).abs().max()) < 1e-4
+    for words, expected in zip(got, want, strict=True):
+        _assert_same_words(words, expected)
+
+
+def _assert_same_words(got, want) -> None:
+    """The same words and phonemes with the same frames; pitch and energy (rounded to 0.01) within rounding."""
+    assert [w.text for w in got] == [w.text for w in want]
+    for a, b in zip([p for w in got for p in w.phonemes], [p for w in want for p in w.phonemes], strict=True):
+        assert (a.symbol, a.duration) == (b.symbol, b.duration)
+        assert abs(a.pitch - b.pitch) <= 0.02 and abs(a.energy - b.energy) <= 0.02
+
+
+def test_the_encoder_convolutions_need_their_mask(tiny_models, monkeypatch):
+    """The check above can fail: unmasked, the encoder's convolutions read the padding of a longer text."""
+    import contextlib
+
+    from studio.engine.coqui import forward_fronts
+
+    folder = tiny_models["fastpitch"]
+    backbone = coqui.load(str(folder))
+    single = backbone.front(TEXTS[0], ())
+    backbone._fronts.clear()
+    monkeypatch.setattr(forward_fronts, "_masked_convs", lambda module, mask: contextlib.nullcontext())
+    forward_fronts.fill_fronts(backbone, TEXTS[:3], ())
+    assert float((backbone.front(TEXTS[0], ()).o_en - single.o_en).abs().max()) > 1e-4

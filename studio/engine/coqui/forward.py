@@ -134,6 +134,13 @@ class ForwardBackbone(Backbone):
             words.append(Word(wg.text, phonemes))
         return words
 
+    def analyze_batch(self, texts: list[str], voice: VoiceRef, mix: SpeakerMix) -> list[list[Word]]:
+        """`analyze` of many lines, their encoder and predictors run in padded batches (forward_fronts.py)."""
+        from .forward_fronts import fill_fronts
+
+        fill_fronts(self, [" ".join(t.split()) for t in texts], mix.weights)
+        return [self.analyze(t, voice, mix) for t in texts]
+
     def render(self, request: RenderRequest) -> RenderResult:
         import torch
 
@@ -263,10 +270,19 @@ class ForwardBackbone(Backbone):
                 frames = m.format_durations(o_dr_log, x_mask).squeeze(1)[0].cpu().numpy()
                 pitch = m.pitch_predictor(o_en, x_mask) if m.args.use_pitch else None
             front = Front(tokens, x_mask, o_en, g, frames, pitch)
-            self._fronts[key] = front
+            self.keep_front(text, mix, front)
+            return front
+
+    def has_front(self, text: str, mix: tuple[tuple[str, float], ...]) -> bool:
+        return (text, mix) in self._fronts
+
+    def keep_front(self, text: str, mix: tuple[tuple[str, float], ...], front: Front) -> None:
+        """Cache a front (computed alone, or in a batch by forward_fronts.py); the 256 most recent are kept."""
+        with self._lock:
+            self._fronts[(text, mix)] = front
+            self._fronts.move_to_end((text, mix))
             while len(self._fronts) > 256:
                 self._fronts.popitem(last=False)
-            return front
 
     def _predict_energy(self, front: Front, pitch) -> np.ndarray | None:
         import torch

@@ -1,8 +1,9 @@
 """Rendering several ForwardTTS (FastPitch, FastSpeech2) segments in padded batches, equal to one at a time.
 
-What is batched is the heavy part: the decoder on the expanded frames and the GAN vocoder. The text encoder and
-the predictors stay per segment (`ForwardBackbone.front`, cached per text and mix), because that is where the
-user's duration, pitch and energy edits go in, and they are small.
+The text encoder and the predictors run first, batched per speaker mix (forward_fronts.py), into the cache that
+`ForwardBackbone.front` keeps per text and mix. The user's duration, pitch and energy edits then go in per
+segment (`decoder_inputs`), and the heavy part is batched again: the decoder on the expanded frames and the GAN
+vocoder.
 
 Padding must not leak into a segment. Coqui's FFTransformer decoder calls its attention without a key mask (a
 single utterance has no padding), its feed-forward convolutions run on the padded sequence, and the vocoder has
@@ -57,6 +58,10 @@ def render_batch(backbone, requests: list[RenderRequest], max_frames: int = MAX_
 
     if not can_batch(backbone):
         return [backbone.render(r) for r in requests]
+    from .forward_fronts import fill_fronts
+
+    for mix in dict.fromkeys(r.mix for r in requests):  # the encoders and predictors in batches too, per mix
+        fill_fronts(backbone, [r.text for r in requests if r.mix == mix], mix)
     with backbone._lock, torch.inference_mode():
         prepared = [backbone.decoder_inputs(r) for r in requests]
 
