@@ -3,7 +3,9 @@
 #   1. scripts/bench_incremental.py --device cuda for the neural voice and FastPitch + HiFiGAN (one at a time and
 #      batched, with real-time factors);
 #   2. a one-hour project (assets/bench/harbour_5min.txt repeated) rendered by `studio render` one segment at a time
-#      and in batches, and the two mixes compared sample by sample.
+#      and in batches, and the two mixes compared sample by sample;
+#   3. `studio new` of the 5-minute script, its lines analysed one at a time and in batches;
+#   4. CPU against GPU audio on three sentences.
 # A lent machine with no package index gets its dependencies carried in .dev/, built here by scripts/gpu/carry.sh
 # (wheels, espeak-ng .debs with a stub libpcaudio, the converted voice, the hour-long project); run from the
 # repository root: `QUICK=1 bash scripts/gpu/check.sh`. Results go to $OUT (default /tmp/gpu_check).
@@ -66,7 +68,15 @@ print(f"mix: {len(a) / rate:.1f} s of audio; one at a time vs batched: max |diff
       f"{float(np.max(np.abs(a - b))) if len(a) == len(b) else 'lengths differ'}")
 PY
 
-echo "== 3. the same segments on the CPU and on $DEVICE"
+echo "== 3. studio new (the analysis of an import) of the 5-minute script, one line at a time and batched"
+for mode in off on; do
+    t0=$(date +%s%N)
+    timeout 150 python3 -c "import sys; from studio.cli import main; sys.exit(main())" new assets/bench/harbour_5min.txt \
+        -o "/tmp/new_$mode.json" --device "$DEVICE" --batch $mode 2>&1 | tail -1
+    echo "new --batch $mode: $(( ($(date +%s%N) - t0) / 1000000 )) ms (the model's load included)"
+done
+
+echo "== 4. the same segments on the CPU and on $DEVICE"
 python3 - "$DEVICE" <<'PY'
 import sys
 import numpy as np
