@@ -3,15 +3,29 @@ the timeline, and segment labels when zoomed out. Each is driven the way a user 
 
 from pathlib import Path
 
+import pyqtgraph as pg
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QPainter, QPicture
 from PySide6.QtWidgets import QApplication
 
+from studio.ui.track_lane import short_name
 from tests.ui.helpers import answer_next_dialog, click, drag, key, settle, type_and_ok, view_to_widget
 
 # Screenshots go beside the other test screenshots (ignored by git), not into docs/: a test run must not
 # change the tree; the copies in docs/ were taken from there.
 DOCS = Path(__file__).resolve().parents[1] / "_screenshots"
 
+
+def axis_labels(axis) -> dict:
+    """The tick labels an axis draws, each with its rectangle on the scene, as pyqtgraph lays them out."""
+    picture = QPicture()
+    painter = QPainter(picture)
+    painter.setFont(axis.style["tickFont"])
+    try:
+        _line, _ticks, texts = axis.generateDrawSpecs(painter)
+    finally:
+        painter.end()
+    return {text: axis.mapRectToScene(rect) for rect, _flags, text in texts}
 
 
 def test_find_next_previous_and_replace_all_as_one_undo_step(make_window, qtbot):
@@ -118,9 +132,17 @@ def test_overview_strip_tracks_lane_and_segment_labels_at_full_view(window, qtbo
     assert abs((x0 + x1) / 2 - (total - 1.5)) < 0.3
     # The tracks lane names every track and labels each line; a click selects the line in the script.
     names = [t.name for t in w.document.project.tracks]
-    assert [item.toPlainText() for item in tl.tracks.names] == names
-    (x0, _x1), _ = tl.tracks.view.viewRange()
-    assert all(abs(item.pos().x() - x0) < 1e-6 for item in tl.tracks.names)  # pinned to the left edge
+    assert [name for _y, name in tl.tracks.names] == names
+    # The names are the left axis's labels, drawn beside the lane, not text placed in it over the first blocks.
+    assert not any(isinstance(item, pg.TextItem) for item in tl.tracks.plot.items)
+    drawn = axis_labels(tl.tracks.plot.getAxis("left"))
+    assert sorted(drawn) == sorted(names)  # every one drawn, none skipped as too wide or too near an end
+    assert short_name("The narrator of the prologue").endswith("…")  # a long one is shortened to fit, not dropped
+    data_left = tl.tracks.view.sceneBoundingRect().left()
+    assert all(rect.right() <= data_left + 1 for rect in drawn.values())
+    # Every lane keeps the same room on the left, so the time axes still line up.
+    lefts = {round(p.vb.sceneBoundingRect().left()) for p in [tl.overview.plot] + [l.plot for l in tl.lanes]}
+    assert len(lefts) == 1
     seg = w.document.project.segments[-1]
     place = tl.data.placements[-1]
     track_row = len(names) - 1 - [t.id for t in w.document.project.tracks].index(seg.track_id)
