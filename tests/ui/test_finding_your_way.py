@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QPainter, QPicture
+from PySide6.QtGui import QAction, QPainter, QPicture
 from PySide6.QtWidgets import QApplication
 
 from studio.ui.track_lane import short_name
@@ -109,6 +109,56 @@ def test_markers_added_at_the_playhead_named_saved_and_jumped_to(window, qtbot, 
     assert len(w.document.project.markers) == 3
     w.document.undo_stack.undo()
     assert len(w.document.project.markers) == 2
+
+
+def menu_action(w, text: str):
+    return next(a for a in w.findChildren(QAction) if a.text().replace("&", "") == text)
+
+
+def test_a_marker_renamed_from_the_menu_and_dragged_on_the_timeline_one_undo_step_each(window, qtbot, tmp_path):
+    w = window
+    tl, project, stack = w.timeline, w.document.project, w.document.undo_stack
+    for at, name in [(1.0, "Intro"), (4.0, "Door slams")]:
+        tl.set_cursor(at)
+        w.markers.add_at_playhead(name)
+    # Rename the marker nearest the playhead, from the View menu.
+    tl.set_cursor(3.6)
+    steps = stack.count()
+    answer_next_dialog(type_and_ok("Door bangs"))
+    menu_action(w, "Rename nearest marker…").trigger()
+    assert [m.name for m in project.markers] == ["Intro", "Door bangs"]
+    assert stack.count() == steps + 1 and w.message.text() == "Rename marker 'Door slams' to 'Door bangs'."
+    names = [line.label.format for _plot, line in tl._marker_lines if getattr(line, "label", None) is not None]
+    assert names == ["Intro", "Door bangs"]
+    # An empty name is refused in one sentence, and nothing changes.
+    answer_next_dialog(type_and_ok("   "))
+    menu_action(w, "Rename nearest marker…").trigger()
+    assert w.message.text() == "A marker needs a name, so 'Door bangs' keeps its own."
+    assert [m.name for m in project.markers] == ["Intro", "Door bangs"] and stack.count() == steps + 1
+    stack.undo()
+    assert [m.name for m in project.markers] == ["Intro", "Door slams"]
+    stack.redo()
+    # Drag the first marker's line in the audio lane to 2.5 s: one undo step, on release.
+    assert all(not line.movable for plot, line in tl._marker_lines if plot is tl.pitch.plot)  # points win there
+    steps = stack.count()
+    drag(tl, view_to_widget(tl, tl.audio, 1.0, 0.0), view_to_widget(tl, tl.audio, 2.5, 0.0))
+    assert [m.name for m in project.markers] == ["Intro", "Door bangs"]
+    assert abs(project.markers[0].time - 2.5) < 0.05 and stack.count() == steps + 1
+    assert stack.text(steps).startswith("Move marker 'Intro' to 2.")
+    assert all(abs(line.value() - project.markers[0].time) < 1e-9
+               for _plot, line in tl._marker_lines if line.marker is project.markers[0])  # through every lane
+    moved_to = project.markers[0].time
+    # Saved and read back as it now is.
+    path = tmp_path / "moved.studio.json"
+    w.document.save(path)
+    w.open_path(path)
+    assert [(m.time, m.name) for m in w.document.project.markers] == [(moved_to, "Intro"), (4.0, "Door bangs")]
+    # Dragged past the other marker, it takes its place in time order; undo puts it back.
+    tl, project, stack = w.timeline, w.document.project, w.document.undo_stack
+    drag(tl, view_to_widget(tl, tl.tracks, moved_to, 0.5), view_to_widget(tl, tl.tracks, 5.0, 0.5))
+    assert [m.name for m in project.markers] == ["Door bangs", "Intro"]
+    stack.undo()
+    assert [(m.time, m.name) for m in project.markers] == [(moved_to, "Intro"), (4.0, "Door bangs")]
 
 
 def test_overview_strip_tracks_lane_and_segment_labels_at_full_view(window, qtbot):
