@@ -76,6 +76,59 @@ def test_find_next_previous_and_replace_all_as_one_undo_step(make_window, qtbot)
     assert project.segments[1].text == "A gull followed." and "remove the segment" in w.message.text()
 
 
+def test_find_and_replace_with_a_regular_expression_and_its_groups(make_window, qtbot):
+    w = make_window()
+    w.new_project()
+    w.script_actions.paste_script("Call 555-1234 now. Smith, John waited. Call 555-9876 later.")
+    qtbot.waitUntil(lambda: not w.script_actions.busy, timeout=30000)
+    project, stack = w.document.project, w.document.undo_stack
+    before = [s.text for s in project.segments]
+    key(qtbot, w, Qt.Key_H, Qt.ControlModifier)
+    dialog = w.find_dialog
+    qtbot.keyClicks(dialog.find_edit, r"\d{3}-(\d{4})")
+    qtbot.mouseClick(dialog.next_button, Qt.LeftButton)
+    assert dialog.status.text() == '"\\d{3}-(\\d{4})" is not in the script.'  # literal until asked
+    dialog.regex_box.click()
+    qtbot.mouseClick(dialog.next_button, Qt.LeftButton)
+    assert w.script.selected_segment_id() == project.segments[0].id and dialog.status.text() == "Match 1 of 2."
+    # Replace all with a group: one undo step.
+    dialog.replace_edit.setText(r"ext. \1")
+    steps = stack.count()
+    qtbot.mouseClick(dialog.all_button, Qt.LeftButton)
+    qtbot.waitUntil(lambda: not w.script_actions.busy, timeout=30000)
+    assert [s.text for s in project.segments] == ["Call ext. 1234 now.", "Smith, John waited.", "Call ext. 9876 later."]
+    assert stack.count() == steps + 1
+    stack.undo()
+    assert [s.text for s in project.segments] == before
+    # Replace one, with named and numbered groups.
+    dialog.find_edit.setText(r"(?P<last>\w+), (\w+)")
+    dialog.replace_edit.setText(r"\2 \g<last>")
+    qtbot.mouseClick(dialog.replace_button, Qt.LeftButton)
+    qtbot.waitUntil(lambda: not w.script_actions.busy, timeout=30000)
+    assert project.segments[1].text == "John Smith waited."
+    assert stack.text(stack.count() - 1) == "Replace 'Smith, John' with 'John Smith'"
+    # A bad pattern and one that matches empty text: one sentence each, in the dialog, and nothing changes.
+    texts, steps = [s.text for s in project.segments], stack.count()
+    dialog.find_edit.setText("(ab")
+    qtbot.mouseClick(dialog.next_button, Qt.LeftButton)
+    assert dialog.status.text() == ("That is not a valid regular expression: missing ), unterminated subpattern "
+                                    "at position 0.")
+    assert w.message.text() == dialog.status.text()
+    dialog.find_edit.setText("x*")
+    dialog.replace_edit.setText("-")
+    qtbot.mouseClick(dialog.all_button, Qt.LeftButton)
+    assert dialog.status.text().startswith("That regular expression can match empty text, ")
+    qtbot.mouseClick(dialog.replace_button, Qt.LeftButton)
+    assert dialog.status.text().startswith("That regular expression can match empty text, ")
+    dialog.find_edit.setText(r"(\d+)")
+    dialog.replace_edit.setText(r"\2")
+    qtbot.mouseClick(dialog.replace_button, Qt.LeftButton)
+    assert dialog.status.text() == "That replacement is not valid: invalid group reference 2 at position 1."
+    assert not w.script_actions.busy and [s.text for s in project.segments] == texts and stack.count() == steps
+    DOCS.mkdir(exist_ok=True)
+    assert dialog.grab().save(str(DOCS / "find-regex.png"))
+
+
 def test_markers_added_at_the_playhead_named_saved_and_jumped_to(window, qtbot, tmp_path):
     w = window
     tl = w.timeline
