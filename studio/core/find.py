@@ -2,6 +2,9 @@
 
 A match is a line and a character span in its text. Replacing never touches the analysis here: the caller
 re-analyses each changed line the way a typed edit is analysed, so pronunciation and kept edits stay right.
+
+With `regex`, the needle is a Python regular expression and the replacement may name its groups (\\1, \\g<name>).
+A bad pattern or replacement raises FindError with one sentence for the user, never re.error.
 """
 
 from __future__ import annotations
@@ -11,6 +14,13 @@ from dataclasses import dataclass
 
 from .model import Project
 
+EMPTY_MATCH = ("That regular expression can match empty text, which would find or replace between every "
+               "character: make it match at least one character (for example + instead of *).")
+
+
+class FindError(ValueError):
+    """What is wrong with the search, in one sentence the dialog can show as it is."""
+
 
 @dataclass(frozen=True)
 class Match:
@@ -19,16 +29,49 @@ class Match:
     end: int
 
 
-def _pattern(needle: str, match_case: bool) -> re.Pattern:
-    return re.compile(re.escape(needle), 0 if match_case else re.IGNORECASE)
+def _pattern(needle: str, match_case: bool, regex: bool = False) -> re.Pattern:
+    flags = 0 if match_case else re.IGNORECASE
+    if not regex:
+        return re.compile(re.escape(needle), flags)
+    try:
+        pattern = re.compile(needle, flags)
+    except re.error as exc:
+        raise FindError(f"That is not a valid regular expression: {exc}.") from None
+    if pattern.search("") is not None:  # a*, x?, ^, (a|): empty at the start of any line
+        raise FindError(EMPTY_MATCH)
+    return pattern
 
 
-def find_all(project: Project, needle: str, match_case: bool = False) -> list[Match]:
+def _matches(pattern: re.Pattern, text: str):
+    """The pattern's matches in `text`; one that is empty (\\b, a lookahead) refuses the whole search."""
+    for m in pattern.finditer(text):
+        if m.start() == m.end():
+            raise FindError(EMPTY_MATCH)
+        yield m
+
+
+def _template(pattern: re.Pattern, replacement: str, regex: bool):
+    """What `pattern.sub` takes: the literal text, or the regex template, checked before any line changes."""
+    if not regex:
+        return lambda _m: replacement
+    try:
+        pattern.sub(replacement, "")  # compiles the template even without a match
+    except (re.error, IndexError) as exc:
+        raise FindError(f"That replacement is not valid: {exc}.") from None
+    return replacement
+
+
+def check(needle: str, replacement: str = "", match_case: bool = False, regex: bool = False) -> None:
+    """Raise FindError if the needle (or, with regex, the replacement) cannot be used."""
+    _template(_pattern(needle, match_case, regex), replacement, regex)
+
+
+def find_all(project: Project, needle: str, match_case: bool = False, regex: bool = False) -> list[Match]:
     """Every occurrence in script order; an empty needle finds nothing."""
     if not needle:
         return []
-    pattern = _pattern(needle, match_case)
-    return [Match(seg.id, m.start(), m.end()) for seg in project.segments for m in pattern.finditer(seg.text)]
+    pattern = _pattern(needle, match_case, regex)
+    return [Match(seg.id, m.start(), m.end()) for seg in project.segments for m in _matches(pattern, seg.text)]
 
 
 def step(matches: list[Match], current: Match | None, forward: bool = True) -> Match | None:
@@ -41,13 +84,29 @@ def step(matches: list[Match], current: Match | None, forward: bool = True) -> M
     return matches[i % len(matches)]
 
 
-def replaced(text: str, needle: str, replacement: str, match_case: bool = False) -> str:
-    """`text` with every occurrence of `needle` replaced (the replacement is literal, never a regex)."""
-    return _pattern(needle, match_case).sub(lambda _m: replacement, text)
+def replaced(text: str, needle: str, replacement: str, match_case: bool = False, regex: bool = False) -> str:
+    """`text` with every occurrence of `needle` replaced; the replacement is literal unless `regex`."""
+    pattern = _pattern(needle, match_case, regex)
+    template = _template(pattern, replacement, regex)
+    for _m in _matches(pattern, text):  # refuse an empty match before replacing anything
+        pass
+    return pattern.sub(template, text)
+
+
+def replaced_one(text: str, match: Match, needle: str, replacement: str, match_case: bool = False,
+                 regex: bool = False) -> str:
+    """`text` with only the occurrence at `match` replaced (its groups filled in, with regex)."""
+    pattern = _pattern(needle, match_case, regex)
+    template = _template(pattern, replacement, regex)
+    for m in _matches(pattern, text):
+        if (m.start(), m.end()) == (match.start, match.end):
+            new = m.expand(template) if regex else replacement
+            return text[:m.start()] + new + text[m.end():]
+    return text
 
 
 def replace_plan(project: Project, needle: str, replacement: str, match_case: bool = False,
-                 only: set[str] | None = None) -> dict[str, str]:
+                 only: set[str] | None = None, regex: bool = False) -> dict[str, str]:
     """New text per line that changes (segment id -> text), for all lines or just those in `only`."""
     if not needle:
         return {}
@@ -55,7 +114,7 @@ def replace_plan(project: Project, needle: str, replacement: str, match_case: bo
     for seg in project.segments:
         if only is not None and seg.id not in only:
             continue
-        new = replaced(seg.text, needle, replacement, match_case)
+        new = replaced(seg.text, needle, replacement, match_case, regex)
         if new != seg.text:
             plan[seg.id] = new
     return plan

@@ -103,14 +103,53 @@ def set_silence(segment_id: str, before: float | None, after: float | None) -> C
                   SetSegmentField(segment_id, "gap_after", seconds(after), "Silence after")], "Silence around line")
 
 
+def _marker_name(name: str) -> str:
+    return " ".join(str(name).split())[:200]
+
+
+def _marker_time(time: float) -> float:
+    from .model import MAX_TIMELINE_S
+
+    return round(clamp(float(time), 0.0, MAX_TIMELINE_S), 3)
+
+
 def add_marker(project: Project, time: float, name: str) -> Command:
     """A marker at `time` (kept in time order); the name is trimmed, and an empty one is numbered."""
-    from .model import MAX_TIMELINE_S, Marker
+    from .model import Marker
 
-    name = " ".join(str(name).split())[:200] or f"Marker {len(project.markers) + 1}"
-    marker = Marker(round(clamp(float(time), 0.0, MAX_TIMELINE_S), 3), name)
+    name = _marker_name(name) or f"Marker {len(project.markers) + 1}"
+    marker = Marker(_marker_time(time), name)
     markers = sorted([*project.markers, marker], key=lambda m: m.time)
     return _SetProjectAttr("markers", markers, f"Add marker '{name}' at {marker.time:.2f} s", False)
+
+
+def rename_marker(project: Project, index: int, name: str) -> Command:
+    """Raises ValueError, in a sentence for the user, for a name that is empty once trimmed: unlike a new marker,
+    a renamed one has a name the user chose, which a number would silently throw away."""
+    from dataclasses import replace
+
+    old = project.markers[index]
+    name = _marker_name(name)
+    if not name:
+        raise ValueError(f"A marker needs a name, so '{old.name}' keeps its own.")
+    markers = [replace(m, name=name) if i == index else m for i, m in enumerate(project.markers)]
+    return _SetProjectAttr("markers", markers, f"Rename marker '{old.name}' to '{name}'", False)
+
+
+def move_marker(project: Project, index: int, time: float) -> Command:
+    """The marker at `index` to `time`; the list is re-sorted, so its index may change."""
+    from dataclasses import replace
+
+    old = project.markers[index]
+    moved = replace(old, time=_marker_time(time))
+    markers = sorted([moved if i == index else m for i, m in enumerate(project.markers)], key=lambda m: m.time)
+    return _SetProjectAttr("markers", markers, f"Move marker '{old.name}' to {moved.time:.2f} s", False)
+
+
+def nearest_marker(project: Project, time: float) -> int | None:
+    """The index of the marker closest to `time`, or None without markers."""
+    markers = project.markers
+    return min(range(len(markers)), key=lambda i: abs(markers[i].time - time)) if markers else None
 
 
 def remove_marker(project: Project, index: int) -> Command:

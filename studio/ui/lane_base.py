@@ -11,6 +11,9 @@ from PySide6.QtCore import Qt
 
 SPEAKER_COLORS = [(86, 156, 214), (214, 128, 86), (120, 190, 120), (200, 120, 200), (220, 200, 90),
                   (100, 200, 200), (240, 120, 120), (160, 160, 240)]
+# Every lane (and the overview strip) reserves the same room on the left, so their time axes line up; wide enough
+# for a track name such as NARRATOR in the tracks lane.
+LEFT_AXIS_WIDTH = 80
 
 
 class LaneViewBox(pg.ViewBox):
@@ -57,7 +60,7 @@ class Lane:
         self.plot.setLabel("left", self.title)
         self.plot.showGrid(x=True, y=False, alpha=0.15)
         self.plot.hideButtons()
-        self.plot.getAxis("left").setWidth(64)
+        self.plot.getAxis("left").setWidth(LEFT_AXIS_WIDTH)
         self.plot.setMenuEnabled(False)
         self.playhead = pg.InfiniteLine(0.0, angle=90, pen=pg.mkPen((255, 220, 80), width=1))
         self.plot.addItem(self.playhead, ignoreBounds=True)

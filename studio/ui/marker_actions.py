@@ -1,4 +1,5 @@
-"""Markers: add one at the playhead (M) with a name, jump to the next or previous one, remove the nearest.
+"""Markers: add one at the playhead (M) with a name, jump to the next or previous one, rename or remove the
+nearest. A marker is moved by dragging its line on the timeline (see Timeline._draw_markers).
 
 Markers live in the project (saved with it) and every change is one undo step; the timeline draws them.
 """
@@ -7,7 +8,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QInputDialog
 
-from studio.core.project_commands import add_marker, next_marker, remove_marker
+from studio.core.project_commands import add_marker, nearest_marker, next_marker, remove_marker, rename_marker
 
 
 class MarkerActions:
@@ -43,13 +44,32 @@ class MarkerActions:
             timeline.show_range(max(0.0, marker.time - 0.2 * width), max(0.0, marker.time - 0.2 * width) + width)
         self.window.show_info(f"Marker '{marker.name}' at {marker.time:.2f} s.")
 
+    def rename_nearest(self, name: str | None = None) -> None:
+        index = nearest_marker(self._project, self.window.timeline.playhead_at)
+        if index is None:
+            self.window.show_info("There are no markers to rename: press M to add one at the playhead.")
+            return
+        marker = self._project.markers[index]
+        if name is None:
+            name, ok = QInputDialog.getText(self.window, "Rename marker",
+                                            f"New name of the marker at {marker.time:.2f} s:", text=marker.name)
+            if not ok:
+                return
+        try:
+            command = rename_marker(self._project, index, name)
+        except ValueError as exc:
+            self.window.show_error(str(exc))
+            return
+        if command.value == self._project.markers:
+            return  # the same name: no undo step that changes nothing
+        self.window.document.push(command)
+        self.window.show_info(command.text + ".")
+
     def remove_nearest(self) -> None:
-        markers = self._project.markers
-        if not markers:
+        index = nearest_marker(self._project, self.window.timeline.playhead_at)
+        if index is None:
             self.window.show_info("There are no markers to remove.")
             return
-        at = self.window.timeline.playhead_at
-        index = min(range(len(markers)), key=lambda i: abs(markers[i].time - at))
         command = remove_marker(self._project, index)
         self.window.document.push(command)
         self.window.show_info(command.text + ".")
@@ -60,5 +80,6 @@ def install(window, menu) -> MarkerActions:
     window._action(menu, "Add &marker at playhead…", "M", lambda: actions.add_at_playhead())
     window._action(menu, "&Next marker", "Alt+Right", lambda: actions.jump(True))
     window._action(menu, "&Previous marker", "Alt+Left", lambda: actions.jump(False))
+    window._action(menu, "&Rename nearest marker…", None, lambda: actions.rename_nearest())
     window._action(menu, "Remove nearest marker", None, actions.remove_nearest)
     return actions

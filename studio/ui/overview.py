@@ -10,6 +10,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import Qt
 
 from .blocks import BlocksItem
+from .lane_base import LEFT_AXIS_WIDTH
 
 
 class _StripBox(pg.ViewBox):
@@ -41,7 +42,7 @@ class OverviewStrip:
         self.plot.hideButtons()
         self.plot.setMenuEnabled(False)
         self.plot.setLabel("left", "overview")
-        self.plot.getAxis("left").setWidth(64)
+        self.plot.getAxis("left").setWidth(LEFT_AXIS_WIDTH)
         self.plot.getAxis("left").setTicks([[]])
         self.blocks = BlocksItem()
         self.plot.addItem(self.blocks)

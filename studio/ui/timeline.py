@@ -114,19 +114,48 @@ class Timeline(pg.GraphicsLayoutWidget):
         self._draw_markers()
 
     def _draw_markers(self) -> None:
-        """A line per marker through every lane, named in the phoneme lane."""
+        """A line per marker through every lane, named in the phoneme lane. A marker is dragged by its line in
+        the lanes that take no drags of their own, so it never steals the drag of a pitch point or phoneme edge."""
+        if any(line.moving for _plot, line in self._marker_lines):
+            return  # redrawn when the drag ends: a line taken away mid-drag would leave the drag nowhere to go
         for plot, line in self._marker_lines:
             plot.removeItem(line)
         self._marker_lines = []
         pen = pg.mkPen(MARKER_PEN, width=1, style=Qt.DashLine)
+        hover = pg.mkPen(MARKER_PEN, width=3)
+        draggable = {self.tracks, self.mix, self.audio, self.guide, self.reference}
         for marker in self.document.project.markers:
             for lane in self.lanes:
                 named = lane is self.phonemes
                 line = pg.InfiniteLine(marker.time, angle=90, pen=pen, label=marker.name if named else None,
                                        labelOpts={"position": 0.92, "color": MARKER_PEN, "anchors": [(0, 0), (0, 0)],
-                                                  "fill": (30, 30, 36, 200)} if named else None)
+                                                  "fill": (30, 30, 36, 200)} if named else None,
+                                       movable=lane in draggable, hoverPen=hover, bounds=(0.0, None))
+                line.marker = marker
+                if line.movable:
+                    line.setCursor(Qt.SizeHorCursor)
+                    line.setToolTip(f"Marker '{marker.name}': drag to move it")
+                    line.sigDragged.connect(self._marker_dragged)
+                    line.sigPositionChangeFinished.connect(self._marker_dropped)
                 lane.plot.addItem(line, ignoreBounds=True)
                 self._marker_lines.append((lane.plot, line))
+
+    def _marker_dragged(self, dragged) -> None:
+        """The marker's line follows the drag through every lane."""
+        for _plot, line in self._marker_lines:
+            if line.marker is dragged.marker and line is not dragged:
+                line.setValue(dragged.value())
+
+    def _marker_dropped(self, dropped) -> None:
+        """One undo step on release, and only if the marker moved."""
+        from studio.core.project_commands import move_marker
+
+        markers = self.document.project.markers
+        index = next((i for i, m in enumerate(markers) if m is dropped.marker), None)
+        if index is not None and abs(dropped.value() - markers[index].time) >= 1e-3:
+            self.document.push(move_marker(self.document.project, index, dropped.value()))
+        else:
+            self._draw_markers()  # back where it was (a right-click cancels a drag)
 
     def refresh_and_fit(self) -> None:
         self.refresh()

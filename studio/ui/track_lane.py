@@ -5,23 +5,24 @@ from __future__ import annotations
 
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QFont, QFontMetrics
 
 from .blocks import BlocksItem
-from .lane_base import Lane
+from .lane_base import LEFT_AXIS_WIDTH, Lane
 
-NAME_CHARS = 14  # a long name would hide the lines behind it
+NAME_PX = 11
+NAME_ROOM = LEFT_AXIS_WIDTH - 8  # the axis keeps a few pixels between a name and the lane's edge
+
+
+def _name_font() -> QFont:
+    font = QFont()
+    font.setPixelSize(NAME_PX)
+    return font
 
 
 def short_name(name: str) -> str:
-    return name if len(name) <= NAME_CHARS else name[:NAME_CHARS - 1] + "…"
-
-
-def _name_font():
-    from PySide6.QtGui import QFont
-
-    font = QFont()
-    font.setPixelSize(11)
-    return font
+    """The name as it fits the axis: pyqtgraph silently skips a tick label wider than its axis."""
+    return QFontMetrics(_name_font()).elidedText(name, Qt.ElideRight, NAME_ROOM)
 
 
 class TrackLane(Lane):
@@ -32,11 +33,14 @@ class TrackLane(Lane):
         super().__init__(timeline)
         self.blocks = BlocksItem(font_px=11, elide=True)
         self.plot.addItem(self.blocks)
-        self.plot.getAxis("left").setTicks([[]])
-        # Names are drawn inside the lane, pinned to its left edge: as axis ticks pyqtgraph drops the ones near
-        # the ends of a short axis, and a track without its name is no help.
-        self.names: list[pg.TextItem] = []
-        self.view.sigXRangeChanged.connect(lambda *_: self._pin_names())
+        # Names are the left axis's tick labels, one per row, so they never cover a line's block. They take the
+        # place of the rotated "tracks" title, which would leave them too little room.
+        axis = self.plot.getAxis("left")
+        axis.showLabel(False)
+        axis.setStyle(tickFont=_name_font(), tickLength=0)
+        axis.setTextPen(pg.mkPen(235, 235, 240))
+        axis.setToolTip("Tracks: one row per track, each line drawn where it plays")
+        self.names: list[tuple[float, str]] = []  # (row centre, name as shown), top row first
         # The time scale sits on top of the first lane below the overview.
         self.plot.showAxis("top")
         self.plot.getAxis("top").setLabel("time", units="s")
@@ -59,24 +63,10 @@ class TrackLane(Lane):
             colors.append(pg.mkBrush(*[int(c * 0.6) for c in color]))
             labels.append(seg.text)
         self.blocks.set_blocks(x0, x1, y0, y1, colors, labels)
-        for item in self.names:
-            self.plot.removeItem(item)
-        self.names = []
-        for t in project.tracks:
-            item = pg.TextItem(short_name(t.name), color=(235, 235, 240), fill=pg.mkBrush(20, 20, 26, 210),
-                               anchor=(0, 0.5))
-            item.setFont(_name_font())
-            item.setZValue(5)
-            item.row = row_of[t.id]
-            self.plot.addItem(item, ignoreBounds=True)
-            self.names.append(item)
-        self._pin_names()
+        self.names = [(row_of[t.id] + 0.5, short_name(t.name)) for t in project.tracks]
+        # All names on the major level: pyqtgraph always draws that one, however crowded.
+        self.plot.getAxis("left").setTicks([self.names, []])
         self.plot.setYRange(-0.2, n + 0.2, padding=0)  # room above the first name and below the last
-
-    def _pin_names(self) -> None:
-        x0 = self.view.viewRange()[0][0]
-        for item in self.names:
-            item.setPos(x0, item.row + 0.5)
 
     def click(self, pos, ev) -> bool:
         """A click on a line selects it in the script (and so in the mixer and line panel)."""

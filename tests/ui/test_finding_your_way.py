@@ -3,15 +3,29 @@ the timeline, and segment labels when zoomed out. Each is driven the way a user 
 
 from pathlib import Path
 
+import pyqtgraph as pg
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction, QPainter, QPicture
 from PySide6.QtWidgets import QApplication
 
+from studio.ui.track_lane import short_name
 from tests.ui.helpers import answer_next_dialog, click, drag, key, settle, type_and_ok, view_to_widget
 
 # Screenshots go beside the other test screenshots (ignored by git), not into docs/: a test run must not
 # change the tree; the copies in docs/ were taken from there.
 DOCS = Path(__file__).resolve().parents[1] / "_screenshots"
 
+
+def axis_labels(axis) -> dict:
+    """The tick labels an axis draws, each with its rectangle on the scene, as pyqtgraph lays them out."""
+    picture = QPicture()
+    painter = QPainter(picture)
+    painter.setFont(axis.style["tickFont"])
+    try:
+        _line, _ticks, texts = axis.generateDrawSpecs(painter)
+    finally:
+        painter.end()
+    return {text: axis.mapRectToScene(rect) for rect, _flags, text in texts}
 
 
 def test_find_next_previous_and_replace_all_as_one_undo_step(make_window, qtbot):
@@ -62,6 +76,59 @@ def test_find_next_previous_and_replace_all_as_one_undo_step(make_window, qtbot)
     assert project.segments[1].text == "A gull followed." and "remove the segment" in w.message.text()
 
 
+def test_find_and_replace_with_a_regular_expression_and_its_groups(make_window, qtbot):
+    w = make_window()
+    w.new_project()
+    w.script_actions.paste_script("Call 555-1234 now. Smith, John waited. Call 555-9876 later.")
+    qtbot.waitUntil(lambda: not w.script_actions.busy, timeout=30000)
+    project, stack = w.document.project, w.document.undo_stack
+    before = [s.text for s in project.segments]
+    key(qtbot, w, Qt.Key_H, Qt.ControlModifier)
+    dialog = w.find_dialog
+    qtbot.keyClicks(dialog.find_edit, r"\d{3}-(\d{4})")
+    qtbot.mouseClick(dialog.next_button, Qt.LeftButton)
+    assert dialog.status.text() == '"\\d{3}-(\\d{4})" is not in the script.'  # literal until asked
+    dialog.regex_box.click()
+    qtbot.mouseClick(dialog.next_button, Qt.LeftButton)
+    assert w.script.selected_segment_id() == project.segments[0].id and dialog.status.text() == "Match 1 of 2."
+    # Replace all with a group: one undo step.
+    dialog.replace_edit.setText(r"ext. \1")
+    steps = stack.count()
+    qtbot.mouseClick(dialog.all_button, Qt.LeftButton)
+    qtbot.waitUntil(lambda: not w.script_actions.busy, timeout=30000)
+    assert [s.text for s in project.segments] == ["Call ext. 1234 now.", "Smith, John waited.", "Call ext. 9876 later."]
+    assert stack.count() == steps + 1
+    stack.undo()
+    assert [s.text for s in project.segments] == before
+    # Replace one, with named and numbered groups.
+    dialog.find_edit.setText(r"(?P<last>\w+), (\w+)")
+    dialog.replace_edit.setText(r"\2 \g<last>")
+    qtbot.mouseClick(dialog.replace_button, Qt.LeftButton)
+    qtbot.waitUntil(lambda: not w.script_actions.busy, timeout=30000)
+    assert project.segments[1].text == "John Smith waited."
+    assert stack.text(stack.count() - 1) == "Replace 'Smith, John' with 'John Smith'"
+    # A bad pattern and one that matches empty text: one sentence each, in the dialog, and nothing changes.
+    texts, steps = [s.text for s in project.segments], stack.count()
+    dialog.find_edit.setText("(ab")
+    qtbot.mouseClick(dialog.next_button, Qt.LeftButton)
+    assert dialog.status.text() == ("That is not a valid regular expression: missing ), unterminated subpattern "
+                                    "at position 0.")
+    assert w.message.text() == dialog.status.text()
+    dialog.find_edit.setText("x*")
+    dialog.replace_edit.setText("-")
+    qtbot.mouseClick(dialog.all_button, Qt.LeftButton)
+    assert dialog.status.text().startswith("That regular expression can match empty text, ")
+    qtbot.mouseClick(dialog.replace_button, Qt.LeftButton)
+    assert dialog.status.text().startswith("That regular expression can match empty text, ")
+    dialog.find_edit.setText(r"(\d+)")
+    dialog.replace_edit.setText(r"\2")
+    qtbot.mouseClick(dialog.replace_button, Qt.LeftButton)
+    assert dialog.status.text() == "That replacement is not valid: invalid group reference 2 at position 1."
+    assert not w.script_actions.busy and [s.text for s in project.segments] == texts and stack.count() == steps
+    DOCS.mkdir(exist_ok=True)
+    assert dialog.grab().save(str(DOCS / "find-regex.png"))
+
+
 def test_markers_added_at_the_playhead_named_saved_and_jumped_to(window, qtbot, tmp_path):
     w = window
     tl = w.timeline
@@ -97,6 +164,56 @@ def test_markers_added_at_the_playhead_named_saved_and_jumped_to(window, qtbot, 
     assert len(w.document.project.markers) == 2
 
 
+def menu_action(w, text: str):
+    return next(a for a in w.findChildren(QAction) if a.text().replace("&", "") == text)
+
+
+def test_a_marker_renamed_from_the_menu_and_dragged_on_the_timeline_one_undo_step_each(window, qtbot, tmp_path):
+    w = window
+    tl, project, stack = w.timeline, w.document.project, w.document.undo_stack
+    for at, name in [(1.0, "Intro"), (4.0, "Door slams")]:
+        tl.set_cursor(at)
+        w.markers.add_at_playhead(name)
+    # Rename the marker nearest the playhead, from the View menu.
+    tl.set_cursor(3.6)
+    steps = stack.count()
+    answer_next_dialog(type_and_ok("Door bangs"))
+    menu_action(w, "Rename nearest marker…").trigger()
+    assert [m.name for m in project.markers] == ["Intro", "Door bangs"]
+    assert stack.count() == steps + 1 and w.message.text() == "Rename marker 'Door slams' to 'Door bangs'."
+    names = [line.label.format for _plot, line in tl._marker_lines if getattr(line, "label", None) is not None]
+    assert names == ["Intro", "Door bangs"]
+    # An empty name is refused in one sentence, and nothing changes.
+    answer_next_dialog(type_and_ok("   "))
+    menu_action(w, "Rename nearest marker…").trigger()
+    assert w.message.text() == "A marker needs a name, so 'Door bangs' keeps its own."
+    assert [m.name for m in project.markers] == ["Intro", "Door bangs"] and stack.count() == steps + 1
+    stack.undo()
+    assert [m.name for m in project.markers] == ["Intro", "Door slams"]
+    stack.redo()
+    # Drag the first marker's line in the audio lane to 2.5 s: one undo step, on release.
+    assert all(not line.movable for plot, line in tl._marker_lines if plot is tl.pitch.plot)  # points win there
+    steps = stack.count()
+    drag(tl, view_to_widget(tl, tl.audio, 1.0, 0.0), view_to_widget(tl, tl.audio, 2.5, 0.0))
+    assert [m.name for m in project.markers] == ["Intro", "Door bangs"]
+    assert abs(project.markers[0].time - 2.5) < 0.05 and stack.count() == steps + 1
+    assert stack.text(steps).startswith("Move marker 'Intro' to 2.")
+    assert all(abs(line.value() - project.markers[0].time) < 1e-9
+               for _plot, line in tl._marker_lines if line.marker is project.markers[0])  # through every lane
+    moved_to = project.markers[0].time
+    # Saved and read back as it now is.
+    path = tmp_path / "moved.studio.json"
+    w.document.save(path)
+    w.open_path(path)
+    assert [(m.time, m.name) for m in w.document.project.markers] == [(moved_to, "Intro"), (4.0, "Door bangs")]
+    # Dragged past the other marker, it takes its place in time order; undo puts it back.
+    tl, project, stack = w.timeline, w.document.project, w.document.undo_stack
+    drag(tl, view_to_widget(tl, tl.tracks, moved_to, 0.5), view_to_widget(tl, tl.tracks, 5.0, 0.5))
+    assert [m.name for m in project.markers] == ["Door bangs", "Intro"]
+    stack.undo()
+    assert [(m.time, m.name) for m in project.markers] == [(moved_to, "Intro"), (4.0, "Door bangs")]
+
+
 def test_overview_strip_tracks_lane_and_segment_labels_at_full_view(window, qtbot):
     w = window
     tl = w.timeline
@@ -118,9 +235,17 @@ def test_overview_strip_tracks_lane_and_segment_labels_at_full_view(window, qtbo
     assert abs((x0 + x1) / 2 - (total - 1.5)) < 0.3
     # The tracks lane names every track and labels each line; a click selects the line in the script.
     names = [t.name for t in w.document.project.tracks]
-    assert [item.toPlainText() for item in tl.tracks.names] == names
-    (x0, _x1), _ = tl.tracks.view.viewRange()
-    assert all(abs(item.pos().x() - x0) < 1e-6 for item in tl.tracks.names)  # pinned to the left edge
+    assert [name for _y, name in tl.tracks.names] == names
+    # The names are the left axis's labels, drawn beside the lane, not text placed in it over the first blocks.
+    assert not any(isinstance(item, pg.TextItem) for item in tl.tracks.plot.items)
+    drawn = axis_labels(tl.tracks.plot.getAxis("left"))
+    assert sorted(drawn) == sorted(names)  # every one drawn, none skipped as too wide or too near an end
+    assert short_name("The narrator of the prologue").endswith("…")  # a long one is shortened to fit, not dropped
+    data_left = tl.tracks.view.sceneBoundingRect().left()
+    assert all(rect.right() <= data_left + 1 for rect in drawn.values())
+    # Every lane keeps the same room on the left, so the time axes still line up.
+    lefts = {round(p.vb.sceneBoundingRect().left()) for p in [tl.overview.plot] + [l.plot for l in tl.lanes]}
+    assert len(lefts) == 1
     seg = w.document.project.segments[-1]
     place = tl.data.placements[-1]
     track_row = len(names) - 1 - [t.id for t in w.document.project.tracks].index(seg.track_id)
