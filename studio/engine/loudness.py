@@ -7,6 +7,7 @@ stems still add up to the mix sample for sample; each file's loudness and true p
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 import numpy as np
@@ -56,7 +57,10 @@ def _oversampled_peaks(audio: np.ndarray, rate: int) -> np.ndarray:
     n = len(audio)
     if len(up) < n * OVERSAMPLE:
         up = np.pad(up, (0, n * OVERSAMPLE - len(up)))
-    return np.maximum(up[:n * OVERSAMPLE].reshape(n, OVERSAMPLE).max(axis=1), np.abs(audio))
+    # Each sample's largest oversampled value as strided maxima: numpy reduces reshape(n, 4).max(axis=1) about 8x
+    # slower along so short an axis, which made this most of the mastering time of a long render.
+    peaks = functools.reduce(np.maximum, [up[k:n * OVERSAMPLE:OVERSAMPLE] for k in range(OVERSAMPLE)])
+    return np.maximum(peaks, np.abs(audio))
 
 
 def true_peak_db(audio: np.ndarray, rate: int) -> float:

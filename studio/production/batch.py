@@ -138,6 +138,7 @@ def write_outputs(out_dir: Path, results: dict[str, RenderResult], done: Rendere
     done.loudness["mix.wav"] = measured[out_dir / "mix.wav"]
     duration = timeline.length / rate
     clip_files: dict[str, MediaFile] = {}
+    clip_paths: set[Path] = set()  # a set, not a scan of clip_files: an hour has hundreds of lines
     for seg in project.segments:
         p: Placed | None = placed.get(seg.id)
         if p is None:
@@ -148,8 +149,9 @@ def write_outputs(out_dir: Path, results: dict[str, RenderResult], done: Rendere
         a, b = p.boundaries[0], min(p.length, p.boundaries[-1] + int(CLIP_TAIL_S * rate))
         audio = p.audio[a:b] * master.curve(p.offset + a, p.offset + b)
         clip = out_dir / "clips" / f"{timecode(p.start / rate)}_{names[seg.track_id]}.wav"
-        while any(m.path == media(clip) for m in clip_files.values()):
+        while clip in clip_paths:  # two lines of a speaker starting within the same millisecond
             clip = clip.with_name(clip.stem + "_.wav")
+        clip_paths.add(clip)
         write_wav(clip, audio, rate, subtype)
         clip_files[seg.id] = MediaFile(media(clip), len(audio))
     doc = alignment_document(done.placed, rate)
