@@ -27,6 +27,7 @@ class CastVoice:
     voice: VoiceRef  # VoiceRef("design", name) for a designed voice
     design: Design | None = None
     label: str = ""
+    register: str | None = None  # "female" or "male": what an unmapped vendor voice of SSML is matched on
 
     @property
     def base_model(self) -> str:
@@ -52,7 +53,7 @@ def parse(data: dict) -> tuple[list[CastVoice], list[str]]:
             if "design" in entry:
                 design = Design.from_dict(entry["design"], name)
                 voices.append(CastVoice(design.name, VoiceRef(DESIGN_BACKBONE, design.name), design,
-                                        entry.get("label", "")))
+                                        entry.get("label", ""), entry.get("register")))
                 continue
             ref = VoiceRef(str(entry["backbone"]), str(entry["model"]))
         except (KeyError, TypeError, DesignError) as exc:
@@ -62,7 +63,7 @@ def parse(data: dict) -> tuple[list[CastVoice], list[str]]:
             notes.append(f"{name} needs the '{ref.backbone}' backbone, which this installation does not have; "
                          "it is left out of the cast.")
             continue
-        voices.append(CastVoice(name, ref, None, entry.get("label", "")))
+        voices.append(CastVoice(name, ref, None, entry.get("label", ""), entry.get("register")))
     return voices, notes
 
 

@@ -8,9 +8,10 @@
 - With the default voice (no --voice), a character speaks with the voice it was given last time (remembered per
   speaker name in the user's config folder), else with the next voice of the default cast (engine/cast.py) that
   no track of the project has yet: two speakers, two distinct neural voices.
-- Any other name (an Azure "en-US-AvaNeural", or any name once a --voice is chosen) gets the default voice, with
-  the k-th new track on the k-th speaker so that characters are told apart; an unmapped vendor voice name is
-  warned about.
+- An unmapped vendor voice of SSML (an Azure "en-US-AvaNeural") gets a cast voice of its own, of its register
+  (female, male) where core.vendor_voices knows the name, with a note; it is not remembered.
+- Any other name (any name once a --voice is chosen) gets the default voice, with the k-th new track on the k-th
+  speaker so that characters are told apart; an unmapped vendor voice name is warned about.
 - Each track has a language. Text in a language its voice does not speak goes on a track of its own,
   "NAME (zh)", spoken by the embedded espeak-ng voice for that language, with a warning.
 """
@@ -24,6 +25,7 @@ from studio.core.design import DESIGN_BACKBONE
 from studio.core.language import primary
 from studio.core.model import Project, SpeakerMix, Track, VoiceRef, new_id
 from studio.core.script import NARRATOR
+from studio.core.vendor_voices import voice_gender
 from studio.engine.backbone import Backbone
 from studio.engine.coqui.loading import DeviceUnavailable, ModelError, RefusedFolder
 from studio.engine.embedded import language_speaker
@@ -80,6 +82,13 @@ def spec_of(ref: VoiceRef, mix: SpeakerMix) -> str:
     return ref.model
 
 
+def _register(cast_name: str) -> str | None:
+    """"female" or "male" for a voice of the cast, by its name."""
+    from studio.engine import cast
+
+    return next((v.register for v in cast.cast() if v.name == cast_name), None)
+
+
 def _opened(registry: VoiceRegistry, spec: str) -> tuple[VoiceRef, SpeakerMix] | None:
     """The voice `spec` names and its default mix, or None where it cannot be loaded."""
     try:
@@ -90,10 +99,11 @@ def _opened(registry: VoiceRegistry, spec: str) -> tuple[VoiceRef, SpeakerMix] |
     return ref, mix if not mix.is_empty else (SpeakerMix.single(speakers[0].id) if speakers else SpeakerMix())
 
 
-def cast_voice(registry: VoiceRegistry, name: str, taken: list[VoiceRef], note=lambda message: None
-               ) -> tuple[VoiceRef, SpeakerMix] | None:
+def cast_voice(registry: VoiceRegistry, name: str, taken: list[VoiceRef], note=lambda message: None,
+               register: str | None = None) -> tuple[VoiceRef, SpeakerMix] | None:
     """The voice of speaker `name` when the user left it to us: the one it had last time, else the next voice of
-    the default cast that is not in `taken` (the voices other tracks have); None without a cast."""
+    the default cast that is not in `taken` (the voices other tracks have), one of `register` ("female" or
+    "male") first where it is given; None without a cast."""
     from studio.core.voice_library import remembered_voice
     from studio.engine import cast as default_cast
 
@@ -113,6 +123,8 @@ def cast_voice(registry: VoiceRegistry, name: str, taken: list[VoiceRef], note=l
         note(f"There are more speakers than the {len(voices)} voices of the cast, so some share a voice; choose "
              "with --cast NAME=VOICE.")
         free = voices[len(taken) % len(voices):] + voices
+    if register:
+        free = _register_first(free, register)
     for v in free:
         found = _opened(registry, v.name)
         if found is not None:
@@ -120,22 +132,31 @@ def cast_voice(registry: VoiceRegistry, name: str, taken: list[VoiceRef], note=l
     return None
 
 
-def proposed_casting(names: list[str]) -> dict[str, str]:
+def proposed_casting(names: list[str], vendor: bool = False) -> dict[str, str]:
     """Each speaker's voice as an import would give it, named as a --cast spec and found without loading a voice:
-    the one it was given last time, else the next cast voice that no earlier speaker has."""
+    the one it was given last time, else the next cast voice that no earlier speaker has (for `vendor` voice
+    names of SSML, one of the name's register first)."""
+    from studio.core.vendor_voices import voice_gender
     from studio.core.voice_library import remembered_voice
     from studio.engine import cast as default_cast
 
-    voices = [v.name for v in default_cast.cast()]
+    voices = default_cast.cast()
     out: dict[str, str] = {}
     for name in names:
         spec = remembered_voice(name)
         if not spec and voices:
-            free = [v for v in voices if v not in out.values()] or voices
-            spec = free[0] if free is not voices else voices[len(out) % len(voices)]
+            free = [v for v in voices if v.name not in out.values()]
+            free = free or voices[len(out) % len(voices):] + voices
+            register = voice_gender(name) if vendor else None
+            spec = (_register_first(free, register) if register else free)[0].name
         if spec:
             out[name] = spec
     return out
+
+
+def _register_first(voices: list, register: str) -> list:
+    """The cast voices of `register` ("female", "male") first, each group in cast order."""
+    return sorted(voices, key=lambda v: v.register != register)
 
 
 class CastChooser:
@@ -235,9 +256,10 @@ class Casting:
             project.designs[ref.model] = design
             self.registry.use_designs({ref.model: design})
 
-    def _from_cast(self, project: Project, name: str) -> tuple[VoiceRef, SpeakerMix] | None:
+    def _from_cast(self, project: Project, name: str, register: str | None = None
+                   ) -> tuple[VoiceRef, SpeakerMix] | None:
         """A speaker's voice when the user left it to us: remembered, else the next cast voice no track has."""
-        return cast_voice(self.registry, name, [t.voice for t in project.tracks], self._note)
+        return cast_voice(self.registry, name, [t.voice for t in project.tracks], self._note, register)
 
     def _note(self, message: str) -> None:
         if message not in self._warned:
@@ -277,11 +299,16 @@ class Casting:
             if name in self.speakers:
                 return self.ref, SpeakerMix.single(name)
             if self.use_cast and not name.startswith("mix:"):
-                cast_voice = self._from_cast(project, name)
+                # A vendor's voice name (Azure, Polly): a cast voice of its own and of its register, not remembered.
+                register = voice_gender(name) if vendor else None
+                cast_voice = self._from_cast(project, name, register)
                 if cast_voice is not None:
-                    if vendor:  # a vendor's voice name (Azure, Polly): a cast voice of its own, not remembered
+                    if vendor:
+                        voice = spec_of(*cast_voice)
+                        why = f" (a {register} voice, like {name})" if register and _register(voice) == register \
+                            else ""
                         self._note(f"The voice \"{name}\" is not mapped to a local voice, so it speaks with the "
-                                   f"cast's {spec_of(*cast_voice)}; map it with --voice-map {name}=LOCAL.")
+                                   f"cast's {voice}{why}; map it with --voice-map {name}=LOCAL.")
                     return cast_voice
             if name.startswith("mix:"):
                 mix = parse_voice_name(name)

@@ -125,7 +125,7 @@ class FileActions:
             return Options()
         if len(names) < 2:
             return Options()
-        dialog = CastingDialog(path.name, proposed_casting(names), self)
+        dialog = CastingDialog(path.name, proposed_casting(names, vendor=kind == "ssml"), self)
         if dialog.exec() != CastingDialog.Accepted:
             return None
         if kind == "ssml":  # SSML names vendor voices: a voice map, as --voice-map does, kept in the project

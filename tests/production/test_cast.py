@@ -80,3 +80,21 @@ def test_unmapped_vendor_voices_in_ssml_get_distinct_cast_voices_not_remembered(
     assert {v.backbone for v in voices.values()} <= {"coqui", "hibari", "design"}  # whole cast voices
     assert any("not mapped to a local voice" in n and "--voice-map" in n for n in notes)
     assert not (config / "speech-studio" / "casting.json").exists()  # a vendor's name is not remembered
+
+
+def test_unmapped_vendor_voices_get_a_cast_voice_of_their_register(tmp_path, config, registry):
+    """Ava is named first, though the cast's first voice is a man's: Ava still gets a woman's voice and Andrew a
+    man's, and the note says why. (In cast order alone, Ava would be Joe.)"""
+    from studio.engine.cast import cast
+
+    register = {v.voice: v.register for v in cast()}
+    path = tmp_path / "scene.ssml"
+    path.write_text('<speak version="1.0" xmlns="http://www.w3.org/2001/10/synthesis" xml:lang="en-US">'
+                    '<voice name="en-US-AvaNeural">Hi there.</voice><voice name="en-US-AndrewNeural">Morning.</voice>'
+                    '<voice name="Joanna">Hello.</voice><voice name="en-US-Wavenet-D">Good day.</voice></speak>')
+    notes = []
+    voices = {t.name: t.voice for t in load(path, Options(), registry, notes).project.tracks}
+    assert register[voices["en-US-AndrewNeural"]] == "male" and register[voices["en-US-AvaNeural"]] == "female"
+    assert register[voices["Joanna"]] == "female" and register[voices["en-US-Wavenet-D"]] == "male"
+    assert len(set(voices.values())) == 4  # four cast voices, two of each register
+    assert any("en-US-AvaNeural" in n and "a female voice, like en-US-AvaNeural" in n for n in notes)

@@ -29,3 +29,18 @@ def test_proposal_follows_the_cast_and_remembered_choices():
     assert proposed_casting(["A", "B"]) == {"A": names[0], "B": names[0]}  # as remembered, even if shared
     many = proposed_casting([f"S{i}" for i in range(len(names) + 1)])
     assert list(many.values())[: len(names)] == names and list(many.values())[-1] == names[0]
+
+
+def test_vendor_voices_are_proposed_a_cast_voice_of_their_register():
+    """Ava is a woman's voice and Andrew a man's: the casting dialog offers them cast voices to match, whatever
+    order the SSML names them in. A character's name in a script is not guessed from."""
+    from studio.engine.cast import cast
+
+    register = {v.name: v.register for v in cast()}
+    for names in (["en-US-AvaNeural", "en-US-AndrewNeural"], ["en-US-AndrewNeural", "en-US-AvaNeural"]):
+        proposal = proposed_casting(names, vendor=True)
+        assert register[proposal["en-US-AvaNeural"]] == "female"
+        assert register[proposal["en-US-AndrewNeural"]] == "male"
+        assert len(set(proposal.values())) == 2
+    plain = proposed_casting(["Emma", "Jenny"])  # script characters: the cast in order, as before
+    assert list(plain.values()) == [v.name for v in cast()][:2]
