@@ -55,6 +55,9 @@ def voice_gender(name: str | None) -> str | None:
     if not name:
         return None
     name = name.strip()
+    by_gender = re.match(r"^(female|male)-", name)  # Google's <voice gender="female"> (interchange/ssml.py)
+    if by_gender:
+        return by_gender[1]
     google = _GOOGLE.match(name)
     if google:
         return _GOOGLE_EN_US.get(google["family"].lower(), {}).get(google["letter"])
