@@ -98,3 +98,21 @@ def test_an_import_batched_or_not_makes_the_same_project(name, neural, tmp_path,
         assert (a.text, batched.track(a.track_id).name, a.start, a.slot) == \
                (b.text, plain.track(b.track_id).name, b.start, b.slot)
         _assert_same(_summary(a.words), _summary(b.words))
+
+
+def test_lines_with_a_lexicon_word_are_prepared_as_the_voice_will_read_them(neural, monkeypatch):
+    """The editor analyses through the pronunciation lexicon: `prepare` must hand the voice the respelled text,
+    or no prepared analysis would match and every line would be analysed again on its own."""
+    from studio.engine.backbone import LexiconAnalyzer
+
+    texts = ["The Nguyen family arrived.", "Nguyen waved from the quay."]
+    registry = _registry(neural, True)
+    analyzer = LexiconAnalyzer(registry, lambda: {"Nguyen": "win"})
+    prepare(analyzer, [(t, NEURAL, SpeakerMix()) for t in texts])
+
+    def no_single(*_):
+        raise AssertionError("a prepared line was analysed on its own")
+
+    monkeypatch.setattr(type(neural), "analyze", no_single)
+    words = [analyzer.analyze(t, NEURAL, SpeakerMix()) for t in texts]
+    assert [w.text for w in words[1]][0] == "Nguyen"  # the user's spelling back on the word
