@@ -153,3 +153,28 @@ def test_studio_say_refuses_what_hibari_cannot_say_in_one_sentence(tmp_path, tex
     message = result.stderr.strip()
     assert message.startswith("studio: ") and "\n" not in message and "Traceback" not in message, message
     assert says in message
+
+
+def test_a_voice_designed_from_hibari_renders_with_its_pitch_and_hibaris_timing(hibari, garden):
+    """Designs are not only Joe's: an inline design of hibari lowers its pitch by the factor asked for, keeps its
+    phoneme boundaries, and analyses with the predictions scaled."""
+    from studio.engine.psola import track
+
+    text, words, _, plain = garden
+    registry = VoiceRegistry()
+    ref, mix = parse_voice("design:hibari-af-heart,timbre=0.9,pitch=0.75")
+    designed = registry.backbone(ref)
+    designed_words = designed.analyze(text, ref, mix)
+    assert [p.symbol for w in designed_words for p in w.phonemes] == [p.symbol for w in words for p in w.phonemes]
+    voiced = [(a.pitch, b.pitch) for wa, wb in zip(designed_words, words) for a, b in zip(wa.phonemes, wb.phonemes)
+              if a.pitch > 0 and b.pitch > 0]
+    assert voiced and all(a == pytest.approx(0.75 * b, abs=0.02) for a, b in voiced)
+    request = make_request(designed, text, designed_words, mix.weights, 0, None)
+    out = render_request(designed, request)
+    assert out.boundaries == plain.boundaries and len(out.audio) == len(plain.audio)
+
+    def median_f0(audio):
+        f0 = track(audio, out.sample_rate)
+        return float(np.median(f0[f0 > 0]))
+
+    assert median_f0(out.audio) / median_f0(plain.audio) == pytest.approx(0.75, rel=0.08)
