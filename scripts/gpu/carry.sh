@@ -5,6 +5,8 @@
 #   .dev/whl    cp312 wheels of what the render path imports and the machine lacks (torchcodec only satisfies
 #               Coqui's import check; soundfile needs cffi and pycparser there)
 #   .dev/site   pure-Python modules with no wheel (srt)
+#   (not carried: pyworld, which has no wheel and only the DSP layer needs, for edits; the check renders none,
+#   and the neural voice's analysis no longer imports it)
 #   .dev/deb    espeak-ng 1.51 from Debian 12, without libpcaudio0 (replaced by .dev/lib/libpcaudio.so.0)
 #   .dev/models the converted voice with float16 weights (loads into float32; half the size)
 #   .dev/hour.studio.json.gz  an hour of speech: the 49 analysed sentences of assets/bench/harbour_5min.txt

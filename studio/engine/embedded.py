@@ -193,8 +193,6 @@ def measure_prosody(audio: np.ndarray, sample_rate: int, spans: list[Span],
                     robust: bool = False) -> list[tuple[float, float]]:
     """(median F0 in Hz or 0 if unvoiced, RMS in dBFS) for each span, measured with WORLD's DIO + StoneMask, or
     with Praat in the voice's own range where `robust` (neural voices, on which DIO makes octave errors)."""
-    import pyworld  # imported here: the module loads only when a voice first analyses
-
     x = audio.astype(np.float64)
     if len(x) == 0:
         return [(0.0, -120.0) for _ in spans]
@@ -204,6 +202,8 @@ def measure_prosody(audio: np.ndarray, sample_rate: int, spans: list[Span],
         period_ms = 5.0
         f0 = track(x, sample_rate, period_ms)
     else:
+        import pyworld  # imported here: the module loads only when the embedded voice first analyses
+
         period_ms = 5.0
         f0, t = pyworld.dio(x, sample_rate, frame_period=period_ms, f0_floor=60.0, f0_ceil=600.0)
         f0 = pyworld.stonemask(x, f0, t, sample_rate)
