@@ -98,3 +98,21 @@ def test_unmapped_vendor_voices_get_a_cast_voice_of_their_register(tmp_path, con
     assert register[voices["Joanna"]] == "female" and register[voices["en-US-Wavenet-D"]] == "male"
     assert len(set(voices.values())) == 4  # four cast voices, two of each register
     assert any("en-US-AvaNeural" in n and "a female voice, like en-US-AvaNeural" in n for n in notes)
+
+
+def test_a_broken_hibari_install_is_passed_over_with_a_sentence(tmp_path, config, registry, monkeypatch):
+    """hibari-tts installed but not importable (its onnxruntime missing, say): the import casts the next voice
+    instead of stopping on a traceback, and naming Hibari says what to do in one sentence."""
+    import sys
+
+    from studio.engine import hibari
+    from studio.engine.coqui.loading import ModelError
+    from studio.engine.voices import HIBARI
+
+    monkeypatch.setattr(hibari, "_loaded", None)
+    monkeypatch.setitem(sys.modules, "hibari", None)  # its metadata is there; `import hibari` fails
+    voices = {t.name: t.voice for t in load(_srt(tmp_path), Options(), registry, []).project.tracks}
+    assert voices["ALICE"] != voices["BOB"] and HIBARI not in voices.values()
+    with pytest.raises(ModelError) as err:
+        hibari.load()
+    assert "cannot be imported" in str(err.value) and "\n" not in str(err.value)

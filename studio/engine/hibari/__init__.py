@@ -60,7 +60,11 @@ def load(model: str = NAME):
     if version != PINNED:
         raise ModelError(f"{PACKAGE} {version} is installed but Speech Studio knows {PINNED}'s model; install it "
                          f"with `pip install {PACKAGE}=={PINNED}`.")
-    from hibari import Hibari
+    try:
+        from hibari import Hibari
+    except ImportError as exc:  # installed but broken (its onnxruntime missing, say): casting moves on to another
+        raise ModelError(f"{PACKAGE} is installed but cannot be imported ({exc}); reinstall it with "
+                         f"`pip install --force-reinstall {PACKAGE}=={PINNED}`.") from None
 
     from .backbone import HibariBackbone
     from .graph import GraphMismatch, HibariGraph
