@@ -61,7 +61,7 @@ class Timeline(pg.GraphicsLayoutWidget):
                 lane.plot.getAxis("bottom").setStyle(showValues=False)
             if lane is not self.phonemes:
                 lane.plot.setXLink(self.phonemes.plot)
-        self.setMinimumHeight(sum(l.height for l in self.lanes) + self.overview.height)
+        self._fit_height()
         self._marker_lines: list = []
         self.phonemes.view.sigXRangeChanged.connect(self._level_of_detail)
         self.phonemes.view.sigXRangeChanged.connect(lambda _v, r: self.overview.follow(r))
@@ -75,6 +75,19 @@ class Timeline(pg.GraphicsLayoutWidget):
         document.reset.connect(self.refresh_and_fit)
         if render is not None:
             render.status_changed.connect(self._on_status)
+
+    def set_lane_height(self, lane, height: int) -> None:
+        """Give a lane a new height (the tracks lane grows with the tracks, so that names keep apart)."""
+        if height == lane.height:
+            return
+        lane.height = height
+        row = self.lanes.index(lane) + 1
+        self.ci.layout.setRowPreferredHeight(row, height)
+        self.ci.layout.setRowStretchFactor(row, height)
+        self._fit_height()
+
+    def _fit_height(self) -> None:
+        self.setMinimumHeight(sum(lane.height for lane in self.lanes) + self.overview.height)
 
     def _level_of_detail(self, _view, x_range) -> None:
         """Per-phoneme points are editable only where they can be told apart; far out, the curves stay."""

@@ -28,6 +28,7 @@ def short_name(name: str) -> str:
 class TrackLane(Lane):
     title = "tracks"
     height = 96
+    ROW_PX = NAME_PX + 7  # a row per track at least this tall, so that neighbouring names never touch
 
     def __init__(self, timeline):
         super().__init__(timeline)
@@ -67,6 +68,8 @@ class TrackLane(Lane):
         # All names on the major level: pyqtgraph always draws that one, however crowded.
         self.plot.getAxis("left").setTicks([self.names, []])
         self.plot.setYRange(-0.2, n + 0.2, padding=0)  # room above the first name and below the last
+        # Five tracks fit the usual height; more make the lane taller (the axes and margins take about 24 px).
+        self.timeline.set_lane_height(self, max(TrackLane.height, self.ROW_PX * n + 24))
 
     def click(self, pos, ev) -> bool:
         """A click on a line selects it in the script (and so in the mixer and line panel)."""

@@ -261,3 +261,27 @@ def test_overview_strip_tracks_lane_and_segment_labels_at_full_view(window, qtbo
     QApplication.processEvents()
     DOCS.mkdir(exist_ok=True)
     assert w.grab().save(str(DOCS / "timeline-overview.png"))
+
+
+def test_many_tracks_grow_the_tracks_lane_so_names_keep_apart(make_window, qtbot):
+    """With ten speakers the tracks lane grows: every name is drawn and no two overlap."""
+    from studio.core.model import Phoneme, Project, Segment, SpeakerMix, Track, Word
+    from studio.engine.voices import EMBEDDED
+
+    names = ["ANNA", "BEN", "CARL", "DORA", "EVA", "FINN", "GUS", "HANNA", "IVAN", "JULES"]
+    project = Project(tracks=[Track(f"t{i}", n, EMBEDDED, SpeakerMix.single("en-us")) for i, n in enumerate(names)])
+    for i, name in enumerate(names):
+        project.segments.append(Segment(f"s{i}", "Hello.", f"t{i}", [Word("Hello", [Phoneme("h", 0.1),
+                                                                                   Phoneme("o", 0.2)])]))
+    w = make_window()
+    w.document.replace(project)
+    QApplication.processEvents()
+    tl = w.timeline
+    assert tl.tracks.height > 96
+    qtbot.wait(200)  # the layout takes the lane's new height
+    drawn = axis_labels(tl.tracks.plot.getAxis("left"))
+    assert sorted(drawn) == sorted(names)
+    rows = sorted(drawn.values(), key=lambda r: r.top())
+    assert all(upper.bottom() <= lower.top() for upper, lower in zip(rows, rows[1:]))
+    DOCS.mkdir(exist_ok=True)
+    assert w.grab().save(str(DOCS / "many-tracks.png"))
