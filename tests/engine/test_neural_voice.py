@@ -230,3 +230,20 @@ def test_ssml_prosody_break_and_emphasis_on_the_neural_voice(neural):
     rb = (b.boundaries[starts[i_rem]] / sr, b.boundaries[starts[i_rem + 1]] / sr)
     st = semitones(median_f0(b.audio, sr, *rb), median_f0(a.audio, sr, *ra))
     assert 2.0 < st < 4.0, st
+
+
+def test_the_first_render_after_an_import_reuses_the_analysis_render(neural, monkeypatch):
+    """An import analyses each line with the render its segment gets first (seed 0, no edits): twelve lines later,
+    rendering them runs neither the flow nor the decoder again, and the audio is the analysis's own."""
+    texts = [f"Line number {n} is short." for n in ("one two three four five six seven eight nine ten eleven "
+                                                    "twelve").split()]
+    analysed = [neural.analyze(t, NEURAL, SpeakerMix()) for t in texts]
+    kept = [neural._previous[(t, (), 0, ())].audio for t in texts]
+    decodes = []
+    real = neural._decode
+    monkeypatch.setattr(neural, "_decode", lambda *a: decodes.append(1) or real(*a))
+    neural._renders.clear()
+    for text, words, audio in zip(texts, analysed, kept):
+        out = render_request(neural, make_request(neural, text, words, (), 0, None))
+        assert np.array_equal(out.audio, audio)
+    assert not decodes

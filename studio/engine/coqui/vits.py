@@ -34,6 +34,7 @@ from .loading import ModelFolder
 
 CROSSFADE = 64  # samples at each seam of a windowed render; the two sides agree there to float precision
 RENDER_CACHE = 128  # native renders kept, so that DSP-only edits and a batch's segments need no model run
+PREVIOUS_SAMPLES = 20_000_000  # samples of recent renders kept for windowed edits and reuse (15 min, 80 MB)
 
 
 @dataclass
@@ -73,7 +74,7 @@ class VitsBackbone(Backbone):
         self.last_durations: np.ndarray | None = None  # what the flow last received; tests read it
         self.last_window: tuple[int, int] | None = None  # samples re-synthesized by the last windowed render
         self._renders: OrderedDict[str, RenderResult] = OrderedDict()  # base renders, for DSP-only edits
-        self._previous: dict[tuple, _Previous] = {}
+        self._previous: OrderedDict[tuple, _Previous] = OrderedDict()  # last render per text, mix, seed, options
         self.windowed = True
         hop = 1
         for r in config.model_args.upsample_rates_decoder:
@@ -178,10 +179,19 @@ class VitsBackbone(Backbone):
             else:
                 audio = self._splice(prev, frames, z_p, y_mask, g, *window)
             self._previous[key] = _Previous(frames.copy(), audio)
-            while len(self._previous) > 8:
-                self._previous.pop(next(iter(self._previous)))
+            self._previous.move_to_end(key)
+            self._forget_previous()
             self.last_durations = frames.copy()
         return audio, frames, groups, tokens
+
+    def _forget_previous(self) -> None:
+        """Keep the most recent renders up to PREVIOUS_SAMPLES in all. An import analyses every line with the
+        render the segment will get first (seed 0, no edits), so what is kept here is what makes that first
+        render skip the flow and the decoder."""
+        total = sum(len(p.audio) for p in self._previous.values())
+        while len(self._previous) > 1 and total > PREVIOUS_SAMPLES:
+            _, dropped = self._previous.popitem(last=False)
+            total -= len(dropped.audio)
 
     def _window(self, prev: _Previous, frames: np.ndarray) -> tuple[int, int, int] | None:
         """(first changed frame, its end in the new layout, its end in the old one), or None to render whole."""
