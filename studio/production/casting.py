@@ -42,29 +42,29 @@ def language_name(lang: str) -> str:
     return f"{LANGUAGE_NAMES.get(lang, lang)} ({lang})"
 
 
+def _pairs(items: list[str] | None, separator: str, wrong: str):
+    """(name, value) of each NAME=VALUE pair in repeatable option arguments, the pairs of one argument split at
+    `separator`; a pair without both sides raises ValueError with `wrong` (formatted with the pair)."""
+    for item in items or []:
+        for pair in filter(None, (p.strip() for p in item.split(separator))):
+            name, sep, value = pair.partition("=")
+            if not sep or not name.strip() or not value.strip():
+                raise ValueError(wrong.format(pair=pair))
+            yield name.strip(), value.strip()
+
+
 def parse_voice_map(items: list[str] | None) -> dict[str, str]:
     """`--voice-map NAME=LOCAL` arguments (each may hold several, comma-free pairs separated by ';')."""
-    out: dict[str, str] = {}
-    for item in items or []:
-        for pair in filter(None, (p.strip() for p in item.split(";"))):
-            name, sep, local = pair.partition("=")
-            if not sep or not name.strip() or not local.strip():
-                raise ValueError(f"--voice-map \"{pair}\" should be NAME=LOCAL, e.g. en-US-AvaNeural=en-us+f2.")
-            out[name.strip()] = local.strip()
-    return out
+    return dict(_pairs(items, ";", '--voice-map "{pair}" should be NAME=LOCAL, e.g. en-US-AvaNeural=en-us+f2.'))
 
 
 def parse_cast(items: list[str] | None) -> dict[str, str]:
     """`--cast NAME=VOICE,NAME=VOICE` arguments (repeatable) as {NAME: VOICE}."""
     out: dict[str, str] = {}
-    for item in items or []:
-        for pair in filter(None, (p.strip() for p in item.split(","))):
-            name, sep, voice = pair.partition("=")
-            if not sep or not name.strip() or not voice.strip():
-                raise ValueError(f"--cast \"{pair}\" should be NAME=VOICE, e.g. --cast ALICE=Joe,BOB=Mara.")
-            if name.strip().upper() in (n.upper() for n in out):
-                raise ValueError(f"--cast gives {name.strip()} a voice twice; give each speaker one voice.")
-            out[name.strip()] = voice.strip()
+    for name, voice in _pairs(items, ",", '--cast "{pair}" should be NAME=VOICE, e.g. --cast ALICE=Joe,BOB=Mara.'):
+        if name.upper() in (n.upper() for n in out):
+            raise ValueError(f"--cast gives {name} a voice twice; give each speaker one voice.")
+        out[name] = voice
     return out
 
 
