@@ -75,3 +75,12 @@ def key(qtbot, w, k, mod=Qt.NoModifier):
     w.activateWindow()
     QApplication.processEvents()
     qtbot.keyClick(w, k, mod)
+
+
+def window_with_script(make_window, qtbot, text: str):
+    """A new window on a new project holding `text` pasted as its script, once the lines are analysed."""
+    w = make_window()
+    w.new_project()
+    w.script_actions.paste_script(text)
+    qtbot.waitUntil(lambda: not w.script_actions.busy, timeout=30000)
+    return w

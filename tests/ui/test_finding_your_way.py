@@ -9,7 +9,8 @@ from PySide6.QtGui import QAction, QPainter, QPicture
 from PySide6.QtWidgets import QApplication
 
 from studio.ui.track_lane import short_name
-from tests.ui.helpers import answer_next_dialog, click, drag, key, settle, type_and_ok, view_to_widget
+from tests.ui.helpers import (answer_next_dialog, click, drag, key, settle, type_and_ok, view_to_widget,
+                              window_with_script)
 
 # Screenshots go beside the other test screenshots (ignored by git), not into docs/: a test run must not
 # change the tree; the copies in docs/ were taken from there.
@@ -29,10 +30,7 @@ def axis_labels(axis) -> dict:
 
 
 def test_find_next_previous_and_replace_all_as_one_undo_step(make_window, qtbot):
-    w = make_window()
-    w.new_project()
-    w.script_actions.paste_script("The ship left at dawn. A gull followed. The ship came back.")
-    qtbot.waitUntil(lambda: not w.script_actions.busy, timeout=30000)
+    w = window_with_script(make_window, qtbot, "The ship left at dawn. A gull followed. The ship came back.")
     project = w.document.project
     before = [s.text for s in project.segments]
     key(qtbot, w, Qt.Key_F, Qt.ControlModifier)
@@ -77,10 +75,7 @@ def test_find_next_previous_and_replace_all_as_one_undo_step(make_window, qtbot)
 
 
 def test_find_and_replace_with_a_regular_expression_and_its_groups(make_window, qtbot):
-    w = make_window()
-    w.new_project()
-    w.script_actions.paste_script("Call 555-1234 now. Smith, John waited. Call 555-9876 later.")
-    qtbot.waitUntil(lambda: not w.script_actions.busy, timeout=30000)
+    w = window_with_script(make_window, qtbot, "Call 555-1234 now. Smith, John waited. Call 555-9876 later.")
     project, stack = w.document.project, w.document.undo_stack
     before = [s.text for s in project.segments]
     key(qtbot, w, Qt.Key_H, Qt.ControlModifier)

@@ -7,6 +7,7 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 
 from studio.core.presets import user_library_path
+from tests.ui.helpers import window_with_script
 
 # Screenshots go beside the other test screenshots (ignored by git), not into docs/: a test run must not
 # change the tree; the copies in docs/ were taken from there.
@@ -71,10 +72,7 @@ def test_presets_created_saved_shared_applied_and_exported(window, make_window, 
     # A second project (a new window) finds the library; importing the exported file into an empty library
     # brings the presets back; applying the style brings its emotion into that project too.
     user_library_path().unlink()
-    w2 = make_window()
-    w2.new_project()
-    w2.script_actions.paste_script("Another project. Its second line.")
-    qtbot.waitUntil(lambda: not w2.script_actions.busy, timeout=30000)
+    w2 = window_with_script(make_window, qtbot, "Another project. Its second line.")
     action(w2, "Presets…").trigger()
     d2 = w2.presets_dialog
     assert d2.style_combo.count() == 0

@@ -5,15 +5,12 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QAbstractItemView, QApplication
 
 from studio.core.script import parse_script
-from tests.ui.helpers import answer_next_dialog, key, type_and_ok
+from tests.ui.helpers import answer_next_dialog, key, type_and_ok, window_with_script
 
 
 
 def test_rows_by_keyboard_insert_split_merge_move_delete(make_window, qtbot):
-    w = make_window()
-    w.new_project()
-    w.script_actions.paste_script("First line here. Second one.")
-    qtbot.waitUntil(lambda: not w.script_actions.busy, timeout=30000)
+    w = window_with_script(make_window, qtbot, "First line here. Second one.")
     project = w.document.project
     w.script.select_segment(project.segments[0].id)
     key(qtbot, w, Qt.Key_Return, Qt.ShiftModifier)  # Shift+Enter: a new row after it, open for typing
@@ -43,10 +40,7 @@ def test_rows_by_keyboard_insert_split_merge_move_delete(make_window, qtbot):
 
 
 def test_speakers_add_rename_remove_and_pasted_dialogue_makes_tracks(make_window, qtbot):
-    w = make_window()
-    w.new_project()
-    w.script_actions.paste_script("ANNA: Hello.\nBEN: Hi there.\nANNA: Bye.")
-    qtbot.waitUntil(lambda: not w.script_actions.busy, timeout=30000)
+    w = window_with_script(make_window, qtbot, "ANNA: Hello.\nBEN: Hi there.\nANNA: Bye.")
     project = w.document.project
     assert [t.name for t in project.tracks] == ["Narrator", "ANNA", "BEN"]
     mixes = {t.name: t.mix for t in project.tracks}
