@@ -35,3 +35,12 @@ def make_request(backbone, text, words, mix=(), seed=0, edits=None, options=()):
         specs.append(WordSpec(w.text, tuple(ph)))
     return RenderRequest("coqui", "tiny", backbone.version, text, tuple(specs), tuple(mix), seed=seed,
                          options=tuple(options))
+
+
+def assert_same_analysis(got: list[Word], want: list[Word], within: float) -> None:
+    """Two analyses of a line agree: the same words with the same phonemes and durations, and pitch and energy
+    (measured or predicted on outputs equal to float precision, then rounded to 0.01) within `within`."""
+    assert [(w.text, len(w.phonemes)) for w in got] == [(w.text, len(w.phonemes)) for w in want]
+    for a, b in zip([p for w in got for p in w.phonemes], [p for w in want for p in w.phonemes], strict=True):
+        assert (a.symbol, a.duration) == (b.symbol, b.duration)
+        assert abs(a.pitch - b.pitch) <= within and abs(a.energy - b.energy) <= within

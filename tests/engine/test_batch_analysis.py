@@ -9,6 +9,7 @@ from studio.core.analysis import prepare
 from studio.core.model import SpeakerMix
 from studio.engine.voices import NEURAL, VoiceRegistry
 from studio.production.inputs import Options, load
+from tests.helpers import assert_same_analysis
 
 TEXTS = ["Hi.", "Please remember to water the garden every morning.",
          "The small boat drifted slowly toward the harbour at dawn, and nobody on the quay saw it arrive.",
@@ -32,23 +33,9 @@ def _registry(neural, batch: bool | None) -> VoiceRegistry:
     return registry
 
 
-def _summary(words) -> list:
-    return [(w.text, [(p.symbol, p.duration, p.pitch, p.energy) for p in w.phonemes]) for w in words]
-
-
-def _assert_same(got, want):
-    """Durations come from the same integer frames; pitch and energy are measured on audio equal within 1e-4."""
-    assert [(w, [s for s, *_ in ph]) for w, ph in got] == [(w, [s for s, *_ in ph]) for w, ph in want]
-    for (_, a), (_, b) in zip(got, want):
-        for (_, d1, f1, e1), (_, d2, f2, e2) in zip(a, b):
-            assert d1 == pytest.approx(d2, abs=1e-9)
-            assert f1 == pytest.approx(f2, abs=0.05)
-            assert e1 == pytest.approx(e2, abs=0.05)
-
-
 def test_prepared_lines_come_from_one_batch_with_the_same_analysis(neural, monkeypatch):
     texts = TEXTS + [TEXTS[1]]  # a line said twice is answered twice
-    want = [_summary(neural.analyze(t, NEURAL, SpeakerMix())) for t in texts]
+    want = [neural.analyze(t, NEURAL, SpeakerMix()) for t in texts]
     batches = []
     real = type(neural).analyze_batch
     monkeypatch.setattr(type(neural), "analyze_batch",
@@ -60,10 +47,10 @@ def test_prepared_lines_come_from_one_batch_with_the_same_analysis(neural, monke
         raise AssertionError("a prepared line was analysed on its own")
 
     monkeypatch.setattr(type(neural), "analyze", no_single)
-    got = [_summary(registry.analyze(t, NEURAL, SpeakerMix())) for t in texts]
+    got = [registry.analyze(t, NEURAL, SpeakerMix()) for t in texts]
     assert batches == [len(texts)]
     for g, w in zip(got, want):
-        _assert_same(g, w)
+        assert_same_analysis(g, w, within=0.05)  # pitch and energy measured on audio equal within 1e-4
 
 
 def test_on_the_cpu_an_import_analyses_one_line_at_a_time(neural, monkeypatch):
@@ -97,7 +84,7 @@ def test_an_import_batched_or_not_makes_the_same_project(name, neural, tmp_path,
     for a, b in zip(batched.segments, plain.segments):
         assert (a.text, batched.track(a.track_id).name, a.start, a.slot) == \
                (b.text, plain.track(b.track_id).name, b.start, b.slot)
-        _assert_same(_summary(a.words), _summary(b.words))
+        assert_same_analysis(a.words, b.words, within=0.05)
 
 
 def test_lines_with_a_lexicon_word_are_prepared_as_the_voice_will_read_them(neural, monkeypatch):

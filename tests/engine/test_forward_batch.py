@@ -6,7 +6,7 @@ import pytest
 from studio.core.model import SpeakerMix, VoiceRef
 from studio.engine import coqui
 from studio.engine.render import native_request, render_many
-from tests.helpers import make_request
+from tests.helpers import assert_same_analysis, make_request
 
 TEXTS = ["Hi.", "Please remember to water the garden every morning.",
          "The small boat drifted slowly toward the harbour at dawn, and nobody on the quay saw it arrive.",
@@ -82,15 +82,7 @@ def test_encoders_and_predictors_in_a_batch_equal_one_at_a_time(name, mix, tiny_
         if single.pitch is not None:
             assert float((front.pitch - single.pitch).abs().max()) < 1e-4
     for words, expected in zip(got, want, strict=True):
-        _assert_same_words(words, expected)
-
-
-def _assert_same_words(got, want) -> None:
-    """The same words and phonemes with the same frames; pitch and energy (rounded to 0.01) within rounding."""
-    assert [w.text for w in got] == [w.text for w in want]
-    for a, b in zip([p for w in got for p in w.phonemes], [p for w in want for p in w.phonemes], strict=True):
-        assert (a.symbol, a.duration) == (b.symbol, b.duration)
-        assert abs(a.pitch - b.pitch) <= 0.02 and abs(a.energy - b.energy) <= 0.02
+        assert_same_analysis(words, expected, within=0.02)
 
 
 def test_the_encoder_convolutions_need_their_mask(tiny_models, monkeypatch):
