@@ -53,8 +53,8 @@ ARCTIC_TEXT = "And you always want to see it in the superlative degree."
 def anonymize(text, guide_audio, guide_rate, registry):
     """(output RenderResult, plan, segment) of ANON_VOICE (in ANON_MIX) speaking `text` guided by the recording."""
     from studio.core.model import SpeakerMix
-    from studio.engine import guide
-    from studio.engine.render import render_segment
+    from studio.engine.guide import plan as guide
+    from studio.engine.render.pipeline import render_segment
     from studio.production.speak import build, set_mix
 
     project = build(text, ANON_VOICE, registry, [])
@@ -81,9 +81,10 @@ def duration_errors(seg, plan, out):
 def arctic_rows(also: str, registry, decoder) -> tuple[dict, list[dict]]:
     """The real recording re-voiced by ANON_VOICE (in ANON_MIX), and by each voice of `also` (alone)."""
     global ANON_VOICE, ANON_MIX
-    from studio.engine import guide, verifier
-    from studio.engine.align import read_recording
-    from studio.engine.recognize import transcribe, word_errors
+    from studio.engine.guide import plan as guide
+    from studio.engine.privacy import verifier
+    from studio.engine.guide.alignment import read_recording
+    from studio.engine.guide.recognition import transcribe, word_errors
 
     rec, rec_rate = read_recording(ARCTIC)
     rec_emb = verifier.embed(rec, rec_rate)
@@ -144,12 +145,13 @@ def main() -> int:
     import numpy as np
     from bench_intelligibility import SENTENCES
 
-    from studio.engine import anonymity, guide, verifier
-    from studio.engine.align import AlignmentError
-    from studio.engine.embedded import SPEAKERS, EmbeddedVoice
-    from studio.engine.recognize import _decoder, transcribe, word_errors
-    from studio.engine.render import render_segment
-    from studio.engine.voices import VoiceRegistry
+    from studio.engine.privacy import anonymity, verifier
+    from studio.engine.guide import plan as guide
+    from studio.engine.errors import AlignmentError
+    from studio.engine.voices.embedded.voice import SPEAKERS, EmbeddedVoice
+    from studio.engine.guide.recognition import _decoder, transcribe, word_errors
+    from studio.engine.render.pipeline import render_segment
+    from studio.engine.voices.registry import VoiceRegistry
     from studio.production.speak import build
 
     ANON_VOICE = args.voice

@@ -36,10 +36,10 @@ def main() -> int:
 
     from bench_intelligibility import SENTENCES
     from studio.core.model import SpeakerMix
-    from studio.engine.backbone import PhonemeSpec, RenderRequest, WordSpec
-    from studio.engine.recognize import _decoder, transcribe, word_errors
-    from studio.engine.render import render_request
-    from studio.engine.voices import HIBARI, VoiceRegistry
+    from studio.engine.voices.backbone import PhonemeSpec, RenderRequest, WordSpec
+    from studio.engine.guide.recognition import _decoder, transcribe, word_errors
+    from studio.engine.render.pipeline import render_request
+    from studio.engine.voices.registry import HIBARI, VoiceRegistry
 
     backbone = VoiceRegistry().backbone(HIBARI)
     decoder = _decoder()

@@ -107,9 +107,9 @@ def vits_section(args) -> dict:
     import torch
 
     from studio.core.model import Project, Segment, SpeakerMix, Track, new_id
-    from studio.engine.backbone import request_for
-    from studio.engine.render import render_many, render_request
-    from studio.engine.voices import NEURAL, VoiceRegistry
+    from studio.engine.voices.backbone import request_for
+    from studio.engine.render.pipeline import render_many, render_request
+    from studio.engine.voices.registry import NEURAL, VoiceRegistry
 
     runs = 1 if args.quick else args.runs
     small = 2 if args.quick else 5
@@ -218,10 +218,10 @@ def fastpitch_section(args) -> dict:
     from studio.core.commands import SetPhonemes
     from studio.core.history import History
     from studio.core.model import Project, Segment, SpeakerMix, Track, VoiceRef, new_id
-    from studio.engine import coqui
-    from studio.engine.backbone import request_for
-    from studio.engine.cache import RenderCache
-    from studio.engine.render import render_many, render_request
+    from studio.engine.voices import coqui
+    from studio.engine.voices.backbone import request_for
+    from studio.engine.render.cache import RenderCache
+    from studio.engine.render.pipeline import render_many, render_request
 
     torch.set_num_threads(max(1, torch.get_num_threads()))
     sentences, long_sentence = load_script(args.quick)
@@ -322,7 +322,7 @@ def fastpitch_section(args) -> dict:
     e_all = [undo_hit() for _ in range(5)]
 
     # floor: vocode only the edited window of the long segment, with its context.
-    from studio.engine.coqui.incremental import CROSSFADE
+    from studio.engine.voices.coqui.incremental import CROSSFADE
     front = backbone.front(long_seg.text, ())
     frames = front.frames
     groups = [g.tokens for w in front.tokens.words for g in w.phonemes]

@@ -61,10 +61,10 @@ def main() -> int:
     from dataclasses import replace
 
     from studio.core.model import SpeakerMix
-    from studio.engine.backbone import PhonemeSpec, RenderRequest, WordSpec
-    from studio.engine.recognize import _decoder, transcribe, word_errors
-    from studio.engine.render import render_request
-    from studio.engine.voices import EMBEDDED, NEURAL, VoiceRegistry
+    from studio.engine.voices.backbone import PhonemeSpec, RenderRequest, WordSpec
+    from studio.engine.guide.recognition import _decoder, transcribe, word_errors
+    from studio.engine.render.pipeline import render_request
+    from studio.engine.voices.registry import EMBEDDED, NEURAL, VoiceRegistry
 
     registry = VoiceRegistry()
     decoder = _decoder()

@@ -63,7 +63,7 @@ def audiobook_script(chapters: int) -> str:
 def editor_figures(project_path: Path, report: dict) -> None:
     from PySide6.QtCore import QSettings
 
-    from studio.engine.cache import RenderCache
+    from studio.engine.render.cache import RenderCache
     from studio.ui.app import make_app, settle
     from studio.ui.main_window import MainWindow
 
@@ -121,11 +121,11 @@ def storm_figures(report: dict, edits: int = 1000, seconds: float = 10.0) -> Non
     from studio.core.commands import SetPhonemes
     from studio.core.history import History
     from studio.core.script import build_project, parse_script
-    from studio.engine.backbone import request_for
-    from studio.engine.cache import RenderCache
-    from studio.engine.render import render_request, render_segment
-    from studio.engine.scheduler import RenderScheduler, State
-    from studio.engine.voices import VoiceRegistry
+    from studio.engine.voices.backbone import request_for
+    from studio.engine.render.cache import RenderCache
+    from studio.engine.render.pipeline import render_request, render_segment
+    from studio.engine.render.scheduler import RenderScheduler, State
+    from studio.engine.voices.registry import VoiceRegistry
 
     registry = VoiceRegistry()
     text = (ROOT / "assets" / "bench" / "harbour_5min.txt").read_text()
@@ -160,7 +160,7 @@ def long_project(hours: float, rate: int = 22050):
     import numpy as np
 
     from studio.core.model import Phoneme, Project, Segment, Track, Word
-    from studio.engine.backbone import RenderResult
+    from studio.engine.voices.backbone import RenderResult
 
     project = Project(title="two hours", tracks=[Track("a", "ANNA"), Track("b", "BEN")])
     results = {}
@@ -224,8 +224,8 @@ def hostile_model_figures(report: dict) -> None:
     import torch
     from TTS.tts.configs.vits_config import VitsConfig
 
-    from studio.engine import coqui
-    from studio.engine.coqui.loading import ModelError
+    from studio.engine.voices import coqui
+    from studio.engine.errors import ModelError
 
     base = Path(tempfile.mkdtemp())
     config = VitsConfig().to_dict()

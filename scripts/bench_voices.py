@@ -33,7 +33,7 @@ WER_TARGET, SIMILARITY_TARGET = 0.45, 0.80
 
 def voice_list(files: list[Path]) -> tuple[list[tuple[str, str]], list[str]]:
     """[(name, voice spec)] of the cast and the files; and notes on cast entries that were skipped."""
-    from studio.engine import cast
+    from studio.engine.voices import cast
 
     voices = [(v.name, v.name) for v in cast.cast()]
     for path in files:
@@ -45,9 +45,9 @@ def voice_list(files: list[Path]) -> tuple[list[tuple[str, str]], list[str]]:
 def render_voice(registry, spec: str, sentences: list[str]):
     """[(audio, rate)] of `spec` reading each sentence."""
     from studio.core.model import SpeakerMix
-    from studio.engine.backbone import PhonemeSpec, RenderRequest, WordSpec
-    from studio.engine.render import render_request
-    from studio.engine.voices import parse_voice
+    from studio.engine.voices.backbone import PhonemeSpec, RenderRequest, WordSpec
+    from studio.engine.render.pipeline import render_request
+    from studio.engine.voices.registry import parse_voice
 
     ref, mix = parse_voice(spec)
     backbone = registry.backbone(ref)
@@ -107,9 +107,9 @@ def main() -> int:
     import numpy as np
 
     from bench_intelligibility import SENTENCES
-    from studio.engine import verifier
-    from studio.engine.recognize import _decoder, transcribe, word_errors
-    from studio.engine.voices import VoiceRegistry
+    from studio.engine.privacy import verifier
+    from studio.engine.guide.recognition import _decoder, transcribe, word_errors
+    from studio.engine.voices.registry import VoiceRegistry
 
     sentences = SENTENCES[: args.sentences]
     voices, skipped = voice_list(args.voices + ([args.candidates] if args.candidates else []))
@@ -138,7 +138,7 @@ def main() -> int:
     names = [r["name"] for r in rows]
     sim = {a: {b: float(np.mean([verifier.similarity(x, y) for x, y in zip(embeddings[a], embeddings[b])]))
                for b in names} for a in names}
-    from studio.engine.cast import cast
+    from studio.engine.voices.cast import cast
 
     report = {"rows": rows, "similarity": sim, "sentences": len(sentences), "skipped": skipped,
               "cast": [v.name for v in cast()],

@@ -30,9 +30,9 @@ def speaker_utterances(n: int) -> dict[str, list]:
     """{speaker: [(audio, rate) per sentence]} for the neural voice and the embedded voices."""
     from bench_intelligibility import SENTENCES
 
-    from studio.engine import anonymity
-    from studio.engine.embedded import SPEAKERS, EmbeddedVoice
-    from studio.engine.voices import NEURAL, VoiceRegistry
+    from studio.engine.privacy import anonymity
+    from studio.engine.voices.embedded.voice import SPEAKERS, EmbeddedVoice
+    from studio.engine.voices.registry import NEURAL, VoiceRegistry
 
     neural = VoiceRegistry().backbone(NEURAL)
     embedded = EmbeddedVoice()
@@ -50,7 +50,7 @@ def main() -> int:
     args = ap.parse_args()
     import numpy as np
 
-    from studio.engine import verifier
+    from studio.engine.privacy import verifier
 
     t0 = time.time()
     utts = speaker_utterances(args.sentences)

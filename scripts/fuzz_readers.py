@@ -23,7 +23,7 @@ sys.path.insert(0, str(ROOT))
 
 
 def main() -> int:
-    from studio.interchange.fuzzing import READERS, check, mutate, seed_text
+    from studio.production.fuzzing import READERS, check, mutate, seed_text
 
     parser = argparse.ArgumentParser()
     parser.add_argument("--count", type=int, default=10_000)

@@ -23,7 +23,7 @@ def main() -> int:
     from studio.core.project_io import save
     from studio.core.script import build_project
     from studio.core.model import VoiceRef
-    from studio.engine.voices import HIBARI, NEURAL, VoiceRegistry
+    from studio.engine.voices.registry import HIBARI, NEURAL, VoiceRegistry
     from studio.interchange.text_script import read_script
 
     out = Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT / "assets" / "demo" / "demo.studio.json"

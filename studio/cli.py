@@ -11,7 +11,8 @@ import json
 import sys
 from pathlib import Path
 
-DEMO_PROJECT = Path(__file__).resolve().parent.parent / "assets" / "demo" / "demo.studio.json"
+from studio.core.paths import DEMO_PROJECT
+
 SUBCOMMANDS = ("new", "say", "voices", "anonymity", "render")
 
 
@@ -26,8 +27,8 @@ def cmd_new(args: argparse.Namespace) -> int:
     from studio.interchange.ssml import SsmlError
     from studio.interchange.subtitles import SubtitleError
     from studio.interchange.text_script import ImportError_
-    from studio.engine.coqui.loading import ModelError
-    from studio.engine.voices import VoiceRegistry
+    from studio.engine.errors import ModelError
+    from studio.engine.voices.registry import VoiceRegistry
     from studio.production.casting import parse_cast, parse_voice_map
     from studio.production.inputs import Options, load
 
@@ -82,9 +83,9 @@ def _speakers(value: str | None) -> list[str] | None:
 
 def cmd_say(args: argparse.Namespace) -> int:
     from studio.core.analysis import AnalysisError
-    from studio.engine.coqui.loading import ModelError
+    from studio.engine.errors import ModelError
     from studio.production.speak import speak
-    from studio.engine.voices import VoiceRegistry
+    from studio.engine.voices.registry import VoiceRegistry
     from studio.interchange.alignment import write_alignment
     from studio.interchange.audio_files import write_wav
 
@@ -118,7 +119,7 @@ def cmd_say(args: argparse.Namespace) -> int:
 def cmd_voices(args: argparse.Namespace) -> int:
     if getattr(args, "voices_command", None) == "import":
         return cmd_voices_import(args)
-    from studio.engine.catalog import catalog
+    from studio.engine.voices.catalog import catalog
 
     entries = catalog(args.models)
     if args.json:
@@ -133,7 +134,7 @@ def cmd_voices(args: argparse.Namespace) -> int:
         print(f"{e['name']:<52} {e['kind']:<9} {e['status']:<14} {caps or '-':<30} {e['license']}{use}")
         for line in e.get("licence_lines", []) + ([e["reason"]] if e.get("reason") else []):
             print(f"{'':<52}   {line}")
-    from studio.engine.cast import notes
+    from studio.engine.voices.cast import notes
 
     for note in notes():
         print(f"studio: note: {note}", file=sys.stderr)
@@ -141,8 +142,8 @@ def cmd_voices(args: argparse.Namespace) -> int:
 
 
 def cmd_voices_import(args: argparse.Namespace) -> int:
-    from studio.engine.coqui import store
-    from studio.engine.coqui.loading import ModelError
+    from studio.engine.voices.coqui import store
+    from studio.engine.errors import ModelError
 
     try:
         folder = store.import_voice(args.path, args.name, progress=lambda msg: print(msg, file=sys.stderr))
@@ -155,10 +156,11 @@ def cmd_voices_import(args: argparse.Namespace) -> int:
 
 
 def cmd_anonymity(args: argparse.Namespace) -> int:
-    from studio.engine import anonymity, verifier
-    from studio.engine.align import AlignmentError, read_recording
-    from studio.engine.coqui.loading import ModelError
-    from studio.engine.voices import VoiceRegistry, parse_voice
+    from studio.engine.privacy import anonymity, verifier
+    from studio.engine.errors import AlignmentError
+    from studio.engine.guide.alignment import read_recording
+    from studio.engine.errors import ModelError
+    from studio.engine.voices.registry import VoiceRegistry, parse_voice
     from studio.interchange.ssml import SsmlError, parse_voice_name
 
     if not args.mix and not args.audio:
@@ -239,14 +241,14 @@ EXIT_OK, EXIT_INPUT, EXIT_RENDER_FAILED, EXIT_DID_NOT_FIT = 0, 2, 3, 4
 def cmd_render(args: argparse.Namespace) -> int:
     from studio.core.analysis import AnalysisError
     from studio.core.project_io import ProjectFileError
-    from studio.engine.coqui.loading import ModelError
-    from studio.engine.loudness import parse_target
-    from studio.engine.voices import VoiceRegistry
+    from studio.engine.errors import ModelError
+    from studio.engine.output.loudness import parse_target
+    from studio.engine.voices.registry import VoiceRegistry
     from studio.interchange.ssml import SsmlError
     from studio.interchange.subtitles import SubtitleError
     from studio.interchange.text_script import ImportError_
     from studio.production import report
-    from studio.engine.master import OutputError
+    from studio.engine.errors import OutputError
     from studio.production.batch import render_project, write_outputs
     from studio.production.outdir import OutputFolderError, output_folder
     from studio.production.casting import parse_cast, parse_voice_map

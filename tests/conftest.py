@@ -29,6 +29,6 @@ def tiny_models(tmp_path_factory):
 @pytest.fixture(scope="session")
 def neural():
     """The default narrator: the Piper joe voice converted into a Coqui VITS folder and loaded like any model."""
-    from studio.engine.voices import NEURAL, VoiceRegistry
+    from studio.engine.voices.registry import NEURAL, VoiceRegistry
 
     return VoiceRegistry().backbone(NEURAL)

@@ -23,7 +23,7 @@ class FakeAnalyzer:
 
 def make_request(backbone, text, words, mix=(), seed=0, edits=None, options=()):
     """A render request for `words` (core Words) with per-phoneme `edits` ({index: {field: value}})."""
-    from studio.engine.backbone import PhonemeSpec, RenderRequest, WordSpec
+    from studio.engine.voices.backbone import PhonemeSpec, RenderRequest, WordSpec
 
     edits = edits or {}
     specs, i = [], 0

@@ -28,9 +28,9 @@ def main() -> int:
     import torch
 
     from studio.core.model import Project, Segment, SpeakerMix, Track, new_id
-    from studio.engine.backbone import request_for
-    from studio.engine.render import render_many
-    from studio.engine.voices import NEURAL, VoiceRegistry
+    from studio.engine.voices.backbone import request_for
+    from studio.engine.render.pipeline import render_many
+    from studio.engine.voices.registry import NEURAL, VoiceRegistry
 
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--device", default="cuda")

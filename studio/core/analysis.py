@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from .model import SpeakerMix, VoiceRef, Word
+from studio.core.errors import UserError
+from studio.core.model import SpeakerMix, VoiceRef, Word
 
 
 class Analyzer(Protocol):
@@ -27,5 +28,5 @@ def prepare(analyzer, items: list[tuple[str, VoiceRef, SpeakerMix]]) -> None:
         hook(list(items))
 
 
-class AnalysisError(Exception):
+class AnalysisError(UserError):
     """A voice could not analyse a text; the message is one sentence for the user."""

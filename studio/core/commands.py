@@ -10,11 +10,10 @@ from __future__ import annotations
 
 from typing import Any, Callable, Sequence
 
-from .analysis import Analyzer
-from .model import (DURATION_SCALE_RANGE, ENERGY_LIMIT_DB, MAX_EMOTION_INTENSITY, MAX_TIMELINE_S, PITCH_LIMIT_ST,
-                    Emotion, Project,
-                    Segment, SpeakerMix, Track, VoiceRef, clamp)
-from .retext import carry_edits
+from studio.core.analysis import Analyzer
+from studio.core.model import (DURATION_SCALE_RANGE, ENERGY_LIMIT_DB, MAX_EMOTION_INTENSITY, MAX_TIMELINE_S,
+                               PITCH_LIMIT_ST, Emotion, Project, Segment, SpeakerMix, Track, VoiceRef, clamp)
+from studio.core.retext import carry_edits
 
 
 class Command:

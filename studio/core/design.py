@@ -14,6 +14,8 @@ import math
 import re
 from dataclasses import dataclass
 
+from studio.core.errors import UserError
+
 TIMBRE_RANGE = (0.7, 1.5)  # beyond this the warp moves formants out of any human vocal tract's reach
 PITCH_RANGE = (0.4, 2.5)  # F0 x0.4 .. x2.5: from a bass to a child, starting from a tenor
 BREATH_RANGE = (0.0, 1.0)
@@ -22,7 +24,7 @@ DEFAULT_BASE = "en_US-joe-medium"
 _NAME = re.compile(r"[A-Za-z][A-Za-z0-9 _.'-]{0,39}")
 
 
-class DesignError(ValueError):
+class DesignError(UserError, ValueError):
     """One sentence saying what is wrong with a design and what to write instead."""
 
 

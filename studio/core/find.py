@@ -12,13 +12,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .model import Project
+from studio.core.errors import UserError
+from studio.core.model import Project
 
 EMPTY_MATCH = ("That regular expression can match empty text, which would find or replace between every "
                "character: make it match at least one character (for example + instead of *).")
 
 
-class FindError(ValueError):
+class FindError(UserError, ValueError):
     """What is wrong with the search, in one sentence the dialog can show as it is."""
 
 

@@ -15,9 +15,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .commands import Command, Macro, SetPhonemes
-from .emotion import EmotionPreset, resolve
-from .model import DURATION_SCALE_RANGE, Project, Segment
+from studio.core.commands import Command, Macro, SetPhonemes
+from studio.core.emotion import EmotionPreset, resolve
+from studio.core.model import DURATION_SCALE_RANGE, Project, Segment
 
 PAUSE_RANGE = (0.25, 2.5)  # factor on the current pause lengths
 RATE_RANGE = (0.75, 1.35)  # factor on the current speech durations (1/rate)

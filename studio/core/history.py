@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from typing import Callable
 
-from .commands import Command
-from .model import Project
+from studio.core.commands import Command
+from studio.core.model import Project
 
 Listener = Callable[[set[str]], None]
 

@@ -15,6 +15,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from studio.core.errors import UserError
+
 MAX_ENTRY_CHARS = 80
 
 # IPA to espeak-ng phoneme mnemonics (English). Longest symbols first when tokenizing.
@@ -32,7 +34,7 @@ _IPA_KEYS = sorted(_IPA_TO_ESPEAK, key=len, reverse=True)
 _VOWELS = set("iɪeɛæaɑɒɔoʊuʌəɐɜɝɚ")
 
 
-class LexiconError(ValueError):
+class LexiconError(UserError, ValueError):
     """An entry cannot be used; the message is one sentence for the user."""
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 import re
 
-from .model import DURATION_SCALE_RANGE, ENERGY_LIMIT_DB, PITCH_LIMIT_ST, Project, Segment
+from studio.core.model import DURATION_SCALE_RANGE, ENERGY_LIMIT_DB, PITCH_LIMIT_ST, Project, Segment
 
 _CLOSERS = "\"'”’»)]"
 

@@ -12,15 +12,16 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .emotion import EmotionPreset
-from .model import Emotion, LineControls
-from .user_files import config_dir, write_json_atomic
+from studio.core.errors import UserError
+from studio.core.emotion import EmotionPreset
+from studio.core.model import Emotion, LineControls
+from studio.core.user_files import config_dir, write_json_atomic
 
 FORMAT = "speech-studio-presets"
 MAX_PRESETS = 1000
 
 
-class PresetFileError(ValueError):
+class PresetFileError(UserError, ValueError):
     """One sentence for the user: what is wrong with the file and what to do."""
 
 

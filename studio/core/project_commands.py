@@ -6,9 +6,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from .commands import Command, SetSegmentField
-from .lexicon import check_entry
-from .model import MAX_PAUSE_S, LineControls, PauseSettings, Project, clamp
+from studio.core.commands import Command, SetSegmentField
+from studio.core.lexicon import check_entry
+from studio.core.model import MAX_PAUSE_S, LineControls, PauseSettings, Project, clamp
 
 
 class _SetProjectAttr(Command):
@@ -47,7 +47,7 @@ class SetVideoOffset(_SetProjectAttr):
     merge_key = ("video_offset",)
 
     def __init__(self, seconds: float):
-        from .model import MAX_TIMELINE_S
+        from studio.core.model import MAX_TIMELINE_S
 
         seconds = round(clamp(float(seconds), -MAX_TIMELINE_S, MAX_TIMELINE_S), 3)
         super().__init__("video_offset", seconds, f"Video offset {seconds:+.3f} s", False)
@@ -95,7 +95,7 @@ def set_line_controls(segment_id: str, controls: LineControls, mergeable: bool =
 
 
 def set_silence(segment_id: str, before: float | None, after: float | None) -> Command:
-    from .commands import Macro
+    from studio.core.commands import Macro
 
     def seconds(v):
         return None if v is None else clamp(float(v), 0.0, MAX_PAUSE_S)
@@ -108,14 +108,14 @@ def _marker_name(name: str) -> str:
 
 
 def _marker_time(time: float) -> float:
-    from .model import MAX_TIMELINE_S
+    from studio.core.model import MAX_TIMELINE_S
 
     return round(clamp(float(time), 0.0, MAX_TIMELINE_S), 3)
 
 
 def add_marker(project: Project, time: float, name: str) -> Command:
     """A marker at `time` (kept in time order); the name is trimmed, and an empty one is numbered."""
-    from .model import Marker
+    from studio.core.model import Marker
 
     name = _marker_name(name) or f"Marker {len(project.markers) + 1}"
     marker = Marker(_marker_time(time), name)

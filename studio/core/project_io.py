@@ -16,14 +16,14 @@ import tempfile
 from pathlib import Path
 from typing import Any, Callable
 
-from .design import DESIGN_BACKBONE, Design, DesignError, check_name, is_inline, parse_inline
-from .emotion import EmotionPreset
-from .lexicon import LexiconError, check_entry
-from .files import read_capped
-from .model import (DURATION_SCALE_RANGE, EMOTIONS, ENERGY_LIMIT_DB, INTONATION_RANGE, MAX_EMOTION_INTENSITY,
-                    MAX_PAUSE_S, MAX_TIMELINE_S, PITCH_LIMIT_ST, SPEED_RANGE, Emotion, LineControls, PauseSettings,
-                    Marker, Phoneme, Project,
-                    Segment, SpeakerMix, Track, VoiceRef, Word)
+from studio.core.errors import UserError
+from studio.core.design import DESIGN_BACKBONE, Design, DesignError, check_name, is_inline, parse_inline
+from studio.core.emotion import EmotionPreset
+from studio.core.lexicon import LexiconError, check_entry
+from studio.core.files import read_capped
+from studio.core.model import (DURATION_SCALE_RANGE, EMOTIONS, ENERGY_LIMIT_DB, INTONATION_RANGE, MAX_EMOTION_INTENSITY,
+                               MAX_PAUSE_S, MAX_TIMELINE_S, PITCH_LIMIT_ST, SPEED_RANGE, Emotion, LineControls,
+                               PauseSettings, Marker, Phoneme, Project, Segment, SpeakerMix, Track, VoiceRef, Word)
 
 FORMAT = "speech-studio-project"
 SCHEMA_VERSION = 2
@@ -38,7 +38,7 @@ MAX_INT = 2**63 - 1  # every integer field (seeds) fits a 64-bit integer; larger
 MIGRATIONS: dict[int, Callable[[dict], dict]] = {1: lambda doc: doc}
 
 
-class ProjectFileError(Exception):
+class ProjectFileError(UserError):
     """The message is one sentence that says what is wrong and what to do."""
 
 

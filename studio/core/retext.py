@@ -9,7 +9,7 @@ from __future__ import annotations
 import copy
 from difflib import SequenceMatcher
 
-from .model import Word
+from studio.core.model import Word
 
 
 def carry_edits(old_words: list[Word], new_words: list[Word]) -> list[Word]:

@@ -8,10 +8,11 @@ from dataclasses import dataclass
 
 import pysbd
 
-from .analysis import Analyzer, prepare
-from .labels import count_labels, key, looks_like_name, split_label
-from .language import PYSBD_LANGUAGES, primary
-from .model import Project, Segment, SpeakerMix, Track, VoiceRef, new_id
+from studio.core.errors import UserError
+from studio.core.analysis import Analyzer, prepare
+from studio.core.labels import count_labels, key, looks_like_name, split_label
+from studio.core.language import PYSBD_LANGUAGES, primary
+from studio.core.model import Project, Segment, SpeakerMix, Track, VoiceRef, new_id
 
 NARRATOR = "Narrator"
 _segmenters: dict[str, pysbd.Segmenter] = {}
@@ -52,7 +53,7 @@ MAX_SEGMENT_CHARS = 1500
 _CLAUSE_END = re.compile(r"[,;:\u2013\u2014\u2026)\]]$|^[\u2013\u2014-]+$")
 
 
-class TooLong(ValueError):
+class TooLong(UserError, ValueError):
     """A line longer than a voice may say at once; the message is one sentence for the user."""
 
 

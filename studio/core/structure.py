@@ -6,11 +6,11 @@ from __future__ import annotations
 
 import copy
 
-from .analysis import Analyzer
-from .commands import AddSegment, AddTrack, EditText, Macro, MoveSegment, RemoveSegment
-from .model import Project, Segment, SpeakerMix, Track, VoiceRef, new_id
-from .retext import carry_edits
-from .script import NARRATOR, ScriptLine
+from studio.core.analysis import Analyzer
+from studio.core.commands import AddSegment, AddTrack, EditText, Macro, MoveSegment, RemoveSegment
+from studio.core.model import Project, Segment, SpeakerMix, Track, VoiceRef, new_id
+from studio.core.retext import carry_edits
+from studio.core.script import NARRATOR, ScriptLine
 
 
 def _speaker_track(project: Project, name: str | None, default: Track | None, voice: VoiceRef,

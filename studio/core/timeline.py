@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .line_prosody import effective_duration, gap_before
-from .model import Project
+from studio.core.line_prosody import effective_duration, gap_before
+from studio.core.model import Project
 
 DEFAULT_GAP_S = 0.3
 

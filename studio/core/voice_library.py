@@ -3,8 +3,8 @@ shared between projects. Both are JSON files in the user's config folder (core/u
 
 from __future__ import annotations
 
-from .design import Design, DesignError
-from .user_files import config_dir, read_json, write_json_atomic
+from studio.core.design import Design, DesignError
+from studio.core.user_files import config_dir, read_json, write_json_atomic
 
 
 def library_path():

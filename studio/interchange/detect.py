@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from .ssml import looks_like_ssml
+from studio.interchange.ssml import looks_like_ssml
 
 _SRT_START = re.compile(r"^\s*\d+\s*\r?\n\s*(\d+:)?\d{1,2}:\d{2}[,.]\d{1,3}\s*-->", re.S)
 KINDS = ("ssml", "vtt", "srt", "text")

@@ -11,7 +11,7 @@ from pathlib import Path
 from studio.core.emotion import PRESETS
 from studio.core.model import Project
 
-from .alignment import PlacedSegment, segment_entry
+from studio.interchange.alignment import PlacedSegment, segment_entry
 
 
 def timecode(seconds: float) -> str:

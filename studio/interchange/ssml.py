@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from typing import Callable
 
+from studio.core.errors import UserError
 from studio.core.analysis import prepare
 from studio.core.language import primary
 from studio.core.model import Emotion, Project, Segment, SpeakerMix, Track, clamp, new_id  # noqa: F401
@@ -50,7 +51,7 @@ POLLY_EMOTIONS = {"excited": "happy", "disappointed": "sad"}
 CONTOUR_REFERENCE_HZ = 150.0  # a contour's Hz offsets are converted to semitones around a typical speaking pitch
 
 
-class SsmlError(Exception):
+class SsmlError(UserError):
     """The SSML could not be read; the message is one sentence for the user."""
 
 
@@ -549,7 +550,7 @@ def to_project(sentences: list[SsmlSentence], analyzer, cast: Cast, warnings: li
     project = project or Project(title=title)
     entries = {word: pron for s in sentences for word, pron in s.lexicon.items()}
     if entries:
-        from studio.engine.backbone import LexiconAnalyzer
+        from studio.engine.voices.backbone import LexiconAnalyzer
 
         # Kept in the project's lexicon, so a later edit of the line (or a re-render) says the word the same way;
         # an entry the user already had for the word wins.

@@ -19,6 +19,7 @@ from dataclasses import dataclass, replace
 from datetime import timedelta
 from pathlib import Path
 
+from studio.core.errors import UserError
 from studio.core.analysis import prepare
 from studio.core.labels import count_labels, key, looks_like_name, split_label
 from studio.core.model import MAX_TIMELINE_S, Project, Segment, VoiceRef, new_id
@@ -32,7 +33,7 @@ _VTT_TIMING = re.compile(rf"^\s*{_TIME}\s+-->\s+{_TIME}(\s.*)?$")
 SPEECH, LYRICS, SOUND = "speech", "lyrics", "sound"
 
 
-class SubtitleError(Exception):
+class SubtitleError(UserError):
     """A subtitle file could not be read; the message is one sentence for the user."""
 
 

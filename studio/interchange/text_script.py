@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from studio.core.errors import UserError
 from studio.core.files import read_capped
 from studio.core.script import ScriptLine, parse_script
 
 MAX_SCRIPT_BYTES = 50 * 1024 * 1024
 
 
-class ImportError_(Exception):
+class ImportError_(UserError):
     """A file could not be imported; the message is one sentence for the user."""
 
 

@@ -22,21 +22,21 @@ import numpy as np
 
 from studio.core.fit import Fit, fit_segment
 from studio.core.model import Project
-from studio.engine import loudness
-from studio.engine.backbone import RenderResult
-from studio.engine.master import Master, Timeline, write_files
-from studio.engine.mixdown import Placed, grid
-from studio.engine.render import BATCH_SLICE, prefill_segments, render_segment
-from studio.engine.scheduler import failure_reason
-from studio.engine.voices import VoiceRegistry
+from studio.engine.output import loudness
+from studio.engine.voices.backbone import RenderResult
+from studio.engine.output.master import Master, Timeline, write_files
+from studio.engine.output.mixdown import Placed, grid
+from studio.engine.render.pipeline import BATCH_SLICE, prefill_segments, render_segment
+from studio.engine.render.scheduler import failure_reason
+from studio.engine.voices.registry import VoiceRegistry
 from studio.interchange.alignment import PlacedSegment, alignment_document
 from studio.interchange.audio_files import write_wav
 from studio.interchange.exports import (MediaFile, build_timeline, project_to_ssml, timecode, track_labels,
                                         track_names, write_labels, write_textgrid, write_timelines)
 from studio.interchange.subtitles import write_srt, write_vtt
 
-from . import report
-from .inputs import Script
+from studio.production import report
+from studio.production.inputs import Script
 
 FIT_MODES = ("compress", "both", "none")
 MISS_TOLERANCE_S = 0.02

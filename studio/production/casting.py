@@ -26,10 +26,10 @@ from studio.core.language import primary
 from studio.core.model import Project, SpeakerMix, Track, VoiceRef, new_id
 from studio.core.script import NARRATOR
 from studio.core.vendor_voices import voice_gender
-from studio.engine.backbone import Backbone
-from studio.engine.coqui.loading import DeviceUnavailable, ModelError, RefusedFolder
-from studio.engine.embedded import language_speaker
-from studio.engine.voices import EMBEDDED, VoiceRegistry, parse_voice
+from studio.engine.voices.backbone import Backbone
+from studio.engine.errors import DeviceUnavailable, ModelError, RefusedFolder
+from studio.engine.voices.embedded.voice import language_speaker
+from studio.engine.voices.registry import EMBEDDED, VoiceRegistry, parse_voice
 from studio.interchange.ssml import SsmlError, parse_voice_name
 
 LANGUAGE_NAMES = {"en": "English", "es": "Spanish", "de": "German", "fr": "French", "it": "Italian",
@@ -70,7 +70,7 @@ def parse_cast(items: list[str] | None) -> dict[str, str]:
 
 def spec_of(ref: VoiceRef, mix: SpeakerMix) -> str:
     """The --voice spec that names a track's voice again (what remembered casting stores)."""
-    from studio.engine import cast
+    from studio.engine.voices import cast
 
     named = next((v.name for v in cast.cast() if v.voice == ref), None)
     if named:
@@ -84,7 +84,7 @@ def spec_of(ref: VoiceRef, mix: SpeakerMix) -> str:
 
 def _register(cast_name: str) -> str | None:
     """"female" or "male" for a voice of the cast, by its name."""
-    from studio.engine import cast
+    from studio.engine.voices import cast
 
     return next((v.register for v in cast.cast() if v.name == cast_name), None)
 
@@ -105,7 +105,7 @@ def cast_voice(registry: VoiceRegistry, name: str, taken: list[VoiceRef], note=l
     the default cast that is not in `taken` (the voices other tracks have), one of `register` ("female" or
     "male") first where it is given; None without a cast."""
     from studio.core.voice_library import remembered_voice
-    from studio.engine import cast as default_cast
+    from studio.engine.voices import cast as default_cast
 
     remembered = remembered_voice(name)
     if remembered:
@@ -138,7 +138,7 @@ def proposed_casting(names: list[str], vendor: bool = False) -> dict[str, str]:
     names of SSML, one of the name's register first)."""
     from studio.core.vendor_voices import voice_gender
     from studio.core.voice_library import remembered_voice
-    from studio.engine import cast as default_cast
+    from studio.engine.voices import cast as default_cast
 
     voices = default_cast.cast()
     out: dict[str, str] = {}
@@ -237,7 +237,7 @@ class Casting:
 
     def _open_cast(self, name: str, spec: str) -> tuple[VoiceRef, SpeakerMix]:
         """The voice `--cast NAME=SPEC` names, loaded now so that a wrong name fails before anything renders."""
-        from studio.engine import cast as default_cast
+        from studio.engine.voices import cast as default_cast
 
         try:
             ref, mix = parse_voice(spec)

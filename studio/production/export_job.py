@@ -16,12 +16,14 @@ from typing import Callable
 
 import numpy as np
 
+from studio.core.errors import UserError
 from studio.core.lexicon import merged
 from studio.core.model import Project
 from studio.core.timeline import layout
-from studio.engine.backbone import RenderResult
-from studio.engine.master import Master, OutputError, Timeline, write_files
-from studio.engine.mixdown import grid
+from studio.engine.voices.backbone import RenderResult
+from studio.engine.output.master import Master, Timeline, write_files
+from studio.engine.errors import OutputError
+from studio.engine.output.mixdown import grid
 from studio.interchange.alignment import PlacedSegment, alignment_document
 from studio.interchange.audio_files import write_wav
 from studio.interchange.exports import (MediaFile, build_timeline, safe_name, timecode, track_labels, track_names,
@@ -70,7 +72,7 @@ class ExportCancelled(Exception):
     pass
 
 
-class ExportError(Exception):
+class ExportError(UserError):
     """One sentence for the user."""
 
 

@@ -17,13 +17,13 @@ from studio.core.project_io import is_project_file
 from studio.core.project_io import load as load_project
 from studio.core.script import parse_script, split_sentences
 from studio.core.spoken import read_symbols
-from studio.engine.voices import VoiceRegistry
+from studio.engine.voices.registry import VoiceRegistry
 from studio.interchange import ssml
 from studio.interchange.detect import sniff
 from studio.interchange.subtitles import LYRICS, SOUND, Cue, read_subtitles
 from studio.interchange.text_script import ImportError_, read_text_file
 
-from .casting import Casting
+from studio.production.casting import Casting
 
 LYRICS_MODES = ("skip", "speak", "sing")
 SING_PITCH_ST = (0.0, 2.0, 4.0, 2.0)  # a chant: pitch steps word by word, vowels held longer
@@ -186,6 +186,6 @@ def _build(path: Path, text: str, kind: str, options: Options, casting: Casting,
 
 def _cast_list(project) -> str:
     """"ALICE (Joe), BOB (Hibari)": each track with the voice it was cast, so the user sees the casting."""
-    from .casting import spec_of
+    from studio.production.casting import spec_of
 
     return ", ".join(f"{t.name} ({spec_of(t.voice, t.mix)})" for t in sorted(project.tracks, key=lambda t: t.name))

@@ -14,13 +14,15 @@ import shutil
 from pathlib import Path
 from typing import Iterator
 
+from studio.core.errors import UserError
+
 # What a render writes; a folder holding anything else is not a previous render's output.
 RENDER_FILES = {"mix.wav", "stems", "clips", "alignment.json", "subtitles.srt", "subtitles.vtt", "labels.txt",
                 "alignment.TextGrid", "timeline.otio", "timeline.xml", "timeline.fcpxml", "timeline.aaf",
                 "edits.ssml", "timing-report.csv", "loudness.json"}
 
 
-class OutputFolderError(Exception):
+class OutputFolderError(UserError):
     """One sentence for the user."""
 
 

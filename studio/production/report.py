@@ -13,9 +13,9 @@ from pathlib import Path
 
 from studio.core.fit import Fit
 from studio.core.model import Project
-from studio.engine.mixdown import Placed
+from studio.engine.output.mixdown import Placed
 
-from .inputs import Script
+from studio.production.inputs import Script
 
 
 @dataclass(frozen=True)

@@ -17,13 +17,13 @@ from studio.core.language import script_language
 from studio.core.model import Project, Segment, SpeakerMix, new_id
 from studio.core.script import split_sentences
 from studio.core.spoken import read_symbols
-from studio.engine.render import render_segment
-from studio.engine.voices import VoiceRegistry
+from studio.engine.render.pipeline import render_segment
+from studio.engine.voices.registry import VoiceRegistry
 from studio.interchange import ssml
 from studio.interchange.alignment import PlacedSegment
 
-from .casting import Casting, open_voice  # noqa: F401 - open_voice is part of this module's API
-from .inputs import build_ssml
+from studio.production.casting import Casting, open_voice  # noqa: F401 - open_voice is part of this module's API
+from studio.production.inputs import build_ssml
 
 SENTENCE_GAP_S = 0.3
 MAX_SAY_CHARS = 20_000  # about 15 minutes of speech; longer texts belong in a script file for `studio render`
@@ -93,8 +93,8 @@ def set_mix(project: Project, mix: SpeakerMix, registry: VoiceRegistry) -> None:
 def apply_guide(project: Project, recording: str, registry: VoiceRegistry) -> None:
     """Copy a recording's timing, intonation and level onto every segment (read one after another in it).
     Raises AlignmentError (a ValueError) with one sentence; the project is unchanged then."""
-    from studio.engine.align import read_recording
-    from studio.engine.guide import guide_command
+    from studio.engine.guide.alignment import read_recording
+    from studio.engine.guide.plan import guide_command
 
     audio, rate = read_recording(recording)
     guide_command(project, [s.id for s in project.segments], audio, rate, registry).redo(project)

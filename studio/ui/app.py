@@ -40,7 +40,7 @@ def make_app() -> QApplication:
 
 
 def run_editor(project: Path | None) -> int:
-    from .main_window import MainWindow
+    from studio.ui.main_window import MainWindow
 
     from PySide6.QtWidgets import QMessageBox
 
@@ -72,7 +72,7 @@ def settle(window, timeout: float = 120.0) -> bool:
 def screenshot(out: Path, project: Path | None) -> int:
     """Open the editor offscreen on a project, wait until rendering settles, save a PNG of the window."""
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    from .main_window import MainWindow
+    from studio.ui.main_window import MainWindow
 
     make_app()
     scratch = tempfile.mkdtemp()

@@ -18,7 +18,7 @@ from PySide6.QtCore import QObject, QTimer
 
 from studio.core import project_io
 
-from .document import Document
+from studio.ui.document import Document
 
 IDLE_MS = 3000
 

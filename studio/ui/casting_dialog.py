@@ -15,8 +15,8 @@ from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QHeaderView
 def voice_choices() -> list[tuple[str, str]]:
     """(label, spec) of every voice a speaker can be given without a download."""
     from studio.core.voice_library import load_designs
-    from studio.engine.cast import cast
-    from studio.engine.embedded import SPEAKERS
+    from studio.engine.voices.cast import cast
+    from studio.engine.voices.embedded.voice import SPEAKERS
 
     out = [(f"{v.name} — {v.label}" if v.label else v.name, v.name) for v in cast()]
     names = {v.name.lower() for v in cast()}

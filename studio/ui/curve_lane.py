@@ -15,8 +15,8 @@ from PySide6.QtWidgets import QGraphicsRectItem
 
 from studio.core.commands import Macro, SetPhonemes
 
-from .lane_base import Lane
-from .timeline_data import st_to_hz
+from studio.ui.lane_base import Lane
+from studio.ui.timeline_data import st_to_hz
 
 HIT_PX = 9
 

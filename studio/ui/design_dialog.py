@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (QComboBox, QDialog, QDoubleSpinBox, QFormLayout, 
 from studio.core.design import Design, DesignError, check_name
 from studio.core.model import VoiceRef
 
-from .background import Job
+from studio.ui.background import Job
 
 SAMPLE = "Hello, this is how I sound. Do you like my voice?"
 TIMBRE = (0.85, 1.35)
@@ -28,7 +28,7 @@ def base_voices() -> list[tuple[str, str]]:
     """(label, model) of the neural voices a design can start from: the cast's own voices, then the bases of the
     user's designs."""
     from studio.core.voice_library import load_designs
-    from studio.engine.cast import cast
+    from studio.engine.voices.cast import cast
 
     out = {v.voice.model: f"{v.name} ({v.voice.model})" for v in cast() if v.design is None}
     for d in load_designs().values():
@@ -178,7 +178,7 @@ class DesignDialog(QDialog):
 
     def _start(self, work, done, what: str) -> None:
         from studio.core.analysis import AnalysisError
-        from studio.engine.coqui.loading import ModelError
+        from studio.engine.errors import ModelError
 
         self.job = Job(work, errors=(AnalysisError, ModelError, ValueError, OSError), parent=self)
         self.job.finished.connect(done)
@@ -231,7 +231,7 @@ class DesignDialog(QDialog):
 
     # ---- use and save ----------------------------------------------------------------------------------------
     def _name_clash(self, design: Design) -> str | None:
-        from studio.engine.cast import find
+        from studio.engine.voices.cast import find
 
         if find(design.name) is not None:
             return f"{design.name} is a voice of the default cast; give your voice another name."
@@ -243,7 +243,7 @@ class DesignDialog(QDialog):
 
     def use_for_track(self) -> None:
         """The selected track speaks with the design: one undo step, the design kept in the project."""
-        from .model_picker import switch_voice_command
+        from studio.ui.model_picker import switch_voice_command
 
         design = self.design()
         if design is None or self.track_id is None:

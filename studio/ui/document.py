@@ -15,10 +15,10 @@ from studio.core import project_io
 from studio.core.commands import Command
 from studio.core.lexicon import merged
 from studio.core.model import Project, Track, new_id
-from studio.engine.backbone import LexiconAnalyzer
-from studio.engine.voices import VoiceRegistry
+from studio.engine.voices.backbone import LexiconAnalyzer
+from studio.engine.voices.registry import VoiceRegistry
 
-from .user_data import load_global_lexicon
+from studio.ui.user_data import load_global_lexicon
 
 
 class _Undoable(QUndoCommand):
@@ -75,7 +75,7 @@ class Document(QObject):
         """An empty project with one narrator track on the neural voice, ready for a script. (The voice loads when
         the first line is analysed, off the GUI thread; where it cannot be had, analysis says so in one sentence.)"""
         from studio.core.model import SpeakerMix
-        from studio.engine.voices import NEURAL
+        from studio.engine.voices.registry import NEURAL
 
         project = Project(tracks=[Track(new_id(), "Narrator", NEURAL, SpeakerMix())])
         self.project, self.path = project, None

@@ -13,12 +13,12 @@ from PySide6.QtCore import QSettings, Signal
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QFileDialog, QFormLayout, QGroupBox, QHBoxLayout,
                                QLabel, QLineEdit, QProgressBar, QPushButton, QRadioButton, QVBoxLayout)
 
-from studio.engine.backbone import request_for
-from studio.engine.render import render_request
+from studio.engine.voices.backbone import request_for
+from studio.engine.render.pipeline import render_request
 from studio.production.export_job import (ExportError, ExportSettings, check_pattern, run_export,
                                            selection_project)
 
-from .background import Job
+from studio.ui.background import Job
 
 RATES = [("Voice's own rate", 0), ("22050 Hz", 22050), ("44100 Hz", 44100), ("48000 Hz (video)", 48000)]
 DEPTHS = [("16-bit", 16), ("24-bit", 24), ("32-bit float", 32)]

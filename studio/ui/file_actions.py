@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox
 from studio.core.analysis import AnalysisError, prepare
 from studio.core.project_io import ProjectFileError, is_project_file
 
-from .autosave import discard, find_recoveries
+from studio.ui.autosave import discard, find_recoveries
 
 PROJECT_FILTER = "Speech Studio projects (*.studio.json *.json);;All files (*)"
 PROJECT_SUFFIX = ".studio.json"
@@ -61,13 +61,13 @@ class FileActions:
         speaker labels, vendor SSML, languages). The voice analyses it on a worker thread, with progress in the
         status bar; the project appears when it is done. Returns False if it could not start."""
         from studio.core.script import split_sentences
-        from studio.engine.coqui.loading import ModelError
+        from studio.engine.errors import ModelError
         from studio.interchange.ssml import SsmlError
         from studio.interchange.subtitles import SubtitleError
         from studio.interchange.text_script import ImportError_, read_text_file
         from studio.production.inputs import Options, load
 
-        from .background import Job
+        from studio.ui.background import Job
 
         if self.import_job is not None and self.import_job.running:
             self.show_info("An import is still running; wait for it to finish.")
@@ -117,7 +117,7 @@ class FileActions:
         from studio.production.casting import proposed_casting
         from studio.production.inputs import Options, speakers_of
 
-        from .casting_dialog import CastingDialog
+        from studio.ui.casting_dialog import CastingDialog
 
         try:
             kind, names = speakers_of(path, text, Options())
@@ -179,7 +179,7 @@ class FileActions:
             self.import_script(Path(path))
 
     def show_export(self) -> None:
-        from .export_dialog import ExportDialog
+        from studio.ui.export_dialog import ExportDialog
 
         if self.export_dialog is not None and self.export_dialog.busy:
             self.export_dialog.raise_()

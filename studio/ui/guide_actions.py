@@ -10,9 +10,9 @@ from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QFileDialog
 
 from studio.core.analysis import AnalysisError
-from studio.engine.coqui.loading import ModelError
+from studio.engine.errors import ModelError
 
-from .background import Job
+from studio.ui.background import Job
 
 
 class GuideActions(QObject):
@@ -41,8 +41,8 @@ class GuideActions(QObject):
         project, voices = self.document.project, self.document.voices
 
         def work(job: Job):
-            from studio.engine.align import read_recording
-            from studio.engine.guide import guide
+            from studio.engine.guide.alignment import read_recording
+            from studio.engine.guide.plan import guide
 
             audio, rate = read_recording(path)
             command, plans = guide(project, [seg_id], audio, rate, voices)
@@ -55,7 +55,7 @@ class GuideActions(QObject):
         return self.job.start()
 
     def _finished(self, result) -> None:
-        from .guide_lane import make_guide
+        from studio.ui.guide_lane import make_guide
 
         self.job = None
         command, audio, rate, plan = result

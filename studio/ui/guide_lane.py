@@ -16,8 +16,8 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
 
-from .blocks import EnvelopeItem
-from .lane_base import Lane
+from studio.ui.blocks import EnvelopeItem
+from studio.ui.lane_base import Lane
 
 
 @dataclass
@@ -30,7 +30,7 @@ class Guide:
 
 
 def make_guide(segment_id: str, audio: np.ndarray, rate: int, plan) -> Guide:
-    from studio.engine.psola import track
+    from studio.engine.edits.pitch import track
 
     return Guide(segment_id, audio, rate, [(w.start, w.end) for w in plan.words], track(audio, rate, 10.0))
 
@@ -111,7 +111,7 @@ class GuideLane(Lane):
         """The guides at their own speed, each with its first word on its segment's first word, for playback."""
         if not self.guides:
             return None
-        from studio.engine.mixdown import resample
+        from studio.engine.output.mixdown import resample
 
         out = np.zeros(length, np.float32)
         for guide in self.guides.values():

@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QDoubleSpinBox, QFormLayout, QLabel, QWidget
 from studio.core.commands import Macro, SetPhonemes
 from studio.core.model import DURATION_SCALE_RANGE, ENERGY_LIMIT_DB, PITCH_LIMIT_ST
 
-from .curve_lane import word_names
+from studio.ui.curve_lane import word_names
 
 
 class Inspector(QWidget):

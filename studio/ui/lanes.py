@@ -10,10 +10,10 @@ from PySide6.QtWidgets import QMenu
 
 from studio.core.commands import SetPhonemes, SetWordEmotion, set_emotion
 from studio.core.model import EMOTIONS, MAX_EMOTION_INTENSITY, Emotion
-from studio.engine.scheduler import State
+from studio.engine.render.scheduler import State
 
-from .blocks import BlocksItem, EnvelopeItem
-from .lane_base import SPEAKER_COLORS, Lane
+from studio.ui.blocks import BlocksItem, EnvelopeItem
+from studio.ui.lane_base import SPEAKER_COLORS, Lane
 
 EDGE_PX = 6
 VOWELS = set("aeiouæɑɒɔəɚɛɜɝɪʊʌɐɨʉøœɤɯyɶᵻ")

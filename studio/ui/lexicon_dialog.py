@@ -14,8 +14,8 @@ from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDialog, QDialogBut
 
 from studio.core import lexicon as lex
 
-from .pronunciation import lexicon_edit
-from .user_data import save_global_lexicon
+from studio.ui.pronunciation import lexicon_edit
+from studio.ui.user_data import save_global_lexicon
 
 SCOPES = ("This project", "All my projects")
 

@@ -11,20 +11,21 @@ from pathlib import Path
 import numpy as np
 from PySide6.QtCore import QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QDockWidget, QFileDialog, QLabel, QMainWindow, QProgressBar, QSplitter, QToolBar, QUndoView
+from PySide6.QtWidgets import (QDockWidget, QFileDialog, QLabel, QMainWindow, QProgressBar, QSplitter, QToolBar,
+                               QUndoView)
 
-from studio.engine.mixdown import mix, stems
+from studio.engine.output.mixdown import mix, stems
 
-from .autosave import Autosave
-from .document import Document
-from .file_actions import FileActions, with_project_suffix  # noqa: F401 - re-exported
-from .inspector import Inspector
-from .line_panel import LinePanel
-from .mixer import VoiceMixer
-from .player import Player, default_sink
-from .render_controller import RenderController
-from .script_panel import ScriptPanel
-from .timeline import Timeline
+from studio.ui.autosave import Autosave
+from studio.ui.document import Document
+from studio.ui.file_actions import FileActions, with_project_suffix  # noqa: F401 - re-exported
+from studio.ui.inspector import Inspector
+from studio.ui.line_panel import LinePanel
+from studio.ui.mixer import VoiceMixer
+from studio.ui.player import Player, default_sink
+from studio.ui.render_controller import RenderController
+from studio.ui.script_panel import ScriptPanel
+from studio.ui.timeline import Timeline
 
 
 
@@ -94,7 +95,7 @@ class MainWindow(FileActions, QMainWindow):
             self.restoreGeometry(geometry)
             self.restoreState(self.settings.value("window/state"))
         self._update_title()
-        from .preferences import apply_shortcuts, chosen_sink, voice_for_speaker
+        from studio.ui.preferences import apply_shortcuts, chosen_sink, voice_for_speaker
 
         apply_shortcuts(self, self.settings)
         self.apply_preferences()
@@ -157,7 +158,7 @@ class MainWindow(FileActions, QMainWindow):
         m.addSeparator()
         self._action(m, "&Export…", "Ctrl+E", self.show_export)
         self._action(m, "Import &reference audio…", None, self.ask_reference_audio)
-        from . import video_actions
+        from studio.ui import video_actions
 
         self.video = video_actions.install(self, m)
         m.addSeparator()
@@ -186,11 +187,11 @@ class MainWindow(FileActions, QMainWindow):
         self._action(m, "Pronunciation&s…", None, self.show_lexicon)
         m.addSeparator()
         self._action(m, "Pre&ferences…", QKeySequence.Preferences, self.show_preferences)
-        from . import script_actions
+        from studio.ui import script_actions
 
         script_menu = self.menuBar().addMenu("&Script")
         self.script_actions = script_actions.install(self, script_menu)
-        from . import guide_actions
+        from studio.ui import guide_actions
 
         script_menu.addSeparator()
         self.guide_actions = guide_actions.install(self, script_menu, self.transport)
@@ -204,7 +205,7 @@ class MainWindow(FileActions, QMainWindow):
         self._action(m, "Zoom &out", ["-", "Ctrl+-"], lambda: self.timeline.zoom(1 / 1.5))
         self._action(m, "Show &all", "Ctrl+0", lambda: self.timeline.show_range(0, max(self.timeline.data.total, 1)))
         m.addSeparator()
-        from . import marker_actions
+        from studio.ui import marker_actions
 
         self.markers = marker_actions.install(self, m)
 
@@ -250,20 +251,20 @@ class MainWindow(FileActions, QMainWindow):
             self.show_info(f"All {len(fits)} lines fit their slots.")
 
     def show_find(self, replace: bool) -> None:
-        from .find_dialog import FindReplaceDialog
+        from studio.ui.find_dialog import FindReplaceDialog
 
         if self.find_dialog is None:
             self.find_dialog = FindReplaceDialog(self)
         self.find_dialog.open_for(replace)
 
     def show_presets(self) -> None:
-        from .presets_dialog import PresetsDialog
+        from studio.ui.presets_dialog import PresetsDialog
 
         self.presets_dialog = PresetsDialog(self)
         self.presets_dialog.show()
 
     def pick_model(self) -> None:
-        from .model_picker import ModelPicker
+        from studio.ui.model_picker import ModelPicker
 
         seg_id = self.script.selected_segment_id()
         if seg_id is None:
@@ -272,14 +273,14 @@ class MainWindow(FileActions, QMainWindow):
         ModelPicker(self.document, self.document.project.segment(seg_id).track_id, self).exec()
 
     def design_voice(self) -> None:
-        from .design_dialog import DesignDialog
+        from studio.ui.design_dialog import DesignDialog
 
         seg_id = self.script.selected_segment_id()
         track_id = self.document.project.segment(seg_id).track_id if seg_id is not None else None
         DesignDialog(self, track_id).exec()
 
     def show_preferences(self) -> None:
-        from .preferences import PreferencesDialog
+        from studio.ui.preferences import PreferencesDialog
 
         PreferencesDialog(self, self.settings).exec()
 
@@ -300,7 +301,7 @@ class MainWindow(FileActions, QMainWindow):
     def edit_word_pronunciation(self, seg_pos: int, word_index: int) -> None:
         from studio.core.model import PAUSE
 
-        from .pronunciation import edit_pronunciation
+        from studio.ui.pronunciation import edit_pronunciation
 
         word = self.document.project.segments[seg_pos].words[word_index]
         if word.text:
@@ -309,14 +310,14 @@ class MainWindow(FileActions, QMainWindow):
     def ask_pronunciation(self) -> None:
         from PySide6.QtWidgets import QInputDialog
 
-        from .pronunciation import edit_pronunciation
+        from studio.ui.pronunciation import edit_pronunciation
 
         word, ok = QInputDialog.getText(self, "Pronunciation", "Which word does the voice get wrong?")
         if ok and word.strip():
             edit_pronunciation(self, word.strip())
 
     def show_lexicon(self) -> None:
-        from .lexicon_dialog import LexiconDialog
+        from studio.ui.lexicon_dialog import LexiconDialog
 
         if self.lexicon_dialog is None:
             self.lexicon_dialog = LexiconDialog(self)
@@ -332,7 +333,7 @@ class MainWindow(FileActions, QMainWindow):
     def set_reference_audio(self, path: Path) -> bool:
         from studio.core.project_commands import set_reference_audio
 
-        from .reference_lane import stored_reference
+        from studio.ui.reference_lane import stored_reference
 
         try:
             self.timeline.reference.load(path)
@@ -345,7 +346,7 @@ class MainWindow(FileActions, QMainWindow):
         return True
 
     def _load_reference(self) -> None:
-        from .reference_lane import reference_path
+        from studio.ui.reference_lane import reference_path
 
         path = reference_path(self.document)
         if path == self.timeline.reference.loaded_from:
@@ -396,7 +397,7 @@ class MainWindow(FileActions, QMainWindow):
 
     def _pending_segments(self, start: float, end: float) -> list[str]:
         """Segments in [start, end] that are still to be rendered: playback waits for them."""
-        from studio.engine.scheduler import State
+        from studio.engine.render.scheduler import State
 
         waiting = []
         for place in self.timeline.data.placements:
@@ -430,7 +431,7 @@ class MainWindow(FileActions, QMainWindow):
         self.timeline.show_segment(segment_id)
 
     def _update_render_state(self) -> None:
-        from studio.engine.scheduler import State
+        from studio.engine.render.scheduler import State
 
         counts = {s: 0 for s in State}
         failed = None

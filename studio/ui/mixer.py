@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QDoubleSpinBox, QGridLayout
 from studio.core.commands import SetLibraryMix, set_segment_mix, set_track_mix
 from studio.core.model import SpeakerMix
 
-from .document import Document
+from studio.ui.document import Document
 
 
 class VoiceMixer(QWidget):
@@ -170,7 +170,7 @@ class VoiceMixer(QWidget):
         self.propose.setEnabled(False)
 
         def work():
-            from studio.engine import anonymity
+            from studio.engine.privacy import anonymity
             try:
                 render = anonymity.mix_renderer(backbone)
                 model = getattr(backbone, "model", None)
@@ -211,7 +211,7 @@ class VoiceMixer(QWidget):
 def _meter() -> tuple[str, float, str]:
     """("ge2e" or "mfcc", default threshold, how it was derived): the trained verifier where its weights and
     calibration are installed, else the MFCC voiceprint. Reads a small JSON file; loads no model."""
-    from studio.engine import verifier
+    from studio.engine.privacy import verifier
 
     try:
         verifier.weights_path()

@@ -21,7 +21,7 @@ from studio.core.model import SpeakerMix
 from studio.core.model import VoiceRef
 from studio.core.retext import carry_edits
 
-from .document import Document
+from studio.ui.document import Document
 
 COLUMNS = ["Model", "Kind", "Status", "Controls", "License"]
 
@@ -103,7 +103,7 @@ class ModelPicker(QDialog):
         self.refill()
 
     def refill(self) -> None:
-        from studio.engine.catalog import catalog
+        from studio.engine.voices.catalog import catalog
 
         self.entries = catalog(self.folders)
         self.table.setRowCount(len(self.entries))
@@ -131,7 +131,7 @@ class ModelPicker(QDialog):
 
     def import_piper(self, path: str, name: str | None = None) -> None:
         """Convert a Piper voice into the model store on a background thread; the list then shows it."""
-        from studio.engine.coqui import store
+        from studio.engine.voices.coqui import store
 
         self.progress.show()
         self.import_button.setEnabled(False)

@@ -9,8 +9,8 @@ from __future__ import annotations
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
 
-from .blocks import BlocksItem
-from .lane_base import LEFT_AXIS_WIDTH
+from studio.ui.blocks import BlocksItem
+from studio.ui.lane_base import LEFT_AXIS_WIDTH
 
 
 class _StripBox(pg.ViewBox):

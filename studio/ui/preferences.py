@@ -11,11 +11,11 @@ from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QDoubleSpin
                                QTabWidget, QVBoxLayout, QWidget)
 
 from studio.core.model import SpeakerMix
-from studio.engine.embedded import SPEAKERS
-from studio.engine.voices import EMBEDDED
+from studio.engine.voices.embedded.voice import SPEAKERS
+from studio.engine.voices.registry import EMBEDDED
 from studio.production.export_job import ExportSettings
 
-from .export_dialog import DEFAULTS_KEY, LOUDNESS, RATES
+from studio.ui.export_dialog import DEFAULTS_KEY, LOUDNESS, RATES
 
 DEVICE_KEY = "preferences/audio_device"
 # Speaker voices were once kept here ({"ALICE": "en-us+f2"}); they now live with the remembered casting
@@ -151,7 +151,7 @@ class PreferencesDialog(QDialog):
         self.tabs = tabs
 
     def _add_voice_row(self, name: str, speaker: str) -> None:
-        from .casting_dialog import voice_box
+        from studio.ui.casting_dialog import voice_box
 
         row = self.voices.rowCount()
         self.voices.insertRow(row)

@@ -16,9 +16,9 @@ from studio.core.analysis import prepare
 from studio.core.commands import EditText, Macro
 from studio.core.project_commands import SetLexiconEntry
 from studio.core.retext import carry_edits
-from studio.engine.backbone import LexiconAnalyzer
+from studio.engine.voices.backbone import LexiconAnalyzer
 
-from .user_data import save_global_lexicon
+from studio.ui.user_data import save_global_lexicon
 
 
 class PronunciationDialog(QDialog):

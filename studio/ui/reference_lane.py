@@ -12,8 +12,8 @@ from pathlib import Path
 import numpy as np
 import pyqtgraph as pg
 
-from .blocks import BlocksItem, EnvelopeItem
-from .lane_base import Lane
+from studio.ui.blocks import BlocksItem, EnvelopeItem
+from studio.ui.lane_base import Lane
 
 MAX_REFERENCE_S = 4 * 3600
 
@@ -106,7 +106,7 @@ class ReferenceLane(Lane):
         """The reference resampled to `rate`, cut or padded to `length` samples, for playback under the mix."""
         if self.audio is None:
             return None
-        from studio.engine.mixdown import resample
+        from studio.engine.output.mixdown import resample
 
         audio = resample(self.audio, self.rate, rate)
         out = np.zeros(max(length, len(audio)), np.float32)

@@ -14,12 +14,12 @@ from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
 from studio.core.model import VoiceRef
 from studio.core.timeline import layout
-from studio.engine.backbone import RenderResult, request_for
-from studio.engine.cache import RenderCache, default_cache_dir
-from studio.engine.render import prefill_where_it_pays, render_request
-from studio.engine.scheduler import RenderScheduler, State, Status
+from studio.engine.voices.backbone import RenderResult, request_for
+from studio.engine.render.cache import RenderCache, default_cache_dir
+from studio.engine.render.pipeline import prefill_where_it_pays, render_request
+from studio.engine.render.scheduler import RenderScheduler, State, Status
 
-from .document import Document
+from studio.ui.document import Document
 
 LOAD_DELAY_MS = 300  # after a project opens, before a neural voice starts loading (see _ready_backbone)
 

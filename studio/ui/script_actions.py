@@ -12,11 +12,11 @@ from studio.core.commands import AddTrack, Macro, MoveSegment, RemoveSegment, Re
 from studio.core.model import SpeakerMix, Track, new_id
 from studio.core.script import ScriptLine, parse_script
 from studio.core.structure import change_speaker, insert_lines, merge_with_next, split_segment
-from studio.engine.embedded import SPEAKERS
-from studio.engine.coqui.loading import ModelError
-from studio.engine.voices import EMBEDDED, narrator
+from studio.engine.voices.embedded.voice import SPEAKERS
+from studio.engine.errors import ModelError
+from studio.engine.voices.registry import EMBEDDED, narrator
 
-from .background import Job
+from studio.ui.background import Job
 
 NEW_LINE_TEXT = "New line."
 

@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableWidget, QTab
 from studio.core.analysis import AnalysisError
 from studio.core.commands import edit_text
 
-from .document import Document
+from studio.ui.document import Document
 
 COL_TRACK, COL_TEXT, COL_LENGTH = range(3)
 

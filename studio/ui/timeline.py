@@ -11,14 +11,14 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, QTimer, Signal
 
-from .curve_lane import CurveLane, EnergyLane
-from .document import Document
-from .lanes import EmotionLane, MixLane, PhonemeLane, WaveformLane
-from .guide_lane import GuideLane
-from .overview import OverviewStrip
-from .reference_lane import ReferenceLane
-from .track_lane import TrackLane
-from .timeline_data import TimelineData, build
+from studio.ui.curve_lane import CurveLane, EnergyLane
+from studio.ui.document import Document
+from studio.ui.lanes import EmotionLane, MixLane, PhonemeLane, WaveformLane
+from studio.ui.guide_lane import GuideLane
+from studio.ui.overview import OverviewStrip
+from studio.ui.reference_lane import ReferenceLane
+from studio.ui.track_lane import TrackLane
+from studio.ui.timeline_data import TimelineData, build
 
 POINTS_MAX_SPAN_S = 120.0
 CURVES_MAX_SPAN_S = 600.0
@@ -101,7 +101,7 @@ class Timeline(pg.GraphicsLayoutWidget):
             lane.line.setVisible(span <= CURVES_MAX_SPAN_S)
 
     def _on_status(self, _segment_id, status) -> None:
-        from studio.engine.scheduler import State
+        from studio.engine.render.scheduler import State
 
         self._layout_dirty |= status.state is State.READY
         if not self._audio_timer.isActive():

@@ -13,7 +13,7 @@ import numpy as np
 
 from studio.core.model import Project
 from studio.core.timeline import Placement, layout
-from studio.engine.mixdown import spoken_durations
+from studio.engine.output.mixdown import spoken_durations
 
 REF_HZ = 100.0
 

@@ -7,8 +7,8 @@ import pyqtgraph as pg
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont, QFontMetrics
 
-from .blocks import BlocksItem
-from .lane_base import LEFT_AXIS_WIDTH, Lane
+from studio.ui.blocks import BlocksItem
+from studio.ui.lane_base import LEFT_AXIS_WIDTH, Lane
 
 NAME_PX = 11
 NAME_ROOM = LEFT_AXIS_WIDTH - 8  # the axis keeps a few pixels between a name and the lane's edge

@@ -13,8 +13,8 @@ from PySide6.QtWidgets import QDockWidget, QFileDialog
 
 from studio.core.project_commands import SetVideoOffset, set_reference_video
 
-from .reference_lane import stored_path, stored_reference
-from .video_panel import VIDEO_SUFFIXES, VideoPanel, check_video_file, qt_backend
+from studio.ui.reference_lane import stored_path, stored_reference
+from studio.ui.video_panel import VIDEO_SUFFIXES, VideoPanel, check_video_file, qt_backend
 
 
 def video_path(document) -> Path | None:

@@ -96,8 +96,8 @@ def test_a_multi_speaker_voice_mixes_its_speakers_by_weight(tmp_path, joe_files)
     values, under Piper's names). It checks the mapping, the speakers from speaker_id_map and mixing by weight;
     it cannot check the ONNX parsing of a real multi-speaker file."""
     from studio.core.model import SpeakerMix, VoiceRef
-    from studio.engine import coqui
-    from studio.engine.coqui.piper_import import derive_args, read_piper, write_folder
+    from studio.engine.voices import coqui
+    from studio.engine.voices.coqui.piper_import import derive_args, read_piper, write_folder
     from tests.helpers import make_request
 
     voice = read_piper(joe_files[0], "multi")
@@ -132,6 +132,6 @@ def _convs(voice):
     """The conv attributes of joe's graph, which derive_args reads for kernels, dilations and strides."""
     import onnx
 
-    from studio.engine.coqui.piper_import import _conv_nodes
+    from studio.engine.voices.coqui.piper_import import _conv_nodes
 
     return _conv_nodes(onnx.load(str(voice.onnx_path)).graph)

@@ -68,7 +68,7 @@ def test_a_damaged_design_is_one_sentence(tmp_path):
 def test_library_design_is_found_by_name(tmp_path, monkeypatch):
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path))
     from studio.core.voice_library import load_designs, save_design
-    from studio.engine.voices import VoiceRegistry, parse_voice
+    from studio.engine.voices.registry import VoiceRegistry, parse_voice
 
     save_design(Design("en_US-joe-medium", 0.9, 0.8, 0.0, "Ravi"))
     assert set(load_designs()) == {"Ravi"}

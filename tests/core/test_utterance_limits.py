@@ -36,7 +36,7 @@ def test_ordinary_sentences_are_untouched():
 @pytest.mark.parametrize("text, phrase", [("a" * 1000, "word of 1,000 letters"),
                                           ("word " * 400, "characters, more than")])
 def test_what_reaches_a_voice_in_one_piece_is_capped_with_one_sentence(text, phrase):
-    from studio.engine.voices import VoiceRegistry
+    from studio.engine.voices.registry import VoiceRegistry
 
     with pytest.raises(TooLong, match=phrase):
         check_utterance(text)

@@ -3,8 +3,8 @@
 import numpy as np
 import pytest
 
-from studio.engine import anonymity
-from studio.engine.embedded import EmbeddedVoice
+from studio.engine.privacy import anonymity
+from studio.engine.voices.embedded.voice import EmbeddedVoice
 
 
 @pytest.fixture(scope="module")
@@ -39,7 +39,7 @@ def test_relative_closeness_is_one_at_a_source_and_zero_as_far_as_the_others():
 
 
 def test_embedding_space_similarity_on_a_multi_speaker_model(tiny_models):
-    from studio.engine import coqui
+    from studio.engine.voices import coqui
 
     model = coqui.load(str(tiny_models["fastspeech2"])).model
     sims = anonymity.embedding_similarity(model, (("ada", 0.5), ("ben", 0.5)))

@@ -4,9 +4,9 @@ import numpy as np
 import pytest
 
 from studio.core.model import SpeakerMix, VoiceRef
-from studio.engine import coqui
-from studio.engine.render import native_request, render_many, render_request
-from studio.engine.voices import NEURAL
+from studio.engine.voices import coqui
+from studio.engine.render.pipeline import native_request, render_many, render_request
+from studio.engine.voices.registry import NEURAL
 from tests.helpers import make_request
 
 TEXTS = ["Hi.", "Please remember to water the garden every morning.",
@@ -61,7 +61,7 @@ def test_a_batch_of_different_lengths_equals_single_renders(which, neural, tiny_
 def test_out_of_memory_halves_the_batch(neural, monkeypatch, caplog):
     import torch
 
-    from studio.engine.coqui import vits_batch
+    from studio.engine.voices.coqui import vits_batch
 
     real = vits_batch._run
     calls = []
@@ -85,7 +85,7 @@ def test_gpu_batches_are_sized_from_free_memory_and_the_measured_frame_cost(monk
 
     import torch
 
-    from studio.engine.coqui import vits_batch
+    from studio.engine.voices.coqui import vits_batch
 
     monkeypatch.setattr(torch.cuda, "mem_get_info", lambda device=None: (8 * 2**30, 80 * 2**30))
     cuda = types.SimpleNamespace(type="cuda")
@@ -100,10 +100,10 @@ def test_gpu_batches_are_sized_from_free_memory_and_the_measured_frame_cost(monk
 
 def test_the_editor_worker_batches_stale_neural_segments_with_the_same_samples(neural, monkeypatch, tmp_path):
     """The GPU path of the editor's worker, run on the CPU: `batching_pays` is what only a GPU answers yes to."""
-    from studio.engine import render as render_module
-    from studio.engine.cache import RenderCache
-    from studio.engine.scheduler import RenderScheduler, State
-    from studio.engine.voices import VoiceRegistry
+    from studio.engine.render import pipeline as render_module
+    from studio.engine.render.cache import RenderCache
+    from studio.engine.render.scheduler import RenderScheduler, State
+    from studio.engine.voices.registry import VoiceRegistry
 
     from dataclasses import replace
 

@@ -7,7 +7,7 @@ import pytest
 
 from studio.core.analysis import prepare
 from studio.core.model import SpeakerMix
-from studio.engine.voices import NEURAL, VoiceRegistry
+from studio.engine.voices.registry import NEURAL, VoiceRegistry
 from studio.production.inputs import Options, load
 from tests.helpers import assert_same_analysis
 
@@ -90,7 +90,7 @@ def test_an_import_batched_or_not_makes_the_same_project(name, neural, tmp_path,
 def test_lines_with_a_lexicon_word_are_prepared_as_the_voice_will_read_them(neural, monkeypatch):
     """The editor analyses through the pronunciation lexicon: `prepare` must hand the voice the respelled text,
     or no prepared analysis would match and every line would be analysed again on its own."""
-    from studio.engine.backbone import LexiconAnalyzer
+    from studio.engine.voices.backbone import LexiconAnalyzer
 
     texts = ["The Nguyen family arrived.", "Nguyen waved from the quay."]
     registry = _registry(neural, True)

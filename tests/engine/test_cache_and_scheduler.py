@@ -11,11 +11,11 @@ from studio.core.commands import SetPhonemes, set_emotion
 from studio.core.history import History
 from studio.core.model import Emotion
 from studio.core.script import build_project, parse_script
-from studio.engine.backbone import RenderResult, request_for
-from studio.engine.cache import RenderCache
-from studio.engine.render import render_request, render_segment
-from studio.engine.scheduler import RenderScheduler, State
-from studio.engine.voices import VoiceRegistry
+from studio.engine.voices.backbone import RenderResult, request_for
+from studio.engine.render.cache import RenderCache
+from studio.engine.render.pipeline import render_request, render_segment
+from studio.engine.render.scheduler import RenderScheduler, State
+from studio.engine.voices.registry import VoiceRegistry
 
 
 @pytest.fixture
@@ -233,7 +233,7 @@ def test_a_failing_render_marks_only_its_segment(doc, tmp_path, fault, phrase):
 
 
 def _fake_request(i: int):
-    from studio.engine.backbone import RenderRequest
+    from studio.engine.voices.backbone import RenderRequest
 
     return RenderRequest("fake", "m", "1", f"segment {i}", (), ())
 

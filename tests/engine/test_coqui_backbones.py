@@ -9,8 +9,8 @@ import pytest
 import torch
 
 from studio.core.model import SpeakerMix, VoiceRef
-from studio.engine import coqui
-from studio.engine.coqui.frontend import tokenize
+from studio.engine.voices import coqui
+from studio.engine.voices.coqui.frontend import tokenize
 from tests.helpers import make_request
 
 TEXT = "Hello world, this is a test."
@@ -112,7 +112,7 @@ def test_vits_duration_edit_reaches_the_flow(tiny_models):
 
 
 def test_speaker_mix_interpolates_embeddings(tiny_models):
-    from studio.engine.coqui.frontend import mixed_conditioning
+    from studio.engine.voices.coqui.frontend import mixed_conditioning
 
     backbone = coqui.load(str(tiny_models["fastspeech2"]))
     m = backbone.model

@@ -5,12 +5,12 @@ import pytest
 
 from studio.core.design import Design
 from studio.core.model import SpeakerMix
-from studio.engine import design as stage
-from studio.engine.backbone import PhonemeSpec, RenderRequest, WordSpec
-from studio.engine.design import DesignBackbone
-from studio.engine.psola import track
-from studio.engine.render import render_request
-from studio.engine.voices import NEURAL
+from studio.engine.voices import design as stage
+from studio.engine.voices.backbone import PhonemeSpec, RenderRequest, WordSpec
+from studio.engine.voices.design import DesignBackbone
+from studio.engine.edits.pitch import track
+from studio.engine.render.pipeline import render_request
+from studio.engine.voices.registry import NEURAL
 
 TEXT = "A rod is used to catch pink salmon."
 
@@ -78,8 +78,8 @@ def test_analysis_scales_the_predicted_pitch(neural):
 
 
 def test_a_mix_of_joe_and_a_designed_voice_renders_and_is_measured(neural):
-    from studio.engine import anonymity
-    from studio.engine.voices import VoiceRegistry
+    from studio.engine.privacy import anonymity
+    from studio.engine.voices.registry import VoiceRegistry
 
     registry = VoiceRegistry()
     registry._backbones[(NEURAL.backbone, NEURAL.model)] = neural
@@ -99,8 +99,8 @@ def test_a_mix_of_joe_and_a_designed_voice_renders_and_is_measured(neural):
 def test_a_mixed_in_design_replaced_under_its_name_changes_the_cache_key(neural):
     """A library design edited under the same name must not leave its mixes playing stale cached audio."""
     from studio.core.model import Project, Segment, Track, VoiceRef, new_id
-    from studio.engine.backbone import request_for
-    from studio.engine.voices import VoiceRegistry
+    from studio.engine.voices.backbone import request_for
+    from studio.engine.voices.registry import VoiceRegistry
 
     registry = VoiceRegistry()
     registry._backbones[(NEURAL.backbone, NEURAL.model)] = neural
@@ -120,7 +120,7 @@ def test_a_mixed_in_design_replaced_under_its_name_changes_the_cache_key(neural)
 def test_a_designed_voice_lists_each_mixable_voice_once(neural):
     """The mixer gives one slider per speaker: the design, its base voice, the other cast voices, the embedded."""
     from studio.core.model import VoiceRef
-    from studio.engine.voices import VoiceRegistry
+    from studio.engine.voices.registry import VoiceRegistry
 
     registry = VoiceRegistry()
     registry._backbones[(NEURAL.backbone, NEURAL.model)] = neural

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from studio.core.model import PAUSE, SpeakerMix
-from studio.engine.embedded import SPEAKERS, EmbeddedVoice, align
+from studio.engine.voices.embedded.voice import SPEAKERS, EmbeddedVoice, align
 
 
 @pytest.fixture(scope="module")

@@ -5,7 +5,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from studio.core.words import words_of
-from studio.engine.embedded import EmbeddedVoice
+from studio.engine.voices.embedded.voice import EmbeddedVoice
 
 VOICE = EmbeddedVoice()
 # Function words espeak likes to run together, content words, numbers and symbols read aloud.
@@ -46,7 +46,7 @@ def test_the_neural_voice_keeps_every_word_too(neural, pieces):
     """The neural voice reads whole clauses ("$20" as two words, "in a" as one): its phonemes are assigned back
     to the written words, each word once, in order, each with phonemes of its own."""
     from studio.core.model import SpeakerMix
-    from studio.engine.voices import NEURAL
+    from studio.engine.voices.registry import NEURAL
 
     text = " ".join(w + p for w, p in pieces)
     words = neural.analyze(text, NEURAL, SpeakerMix())
@@ -58,7 +58,7 @@ def test_a_word_is_never_split_around_a_pause_by_the_neural_voice(neural):
     """Found by the property test above: an unmatched phoneme after a comma (the "a" of "an", or "for example"
     read for "e.g.") was given to the word before the comma, which then came out twice."""
     from studio.core.model import SpeakerMix
-    from studio.engine.voices import NEURAL
+    from studio.engine.voices.registry import NEURAL
 
     for text in ("from, an in", "from, e.g. e.g.", "I came from the store, an hour ago."):
         words = neural.analyze(text, NEURAL, SpeakerMix())

@@ -7,9 +7,9 @@ from studio.core.commands import SetPhonemes, set_emotion, set_segment_mix
 from studio.core.history import History
 from studio.core.model import Emotion, SpeakerMix
 from studio.core.script import build_project, parse_script
-from studio.engine.backbone import request_for
-from studio.engine.render import render_segment
-from studio.engine.voices import VoiceRegistry
+from studio.engine.voices.backbone import request_for
+from studio.engine.render.pipeline import render_segment
+from studio.engine.voices.registry import VoiceRegistry
 from tests.measure import centroid, f0_track, median_f0, rms, semitones
 
 SENTENCE = "The quick brown fox jumps over the lazy dog."

@@ -4,8 +4,8 @@ import numpy as np
 import pytest
 
 from studio.core.model import SpeakerMix, VoiceRef
-from studio.engine import coqui
-from studio.engine.render import native_request, render_many
+from studio.engine.voices import coqui
+from studio.engine.render.pipeline import native_request, render_many
 from tests.helpers import assert_same_analysis, make_request
 
 TEXTS = ["Hi.", "Please remember to water the garden every morning.",
@@ -45,7 +45,7 @@ def test_without_the_masks_padding_would_leak(tiny_models, monkeypatch):
     """The check above can fail: with the decoder's convolutions left unmasked, the padded batch differs."""
     import contextlib
 
-    from studio.engine.coqui import forward_batch
+    from studio.engine.voices.coqui import forward_batch
 
     folder = tiny_models["fastpitch"]
     backbone, voice = coqui.load(str(folder)), VoiceRef("coqui", str(folder))
@@ -61,7 +61,7 @@ def test_without_the_masks_padding_would_leak(tiny_models, monkeypatch):
 def test_encoders_and_predictors_in_a_batch_equal_one_at_a_time(name, mix, tiny_models, monkeypatch):
     """An import's analysis on a GPU (and a batch render) runs the encoder and predictors of many texts at once
     (forward_fronts.py): the same fronts, so the same words, durations, pitch and energy as one at a time."""
-    from studio.engine.coqui import forward_fronts
+    from studio.engine.voices.coqui import forward_fronts
 
     folder = tiny_models[name]
     backbone, voice = coqui.load(str(folder)), VoiceRef("coqui", str(folder))
@@ -89,7 +89,7 @@ def test_the_encoder_convolutions_need_their_mask(tiny_models, monkeypatch):
     """The check above can fail: unmasked, the encoder's convolutions read the padding of a longer text."""
     import contextlib
 
-    from studio.engine.coqui import forward_fronts
+    from studio.engine.voices.coqui import forward_fronts
 
     folder = tiny_models["fastpitch"]
     backbone = coqui.load(str(folder))

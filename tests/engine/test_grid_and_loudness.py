@@ -4,9 +4,9 @@ import numpy as np
 import pytest
 
 from studio.core.model import Phoneme, Project, Segment, Track, Word
-from studio.engine import loudness
-from studio.engine.backbone import RenderResult
-from studio.engine.mixdown import grid, mix, stems
+from studio.engine.output import loudness
+from studio.engine.voices.backbone import RenderResult
+from studio.engine.output.mixdown import grid, mix, stems
 from studio.interchange.alignment import PlacedSegment
 from studio.interchange.exports import write_textgrid
 

@@ -4,9 +4,9 @@ import numpy as np
 import pytest
 
 from studio.core.model import Project, Segment, SpeakerMix, Track, new_id
-from studio.engine.backbone import request_for
-from studio.engine.render import is_morph, render_request
-from studio.engine.voices import NEURAL, VoiceRegistry
+from studio.engine.voices.backbone import request_for
+from studio.engine.render.pipeline import is_morph, render_request
+from studio.engine.voices.registry import NEURAL, VoiceRegistry
 
 TEXT = "The birch canoe slid on the smooth planks."
 

@@ -8,8 +8,10 @@ import numpy as np
 import pytest
 
 from studio.core.history import History
-from studio.engine import guide, verifier
-from studio.engine.align import AlignmentError, read_recording
+from studio.engine.guide import plan as guide
+from studio.engine.privacy import verifier
+from studio.engine.errors import AlignmentError
+from studio.engine.guide.alignment import read_recording
 
 ROOT = Path(__file__).resolve().parents[2]
 ARCTIC = ROOT / "assets" / "speech" / "arctic_a0007.wav"
@@ -26,7 +28,7 @@ def arctic():
 
 @pytest.fixture(scope="session")
 def registry(neural):
-    from studio.engine.voices import NEURAL, VoiceRegistry
+    from studio.engine.voices.registry import NEURAL, VoiceRegistry
 
     reg = VoiceRegistry()
     reg._backbones[(NEURAL.backbone, NEURAL.model)] = neural  # share the session's loaded voice
@@ -42,7 +44,7 @@ def _project(text, registry, voice=VOICE):
 @pytest.fixture(scope="module")
 def guided(arctic, registry):
     """(project, history, plan, unguided phoneme fields, guided render)."""
-    from studio.engine.render import render_segment
+    from studio.engine.render.pipeline import render_segment
 
     project = _project(TEXT, registry)
     seg = project.segments[0]
@@ -138,7 +140,7 @@ def test_equal_error_rate_and_its_threshold():
 
 
 def test_the_trained_encoder_loads_safely_and_separates_speakers(neural):
-    from studio.engine import anonymity
+    from studio.engine.privacy import anonymity
 
     render = anonymity.mix_renderer(neural, "The birch canoe slid on the smooth planks.")
     other = anonymity.mix_renderer(neural, "Glue the sheet to the dark blue background.")

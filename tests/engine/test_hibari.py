@@ -8,8 +8,8 @@ pytest.importorskip("hibari", reason="hibari-tts is not installed (it is a depen
 
 from studio.core.model import SpeakerMix  # noqa: E402
 from studio.core.words import words_of  # noqa: E402
-from studio.engine.render import render_request  # noqa: E402
-from studio.engine.voices import HIBARI, VoiceRegistry, parse_voice  # noqa: E402
+from studio.engine.render.pipeline import render_request  # noqa: E402
+from studio.engine.voices.registry import HIBARI, VoiceRegistry, parse_voice  # noqa: E402
 from tests.helpers import make_request  # noqa: E402
 from tests.measure import rms, word_shifts  # noqa: E402
 
@@ -103,8 +103,8 @@ def test_six_decibels_on_a_word(hibari, garden):
 
 
 def test_a_missing_package_is_one_sentence_naming_pip(monkeypatch):
-    from studio.engine import hibari as module
-    from studio.engine.coqui.loading import ModelError
+    from studio.engine.voices import hibari as module
+    from studio.engine.errors import ModelError
 
     monkeypatch.setattr(module, "_loaded", None)
     monkeypatch.setattr(module, "installed_version", lambda: None)
@@ -158,7 +158,7 @@ def test_studio_say_refuses_what_hibari_cannot_say_in_one_sentence(tmp_path, tex
 def test_a_voice_designed_from_hibari_renders_with_its_pitch_and_hibaris_timing(hibari, garden):
     """Designs are not only Joe's: an inline design of hibari lowers its pitch by the factor asked for, keeps its
     phoneme boundaries, and analyses with the predictions scaled."""
-    from studio.engine.psola import track
+    from studio.engine.edits.pitch import track
 
     text, words, _, plain = garden
     registry = VoiceRegistry()

@@ -13,9 +13,9 @@ import pytest
 import torch
 
 from studio.cli import main
-from studio.engine import coqui
-from studio.engine.catalog import catalog
-from studio.engine.coqui.loading import ModelError
+from studio.engine.voices import coqui
+from studio.engine.voices.catalog import catalog
+from studio.engine.errors import ModelError
 
 
 @pytest.fixture
@@ -212,7 +212,7 @@ def test_coqui_default_configs_pass_the_size_checks():
     from TTS.tts.configs.vits_config import VitsConfig
     from TTS.vocoder.configs import HifiganConfig, MelganConfig, MultibandMelganConfig, UnivnetConfig
 
-    from studio.engine.coqui.folder_checks import check_sizes
+    from studio.engine.voices.coqui.folder_checks import check_sizes
 
     for config in (FastPitchConfig, Fastspeech2Config, VitsConfig, HifiganConfig, MelganConfig,
                    MultibandMelganConfig, UnivnetConfig):
@@ -233,7 +233,7 @@ def test_a_plain_pickle_and_a_damaged_data_pkl_are_named_for_what_they_are(vits,
 
 
 def test_a_legacy_checkpoint_still_passes_the_file_checks(tmp_path):
-    from studio.engine.coqui.folder_checks import check_checkpoint
+    from studio.engine.voices.coqui.folder_checks import check_checkpoint
 
     torch.save({"model": {}}, tmp_path / "old.pth", _use_new_zipfile_serialization=False)
     check_checkpoint(tmp_path / "old.pth", tmp_path)

@@ -4,8 +4,8 @@ import numpy as np
 import pytest
 
 from studio.core.model import SpeakerMix, VoiceRef
-from studio.engine import coqui
-from studio.engine.coqui.incremental import CROSSFADE, receptive_field_frames
+from studio.engine.voices import coqui
+from studio.engine.voices.coqui.incremental import CROSSFADE, receptive_field_frames
 from tests.helpers import make_request
 
 TEXT = "Hello world, this is a test of windowed rendering in a longer sentence with many words in it."

@@ -5,9 +5,9 @@ import numpy as np
 from studio.core.project_commands import SetLexiconEntry
 from studio.core.history import History
 from studio.core.model import LineControls
-from studio.engine.backbone import LexiconAnalyzer, request_for
-from studio.engine.render import render_segment
-from studio.engine.voices import EMBEDDED, VoiceRegistry
+from studio.engine.voices.backbone import LexiconAnalyzer, request_for
+from studio.engine.render.pipeline import render_segment
+from studio.engine.voices.registry import EMBEDDED, VoiceRegistry
 from studio.core.script import build_project, parse_script
 
 

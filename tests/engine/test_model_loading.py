@@ -6,8 +6,10 @@ import shutil
 import pytest
 import torch
 
-from studio.engine import coqui
-from studio.engine.coqui.loading import ModelError, UnsafeCheckpoint, card_from, load_checkpoint, open_folder
+from studio.engine.voices import coqui
+from studio.engine.errors import ModelError, UnsafeCheckpoint
+from studio.engine.voices.coqui.cards import card_from
+from studio.engine.voices.coqui.loading import load_checkpoint, open_folder
 
 
 class Payload:

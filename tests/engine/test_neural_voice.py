@@ -9,8 +9,8 @@ import torch
 
 from studio.core.emotion import resolve
 from studio.core.model import PAUSE, SpeakerMix
-from studio.engine.render import render_request
-from studio.engine.voices import NEURAL
+from studio.engine.render.pipeline import render_request
+from studio.engine.voices.registry import NEURAL
 from tests.helpers import make_request
 from tests.measure import median_f0, rms, semitones, word_shifts
 
@@ -51,7 +51,7 @@ def render(neural, text, words, edits=None, **kw):
 
 @pytest.mark.parametrize("text", SENTENCES)
 def test_same_ids_and_same_audio_as_onnxruntime(neural, text):
-    from studio.engine.coqui.frontend import tokenize
+    from studio.engine.voices.coqui.frontend import tokenize
 
     tokens = tokenize(neural.model, text)
     assert list(tokens.ids) == piper_ids(tokens.phoneme_text)
@@ -63,7 +63,7 @@ def test_same_ids_and_same_audio_as_onnxruntime(neural, text):
 
 
 def test_step_by_step_equals_coqui_inference(neural):
-    from studio.engine.coqui.frontend import tokenize
+    from studio.engine.voices.coqui.frontend import tokenize
 
     text = SENTENCES[0]
     ids = torch.tensor([tokenize(neural.model, text).ids])
@@ -75,7 +75,7 @@ def test_step_by_step_equals_coqui_inference(neural):
 
 
 def test_whole_clauses_reach_espeak():
-    from studio.engine.coqui.frontend import piper_phonemes
+    from studio.engine.voices.coqui.frontend import piper_phonemes
 
     phon = piper_phonemes("Dr. Smith paid $20.50 at 10:30 in the 1990s.", "en-us")
     for spoken in ("dˈɑːktɚ", "dˈɑːlɚ", "twˈɛnti", "tˈɛn", "θˈɜːɾi", "nˈaɪnti"):
@@ -174,7 +174,7 @@ def test_windowed_duration_edit_keeps_the_rest_sample_for_sample(neural):
 
 
 def test_neural_and_embedded_voices_mix(neural):
-    from studio.engine import anonymity
+    from studio.engine.privacy import anonymity
 
     text = SENTENCES[2]
     words = analysed(neural, text)
@@ -195,9 +195,9 @@ def test_pause_symbols_are_pauses(neural):
 
 
 def test_ssml_prosody_break_and_emphasis_on_the_neural_voice(neural):
-    from studio.engine.render import render_segment
+    from studio.engine.render.pipeline import render_segment
     from studio.production.speak import build
-    from studio.engine.voices import VoiceRegistry
+    from studio.engine.voices.registry import VoiceRegistry
 
     registry = VoiceRegistry()
     registry._backbones[(NEURAL.backbone, NEURAL.model)] = neural  # the session's loaded voice

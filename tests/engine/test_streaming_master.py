@@ -5,10 +5,10 @@ import pytest
 import soundfile as sf
 
 from studio.core.model import Phoneme, Project, Segment, Track, Word
-from studio.engine import loudness, master
-from studio.engine.backbone import RenderResult
-from studio.engine.master import Master, StreamLoudness, Timeline, write_files
-from studio.engine.mixdown import grid, mix, stems
+from studio.engine.output import loudness, master
+from studio.engine.voices.backbone import RenderResult
+from studio.engine.output.master import Master, StreamLoudness, Timeline, write_files
+from studio.engine.output.mixdown import grid, mix, stems
 
 
 @pytest.mark.parametrize("rate, seconds", [(48000, 3.7), (22050, 0.45), (44100, 1.0)])

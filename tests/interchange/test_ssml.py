@@ -49,7 +49,7 @@ def test_unsupported_tags_warn_and_are_never_silently_misread():
 
 def test_phoneme_ipa_becomes_a_lexicon_entry_and_changes_the_phonemes():
     from studio.core.model import SpeakerMix, Track, VoiceRef, new_id
-    from studio.engine.voices import VoiceRegistry
+    from studio.engine.voices.registry import VoiceRegistry
     from studio.interchange.ssml import to_project
 
     def project_of(doc):

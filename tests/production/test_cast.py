@@ -18,7 +18,7 @@ def config(tmp_path, monkeypatch):
 
 @pytest.fixture()
 def registry(neural):
-    from studio.engine.voices import NEURAL, VoiceRegistry
+    from studio.engine.voices.registry import NEURAL, VoiceRegistry
 
     r = VoiceRegistry()
     r._backbones[(NEURAL.backbone, NEURAL.model)] = neural  # the session's loaded voice, not a second copy
@@ -32,7 +32,7 @@ def _srt(tmp_path):
 
 
 def test_two_speakers_get_two_distinct_neural_voices_and_render(tmp_path, config, registry):
-    from studio.engine.render import render_segment
+    from studio.engine.render.pipeline import render_segment
 
     script = load(_srt(tmp_path), Options(), registry, [])
     voices = {t.name: t.voice for t in script.project.tracks}
@@ -85,7 +85,7 @@ def test_unmapped_vendor_voices_in_ssml_get_distinct_cast_voices_not_remembered(
 def test_unmapped_vendor_voices_get_a_cast_voice_of_their_register(tmp_path, config, registry):
     """Ava is named first, though the cast's first voice is a man's: Ava still gets a woman's voice and Andrew a
     man's, and the note says why. (In cast order alone, Ava would be Joe.)"""
-    from studio.engine.cast import cast
+    from studio.engine.voices.cast import cast
 
     register = {v.voice: v.register for v in cast()}
     path = tmp_path / "scene.ssml"
@@ -105,9 +105,9 @@ def test_a_broken_hibari_install_is_passed_over_with_a_sentence(tmp_path, config
     instead of stopping on a traceback, and naming Hibari says what to do in one sentence."""
     import sys
 
-    from studio.engine import hibari
-    from studio.engine.coqui.loading import ModelError
-    from studio.engine.voices import HIBARI
+    from studio.engine.voices import hibari
+    from studio.engine.errors import ModelError
+    from studio.engine.voices.registry import HIBARI
 
     monkeypatch.setattr(hibari, "_loaded", None)
     monkeypatch.setitem(sys.modules, "hibari", None)  # its metadata is there; `import hibari` fails

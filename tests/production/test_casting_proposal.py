@@ -21,7 +21,7 @@ def test_speakers_of_each_kind(tmp_path):
 
 def test_proposal_follows_the_cast_and_remembered_choices():
     from studio.core.voice_library import remember_casting
-    from studio.engine.cast import cast
+    from studio.engine.voices.cast import cast
 
     names = [v.name for v in cast()]
     assert proposed_casting(["A", "B"]) == {"A": names[0], "B": names[1]}
@@ -34,7 +34,7 @@ def test_proposal_follows_the_cast_and_remembered_choices():
 def test_vendor_voices_are_proposed_a_cast_voice_of_their_register():
     """Ava is a woman's voice and Andrew a man's: the casting dialog offers them cast voices to match, whatever
     order the SSML names them in. A character's name in a script is not guessed from."""
-    from studio.engine.cast import cast
+    from studio.engine.voices.cast import cast
 
     register = {v.name: v.register for v in cast()}
     for names in (["en-US-AvaNeural", "en-US-AndrewNeural"], ["en-US-AndrewNeural", "en-US-AvaNeural"]):

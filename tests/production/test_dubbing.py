@@ -119,7 +119,7 @@ def test_otio_and_editor_formats_read_back_with_their_media_found(long_render):
 def test_loudness_is_normalised_with_a_true_peak_ceiling_and_reported(long_render):
     from scipy.signal import resample_poly
 
-    from studio.engine.loudness import integrated
+    from studio.engine.output.loudness import integrated
 
     _, out, _ = long_render
     report = json.loads((out / "loudness.json").read_text())

@@ -1,7 +1,7 @@
 import pytest
 from PySide6.QtCore import QSettings
 
-from studio.engine.cache import RenderCache
+from studio.engine.render.cache import RenderCache
 
 
 class FakeSink:

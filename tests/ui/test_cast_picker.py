@@ -1,6 +1,6 @@
 """The model picker lists the default cast; a designed cast voice becomes the track's voice in one undo step."""
 
-from studio.engine.scheduler import State
+from studio.engine.render.scheduler import State
 from tests.ui.helpers import settle
 
 

@@ -22,7 +22,7 @@ def test_design_preview_use_and_save(window, qtbot, tmp_path):
     import pytest
 
     from studio.core.voice_library import load_designs
-    from studio.engine.catalog import catalog
+    from studio.engine.voices.catalog import catalog
 
     d = open_dialog(window)
     qtbot.addWidget(d)

@@ -261,7 +261,7 @@ def test_overview_strip_tracks_lane_and_segment_labels_at_full_view(window, qtbo
 def test_many_tracks_grow_the_tracks_lane_so_names_keep_apart(make_window, qtbot):
     """With ten speakers the tracks lane grows: every name is drawn and no two overlap."""
     from studio.core.model import Phoneme, Project, Segment, SpeakerMix, Track, Word
-    from studio.engine.voices import EMBEDDED
+    from studio.engine.voices.registry import EMBEDDED
 
     names = ["ANNA", "BEN", "CARL", "DORA", "EVA", "FINN", "GUS", "HANNA", "IVAN", "JULES"]
     project = Project(tracks=[Track(f"t{i}", n, EMBEDDED, SpeakerMix.single("en-us")) for i, n in enumerate(names)])

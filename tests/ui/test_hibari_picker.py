@@ -4,7 +4,7 @@ import pytest
 
 pytest.importorskip("hibari", reason="hibari-tts is not installed (it is a dependency in pyproject.toml)")
 
-from studio.engine.scheduler import State  # noqa: E402
+from studio.engine.render.scheduler import State  # noqa: E402
 from tests.ui.helpers import settle  # noqa: E402
 
 

@@ -9,7 +9,7 @@ import pytest
 
 from studio.cli import DEMO_PROJECT
 from studio.core.project_io import load
-from studio.engine.scheduler import State
+from studio.engine.render.scheduler import State
 from studio.ui.script_panel import COL_TEXT
 from tests.ui.conftest import FakeSink
 from tests.ui.helpers import answer_next_dialog, drag, press, settle, view_to_widget
@@ -194,7 +194,7 @@ def test_render_with_a_tiny_coqui_model(make_window, tiny_models, tmp_path):
     from studio.core.model import VoiceRef
     from studio.core.project_io import save
     from studio.core.script import build_project, parse_script
-    from studio.engine.voices import VoiceRegistry
+    from studio.engine.voices.registry import VoiceRegistry
 
     voice = VoiceRef("coqui", str(tiny_models["vits_multispeaker"]))
     project = build_project(parse_script("A: Hello there.\nB: Hi."), VoiceRegistry(), voice, speakers=["ada", "ben"])
@@ -367,7 +367,7 @@ def test_editor_edits_on_a_fastpitch_track_vocode_only_the_window(make_window, t
     from studio.core.model import VoiceRef
     from studio.core.project_io import save
     from studio.core.script import build_project, parse_script
-    from studio.engine.voices import VoiceRegistry
+    from studio.engine.voices.registry import VoiceRegistry
 
     voice = VoiceRef("coqui", str(tiny_models["fastpitch"]))
     text = "Hello world, this is a test of windowed rendering in a longer sentence with many words in it."
@@ -385,7 +385,7 @@ def test_editor_edits_on_a_fastpitch_track_vocode_only_the_window(make_window, t
 
 
 def test_the_anonymity_meter_defaults_to_the_verifiers_calibrated_threshold(window):
-    from studio.engine import verifier
+    from studio.engine.privacy import verifier
 
     cal = verifier.calibration()
     assert window.mixer.meter_kind == "ge2e"
