@@ -40,7 +40,7 @@ def backbone_available(backbone: str) -> bool:
     if backbone in BUILT_IN:
         return True
     try:
-        return importlib.util.find_spec(f"studio.engine.{backbone}") is not None
+        return importlib.util.find_spec(f"studio.engine.voices.{backbone}") is not None
     except (ImportError, ValueError):
         return False
 
