@@ -8,13 +8,13 @@ and embedded espeak-ng voices, each reading N Harvard sentences (scripts/bench_i
 real human recording, CMU ARCTIC a0007 (assets/speech/), reported on its own (one utterance gives no EER) and
 also re-voiced by the --arctic-also voices for comparison.
 
-Anonymization. Every original utterance guides (engine/guide.py: forced alignment, durations, F0 relative to the
+Anonymization. Every original utterance guides (engine/guide/plan.py: forced alignment, durations, F0 relative to the
 speaker's median, relative energy) one shared voice, ANON_VOICE (in ANON_MIX, if given), speaking the same
 sentence: the output keeps what was said and how, in that voice. The first version mixed the neural voice with
 espeak-ng voices, which the recogniser barely follows (89 % WER); the cast's neural-quality voices replace them.
 An utterance that cannot be aligned is counted and left out.
 
-Privacy: the EER of the GE2E verifier (engine/verifier.py) over trials of different sentences:
+Privacy: the EER of the GE2E verifier (engine/privacy/verifier.py) over trials of different sentences:
 - ignorant attacker: enrolment on an original utterance, test on an anonymized one;
 - lazy-informed attacker: enrolment on an anonymized utterance (same voice), test on an anonymized one.
 Same-speaker trials pair one speaker's utterances; different-speaker trials pair two speakers'.

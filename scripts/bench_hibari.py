@@ -2,7 +2,7 @@
 
     python scripts/bench_hibari.py [--json OUT]
 
-Intelligibility: PocketSphinx WER (studio/engine/recognize.py) over the 20 Harvard sentences of
+Intelligibility: PocketSphinx WER (studio/engine/guide/recognition.py) over the 20 Harvard sentences of
 scripts/bench_intelligibility.py, counted over all sentences together, unedited and with the two edits that
 benchmark uses (+3 st on every phoneme, native here; every phoneme x1.3, native here).
 Speed: real-time factor (render seconds / audio seconds) of each unedited sentence, analysis (G2P, one

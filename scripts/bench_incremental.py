@@ -28,7 +28,7 @@ VITS section (--model vits or both), on the real neural voice (Piper's joe conve
   b_batched  the full render with the model's part in padded batches (engine.render.render_many), and the
              real-time factors (seconds of compute per second of audio) of b and b_batched
 FastPitch section b_batched: the full render with the decoder and vocoder in padded batches
-(engine/coqui/forward_batch.py), with both real-time factors and the largest sample difference from b.
+(engine/voices/coqui/forward_batch.py), with both real-time factors and the largest sample difference from b.
 --device cuda runs both models on the GPU.
 """
 
@@ -257,7 +257,7 @@ def fastpitch_section(args) -> dict:
         return [render_request(backbone, request_for(project, seg, backbone)) for seg in project.segments]
     b, b_all, singles = timed(full_render, args.runs)
 
-    # (b_batched) the same, decoder and vocoder in padded batches (engine/coqui/forward_batch.py).
+    # (b_batched) the same, decoder and vocoder in padded batches (engine/voices/coqui/forward_batch.py).
     def batched_render():
         backbone._fronts.clear()
         backbone._previous.clear()

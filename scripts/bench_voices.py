@@ -11,7 +11,7 @@ its backbone lands, is listed as skipped), plus the voices of each --voices / --
 Each voice reads the first N Harvard sentences of scripts/bench_intelligibility.py, rendered through the full
 pipeline (analyze, render_request), once each (renders are deterministic for a seed).
 - Intelligibility: PocketSphinx (the en-US model of its wheel) word error rate over all sentences together.
-- Distinctness: GE2E (resemblyzer's trained encoder, engine/verifier.py) cosine similarity of two voices reading
+- Distinctness: GE2E (resemblyzer's trained encoder, engine/privacy/verifier.py) cosine similarity of two voices reading
   the *same* sentence, averaged over the sentences; same text makes this a strict measure.
 Targets (issue 18): WER <= 45 % per voice, similarity <= 0.80 per pair.
 """

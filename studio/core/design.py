@@ -5,7 +5,7 @@ A design names its base voice (a model of the neural backbone, e.g. "en_US-joe-m
   vocal tract does; <1 down). 1 is the base voice's own timbre.
 - pitch: a factor on F0 (1.7 speaks 1.7 times as high).
 - breath: 0..1, how much the aperiodicity is raised toward noise (a breathier voice).
-The engine applies the design as one DSP stage after the base voice's render (engine/design.py).
+The engine applies the design as one DSP stage after the base voice's render (engine/voices/design.py).
 """
 
 from __future__ import annotations

@@ -473,7 +473,7 @@ def check_paths(project: Project, folder: Path) -> None:
         if _is_zoo_name(voice.model):
             continue
         if _is_store_name(voice.model) and not (folder / voice.model).is_dir():
-            continue  # a voice in the user's model store, looked up by name (engine/coqui/store.py)
+            continue  # a voice in the user's model store, looked up by name (engine/voices/coqui/store.py)
         target = Path(voice.model)
         if not target.is_absolute():
             target = (folder / target).resolve()

@@ -120,7 +120,7 @@ def write_outputs(out_dir: Path, results: dict[str, RenderResult], done: Rendere
     subtype = "PCM_24" if rate != native or rate >= 44100 else "PCM_16"
     done.rate = rate
     placed = grid(project, results, rate, shift=shift)
-    # Stems and mix stream to disk in blocks (engine.master): memory follows the speech, not the timeline.
+    # Stems and mix stream to disk in blocks (engine.output.master): memory follows the speech, not the timeline.
     timeline = Timeline(project, placed, rate)
     master = Master(timeline, loudness_target)
     if loudness_target is not None and not np.isfinite(master.measured_lufs):

@@ -6,7 +6,7 @@
 - A name given a voice with `--cast NAME=VOICE` speaks with it (a cast voice such as "Mara", a designed voice, any
   --voice spec).
 - With the default voice (no --voice), a character speaks with the voice it was given last time (remembered per
-  speaker name in the user's config folder), else with the next voice of the default cast (engine/cast.py) that
+  speaker name in the user's config folder), else with the next voice of the default cast (engine/voices/cast.py) that
   no track of the project has yet: two speakers, two distinct neural voices.
 - An unmapped vendor voice of SSML (an Azure "en-US-AvaNeural") gets a cast voice of its own, of its register
   (female, male) where core.vendor_voices knows the name, with a note; it is not remembered.

@@ -185,7 +185,7 @@ def run_export(project: Project, s: ExportSettings, render: Callable[[str], Rend
         if cancelled():
             raise ExportCancelled()
     try:
-        # Stems and mix stream to disk in blocks (engine.master): memory follows the speech, not the timeline.
+        # Stems and mix stream to disk in blocks (engine.output.master): memory follows the speech, not the timeline.
         timeline = Timeline(project, placed_at, rate)
         master = Master(timeline, s.loudness_lufs, check=check)
     except OutputError as exc:

@@ -1,5 +1,5 @@
 """Guide a line from a recording: pick a WAV or FLAC file of a person reading the selected line; it is aligned
-and copied onto the line off the GUI thread (engine/guide.py), pushed as one undo step, and shown in the guide
+and copied onto the line off the GUI thread (engine/guide/plan.py), pushed as one undo step, and shown in the guide
 lane. Mute and solo the guide from the transport bar."""
 
 from __future__ import annotations

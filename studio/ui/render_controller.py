@@ -101,7 +101,7 @@ class RenderController(QObject):
             try:
                 request = request_for(project, seg, backbone, self.document.lexicon())
                 if getattr(backbone, "receptive_field", None):
-                    # While editing, vocode only what an edit changed (engine/coqui/incremental.py); exports
+                    # While editing, vocode only what an edit changed (engine/voices/coqui/incremental.py); exports
                     # render exactly, and the two are cached apart.
                     request = replace(request, options=request.options + (("windowed", "1"),))
             except ValueError as exc:

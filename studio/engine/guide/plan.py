@@ -1,6 +1,6 @@
 """A guide track: a real person's reading of a segment, copied onto the segment as ordinary edits.
 
-The recording is aligned to the segment's words (engine/align.py), each word's ARPAbet phones are matched to the
+The recording is aligned to the segment's words (engine/guide/alignment.py), each word's ARPAbet phones are matched to the
 voice's IPA phonemes, and three things are copied, all as deltas from the voice's own prediction:
 - duration: per phoneme where the word's phones map onto the voice's phonemes (one to one, or two phones onto one
   symbol such as AA R -> ɑːɹ); otherwise the word's recorded duration is spread over its phonemes in proportion

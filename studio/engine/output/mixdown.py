@@ -1,7 +1,7 @@
 """Laying rendered segments on the project timeline: per-track stems and the full mix, sample-aligned.
 
 `stems` and `mix` make whole arrays, for the editor's playback of what is on screen; the files of a render or an
-export are written in blocks by engine.master, which never holds the timeline in memory.
+export are written in blocks by engine.output.master, which never holds the timeline in memory.
 
 A segment's audio is placed so that its first phoneme starts at the segment's place on the timeline (leading
 silence in the render falls before it). Every stem spans the whole project, so stems line up when dropped

@@ -2,7 +2,7 @@
 proposes weights keeping every source below a threshold. docs/anonymity.md says what this does and does not prove.
 
 Three measures:
-- a trained speaker verifier (engine/verifier.py, GE2E): cosine similarity between the embeddings of the mix's
+- a trained speaker verifier (engine/privacy/verifier.py, GE2E): cosine similarity between the embeddings of the mix's
   render and each source's render (different sentences need not be used: the same sample text is spoken), and
   a verdict against the threshold calibrated by equal error rate. This is the meter's main measure;
 - in the model's speaker-embedding space (Coqui multi-speaker models): cosine similarity between the mixed

@@ -164,7 +164,7 @@ def store_entries() -> list[dict]:
 
 
 def cast_entries(others: list[dict]) -> list[dict]:
-    """The default cast (engine/cast.py), each with its voice's licence; a designed voice inherits its base
+    """The default cast (engine/voices/cast.py), each with its voice's licence; a designed voice inherits its base
     voice's licence and says that it is derived. `others` are the catalog's other entries, where bases are found."""
     from studio.engine.voices.cast import cast
 

@@ -91,7 +91,7 @@ def _rms(x: np.ndarray) -> float:
 class DesignBackbone(Backbone):
     """A designed voice over its base voice's backbone. Its first speaker is the design itself, then the base
     voice's own speakers; the other voices of the cast and library and the embedded voices are guests
-    (engine/guests.py), morphed in by the DSP layer."""
+    (engine/voices/guests.py), morphed in by the DSP layer."""
 
     name = "design"
 

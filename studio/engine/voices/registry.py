@@ -23,7 +23,7 @@ from studio.engine.voices.backbone import Backbone, on_gpu
 from studio.engine.voices.embedded.voice import SPEAKERS, EmbeddedVoice
 
 EMBEDDED = VoiceRef("embedded", "espeak-ng")
-# The default narrator: the neural voice converted from its Piper package on first use (engine/coqui/store.py).
+# The default narrator: the neural voice converted from its Piper package on first use (engine/voices/coqui/store.py).
 NEURAL = VoiceRef("coqui", "en_US-joe-medium")
 # A second neural voice from the hibari-tts package (engine/hibari; naming it imports nothing of the package).
 HIBARI, HIBARI_NAMES = hibari.VOICE, hibari.ALIASES

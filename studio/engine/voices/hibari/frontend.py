@@ -3,7 +3,7 @@
 hibari reads misaki-style phoneme strings (Kokoro's alphabet), one token per character, with id 0 at both ends;
 its own G2P makes them, without espeak. The G2P normalizes first ("3/4" -> "March fourth"), so the spoken words
 cannot be matched to the written ones by count: each written word (core.words) is phonemized alone and aligned
-letter by letter with the sentence (the same alignment the Piper voices use, coqui/word_labels.py). Every
+letter by letter with the sentence (the same alignment the Piper voices use, voices/word_labels.py). Every
 written word keeps at least one phoneme, in order; punctuation becomes a pause of its own.
 """
 
