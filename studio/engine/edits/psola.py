@@ -15,7 +15,7 @@ from __future__ import annotations
 import numpy as np
 
 from studio.engine.edits.dsp import SMOOTH_MS, hop_for, per_frame, smooth, to_frames
-from studio.engine.edits.pitch import pitch_range, track
+from studio.engine.edits.pitch import pitch_range
 
 CONTEXT_MS = 60.0  # unedited audio resynthesized on each side of an edited span
 CROSSFADE_MS = 10.0  # from the voice's own samples into the resynthesized span and back

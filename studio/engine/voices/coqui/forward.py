@@ -23,7 +23,7 @@ from studio.core.model import SpeakerMix, VoiceRef, Word, Phoneme
 from studio.engine.voices.timing import distribute, frame_boundaries
 from studio.engine.voices.backbone import Backbone, Capabilities, RenderRequest, RenderResult, Speaker
 from studio.engine.voices.coqui.forward_fronts import Front
-from studio.engine.voices.coqui.frontend import Tokens, Vocoder, mixed_conditioning, speaker_names, tokenize
+from studio.engine.voices.coqui.frontend import Vocoder, mixed_conditioning, speaker_names, tokenize
 from studio.engine.voices.coqui.incremental import Previous, changed_tokens, receptive_field_frames, splice
 from studio.engine.voices.coqui.loading import ModelFolder
 

@@ -15,7 +15,6 @@ layer: each segment then sees exactly what its single render sees.
 
 from __future__ import annotations
 
-import contextlib
 
 import numpy as np
 

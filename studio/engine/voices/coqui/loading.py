@@ -11,12 +11,11 @@ from __future__ import annotations
 import logging
 import os
 import pickle
-import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Callable
 
-from studio.engine.errors import DeviceUnavailable, ModelError, RefusedFolder, UnsafeCheckpoint
+from studio.engine.errors import ModelError, UnsafeCheckpoint
 from studio.engine.voices.coqui.architectures import FORWARD, TRAINING_ONLY
 from studio.engine.voices.coqui.cards import ModelCard, card_from, read_card
 

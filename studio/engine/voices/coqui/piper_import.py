@@ -29,7 +29,6 @@ from typing import Callable
 import numpy as np
 
 from studio.engine.voices.coqui.architectures import TRAINING_ONLY
-from studio.engine.errors import ModelError
 from studio.engine.errors import PiperImportError
 
 # Coqui's VITS fixes these; a graph that differs cannot be expressed as a Coqui `Vits` and is refused.
