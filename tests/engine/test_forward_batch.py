@@ -52,7 +52,7 @@ def test_without_the_masks_padding_would_leak(tiny_models, monkeypatch):
     requests = [native_request(backbone, make_request(backbone, t, backbone.analyze(t, voice, SpeakerMix()), (),
                                                       seed=0)) for t in TEXTS[:2]]
     short = backbone.render(requests[0])
-    monkeypatch.setattr(forward_batch, "_masked_convs", lambda module, mask: contextlib.nullcontext())
+    monkeypatch.setattr(forward_batch, "masked_convs", lambda module, mask: contextlib.nullcontext())
     leaked = forward_batch.render_batch(backbone, requests)[0]
     assert np.max(np.abs(leaked.audio - short.audio)) > 1e-4
 
@@ -95,6 +95,6 @@ def test_the_encoder_convolutions_need_their_mask(tiny_models, monkeypatch):
     backbone = coqui.load(str(folder))
     single = backbone.front(TEXTS[0], ())
     backbone._fronts.clear()
-    monkeypatch.setattr(forward_fronts, "_masked_convs", lambda module, mask: contextlib.nullcontext())
+    monkeypatch.setattr(forward_fronts, "masked_convs", lambda module, mask: contextlib.nullcontext())
     forward_fronts.fill_fronts(backbone, TEXTS[:3], ())
     assert float((backbone.front(TEXTS[0], ()).o_en - single.o_en).abs().max()) > 1e-4
