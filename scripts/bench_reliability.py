@@ -120,7 +120,8 @@ def storm_figures(report: dict, edits: int = 1000, seconds: float = 10.0) -> Non
 
     from studio.core.commands import SetPhonemes
     from studio.core.history import History
-    from studio.core.script import build_project, parse_script
+    from studio.core.script import parse_script
+    from studio.production.importing import build_project
     from studio.engine.voices.backbone import request_for
     from studio.engine.render.cache import RenderCache
     from studio.engine.render.pipeline import render_request, render_segment

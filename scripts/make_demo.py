@@ -21,7 +21,7 @@ def main() -> int:
     from studio.core.history import History
     from studio.core.model import Emotion, SpeakerMix
     from studio.core.project_io import save
-    from studio.core.script import build_project
+    from studio.production.importing import build_project
     from studio.core.model import VoiceRef
     from studio.engine.voices.registry import HIBARI, NEURAL, VoiceRegistry
     from studio.interchange.text_script import read_script

@@ -30,3 +30,10 @@ def prepare(analyzer, items: list[tuple[str, VoiceRef, SpeakerMix]]) -> None:
 
 class AnalysisError(UserError):
     """A voice could not analyse a text; the message is one sentence for the user."""
+
+
+def analyze_all(analyzer, items: list[tuple[str, VoiceRef, SpeakerMix]]) -> list[list[Word]]:
+    """The words of each line, in order: the lines are told to the analyzer first (`prepare`), so a voice on a
+    GPU analyses them in batches. Every import, re-voicing and lexicon change goes through here."""
+    prepare(analyzer, items)
+    return [analyzer.analyze(text, voice, mix) for text, voice, mix in items]

@@ -1,28 +1,20 @@
-"""Turning a plain text or a dialogue script into lines and sentences, and lines into a project."""
+"""Turning a plain text or a dialogue script into lines and sentences (production.importing makes the project)."""
 
 from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
 
 import pysbd
 
 from studio.core.errors import UserError
-from studio.core.analysis import Analyzer, prepare
 from studio.core.labels import count_labels, key, looks_like_name, split_label
 from studio.core.language import PYSBD_LANGUAGES, primary
-from studio.core.model import Project, Segment, SpeakerMix, Track, VoiceRef, new_id
+from studio.core.lines import Line
+from studio.core.model import Project, SpeakerMix, Track, VoiceRef, new_id
 
 NARRATOR = "Narrator"
 _segmenters: dict[str, pysbd.Segmenter] = {}
-
-
-@dataclass(frozen=True)
-class ScriptLine:
-    speaker: str | None  # None for plain narration
-    text: str
-    paragraph_start: bool = False  # first sentence of a paragraph (after a blank line), so a longer pause
 
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
@@ -120,7 +112,7 @@ def _chunks(text: str, size: int) -> list[str]:
     return out + [text] if text else out
 
 
-def parse_script(text: str, language: str = "en") -> list[ScriptLine]:
+def parse_script(text: str, language: str = "en") -> list[Line]:
     """Lines of a script. If most non-empty lines start with a speaker label (core.labels: `NAME:`, `>> NAME:`,
     `- NAME:`, `(NAME)`, `[NAME]`, accepted only when it looks like a name), it is a dialogue script and each line
     keeps its speaker; otherwise the text is narration, split into sentences at paragraph breaks and punctuation."""
@@ -134,19 +126,19 @@ def parse_script(text: str, language: str = "en") -> list[ScriptLine]:
     matches = [(m.name, m.rest) if m.name is not None and looks_like_name(m.name, uses[key(m.name)], m.bracket,
                                                                         dialogue) else None for m in labels]
     if sum(m is not None for m in matches) * 2 > len(raw_lines):
-        out: list[ScriptLine] = []
+        out: list[Line] = []
         speaker = None
         for ln, m in zip(raw_lines, matches):
             if m:
                 speaker, body = m
             else:
                 body = ln  # a continuation line belongs to the previous speaker
-            out.extend(ScriptLine(speaker, s) for s in split_sentences(body, language))
+            out.extend(Line(speaker, s) for s in split_sentences(body, language))
         return out
     paragraphs = re.split(r"\n\s*\n", text)
     out = []
     for para in paragraphs:
-        out.extend(ScriptLine(None, s, bool(out) and k == 0) for k, s in enumerate(split_sentences(para, language)))
+        out.extend(Line(None, s, bool(out) and k == 0) for k, s in enumerate(split_sentences(para, language)))
     return out
 
 
@@ -160,16 +152,3 @@ def track_for(project: Project, name: str | None, voice: VoiceRef, speakers: lis
         track = Track(id=new_id(), name=name, voice=voice, mix=mix)
         project.tracks.append(track)
     return track
-
-
-def build_project(lines: list[ScriptLine], analyzer: Analyzer, voice: VoiceRef = VoiceRef(),
-                  speakers: list[str] | None = None, title: str = "") -> Project:
-    """A project with one track per speaker (in order of first appearance) and one segment per line."""
-    project = Project(title=title)
-    tracks = [track_for(project, line.speaker, voice, speakers) for line in lines]
-    prepare(analyzer, [(line.text, voice, track.mix) for line, track in zip(lines, tracks)])
-    for line, track in zip(lines, tracks):
-        words = analyzer.analyze(line.text, voice, track.mix)
-        project.segments.append(Segment(id=new_id(), text=line.text, track_id=track.id, words=words,
-                                        paragraph_start=line.paragraph_start))
-    return project

@@ -6,11 +6,12 @@ from __future__ import annotations
 
 import copy
 
-from studio.core.analysis import Analyzer
+from studio.core.analysis import Analyzer, analyze_all
 from studio.core.commands import AddSegment, AddTrack, EditText, Macro, MoveSegment, RemoveSegment
 from studio.core.model import Project, Segment, SpeakerMix, Track, VoiceRef, new_id
 from studio.core.retext import carry_edits
-from studio.core.script import NARRATOR, ScriptLine
+from studio.core.lines import Line
+from studio.core.script import NARRATOR
 
 
 def _speaker_track(project: Project, name: str | None, default: Track | None, voice: VoiceRef,
@@ -31,7 +32,7 @@ def _speaker_track(project: Project, name: str | None, default: Track | None, vo
     return track
 
 
-def insert_lines(project: Project, index: int, lines: list[ScriptLine], analyzer: Analyzer, voice: VoiceRef,
+def insert_lines(project: Project, index: int, lines: list[Line], analyzer: Analyzer, voice: VoiceRef,
                  speakers: list[str] | None = None, default_track_id: str | None = None, chosen=None) -> Macro:
     """Lines inserted at `index` in script order; a `NAME:` speaker gets its track (made if new, with the voice
     `chosen(name)` gives, else the next of `speakers`), a line without one goes to `default_track_id`."""
@@ -40,14 +41,14 @@ def insert_lines(project: Project, index: int, lines: list[ScriptLine], analyzer
     default = project.track(default_track_id) if default_track_id else (project.tracks[0] if project.tracks else None)
     new_tracks: list[Track] = []
     commands: list = []
-    for k, line in enumerate(lines):
-        track = _speaker_track(project, line.speaker, default, voice, speakers, new_tracks, chosen)
-        words = analyzer.analyze(line.text, track.voice, track.mix)
+    # Every speaker is cast first, so that the lines can be analysed together (in batches on a GPU).
+    tracks = [_speaker_track(project, line.speaker, default, voice, speakers, new_tracks, chosen) for line in lines]
+    analysed = analyze_all(analyzer, [(line.text, track.voice, track.mix) for line, track in zip(lines, tracks)])
+    for k, (line, track, words) in enumerate(zip(lines, tracks, analysed)):
         commands.append(AddSegment(Segment(new_id(), line.text, track.id, words,
                                            paragraph_start=line.paragraph_start), index + k))
-    tracks = [AddTrack(t) for t in new_tracks]
     n = len(lines)
-    return Macro(tracks + commands, f"Insert {n} line{'s' if n != 1 else ''}")
+    return Macro([AddTrack(t) for t in new_tracks] + commands, f"Insert {n} line{'s' if n != 1 else ''}")
 
 
 def split_segment(project: Project, segment_id: str, at: int, analyzer: Analyzer, text: str | None = None) -> Macro:

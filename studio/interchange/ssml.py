@@ -1,8 +1,8 @@
 """SSML in: the scripting interface, and the bridge from Azure, Polly and Google.
 
 The document is parsed with defusedxml (no entity expansion, no external fetches) into sentences, each with its
-voice, its emotion and the prosody of its words; `apply_to_project` turns that into tracks, segments and
-phoneme edits. Every tag or value that is not supported produces a warning and is never silently misread.
+voice, its emotion and the prosody of its words; `lines` hands them to production.importing as plain lines,
+`spoken_line` says how a voice reads one and `apply_prosody` turns its prosody into phoneme edits. Every tag or value that is not supported produces a warning and is never silently misread.
 The mapping is documented in docs/ssml.md.
 """
 
@@ -10,14 +10,12 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass, field
-
-from typing import Callable
+from dataclasses import dataclass, field, replace
 
 from studio.core.errors import UserError
-from studio.core.analysis import prepare
-from studio.core.language import primary
-from studio.core.model import Emotion, Project, Segment, SpeakerMix, Track, clamp, new_id  # noqa: F401
+from studio.core.language import primary, script_language
+from studio.core.lines import Line, Prosody
+from studio.core.model import Emotion, Segment, SpeakerMix, clamp
 from studio.core.script import split_sentences, valid_unicode
 from studio.core.spoken import read_symbols
 from studio.core.words import word_tokens, words_of
@@ -516,76 +514,58 @@ def _walk(el, state: _State, b: _Builder, warnings: list[str]) -> None:
             word.pitch_st += _contour_at(points, (i + 0.5) / n)
 
 
-# cast(project, voice name or None, language or None) -> the track that sentence goes on, created on first use.
-Cast = Callable[[Project, "str | None", "str | None"], Track]
+def lines(sentences: list[SsmlSentence]) -> list[Line]:
+    """The sentences that have words, as plain lines: the voice name is the speaker, and non-Latin text names its
+    own language even where the document does not."""
+    return [Line(s.voice, s.text, language=script_language(s.text) or s.language, emotion=s.emotion,
+                 gap_before=s.gap_before, words=tuple(Prosody(w.pitch_st, w.rate, w.volume_db) for w in s.words),
+                 breaks_after=tuple(s.breaks_after.items()))
+            for s in sentences if words_of(s.text)]
 
 
-def _spoken_form(sentence: SsmlSentence, language: str) -> tuple[str, list[WordProsody], dict[int, float]]:
-    """The sentence as the voice should read it (symbols written out, a comma where a break is), with its
-    per-word prosody and breaks carried over to the words that come out."""
-    text = re.sub(r"\s+([,.;:!?])", r"\1", " ".join(sentence.text.split()))
+def lexicon(sentences: list[SsmlSentence]) -> dict[str, str]:
+    """The document's <phoneme> pronunciations (word -> /IPA/)."""
+    return {word: pron for s in sentences for word, pron in s.lexicon.items()}
+
+
+def spoken_line(line: Line, language: str) -> Line:
+    """The line as the voice should read it (symbols written out, a comma where a break is), with its per-word
+    prosody and breaks carried over to the words that come out."""
+    text = re.sub(r"\s+([,.;:!?])", r"\1", " ".join(line.text.split()))
     tokens = word_tokens(text)
+    breaks_after = dict(line.breaks_after)
     pieces, prosody, breaks = [], [], {}
     cursor = 0
     for i, tok in enumerate(tokens):
         pieces.append(text[cursor:tok.start])
         said = read_symbols(tok.raw, language)
-        if i in sentence.breaks_after and not re.search(r"[,;:.!?]$", said):
+        if i in breaks_after and not re.search(r"[,;:.!?]$", said):
             said += ","  # a comma gives every voice a pause there, which the break then sizes
         pieces.append(said)
         cursor = tok.end
         n = max(len(words_of(said)), 1)
-        if i < len(sentence.words):
-            prosody.extend([sentence.words[i]] * n)
-        if i in sentence.breaks_after:
-            breaks[len(prosody) - 1] = sentence.breaks_after[i]
+        if i < len(line.words):
+            prosody.extend([line.words[i]] * n)
+        if i in breaks_after:
+            breaks[len(prosody) - 1] = breaks_after[i]
     pieces.append(text[cursor:])
-    return "".join(pieces), prosody, breaks
+    return replace(line, text="".join(pieces), words=tuple(prosody), breaks_after=tuple(breaks.items()))
 
 
-def to_project(sentences: list[SsmlSentence], analyzer, cast: Cast, warnings: list[str], title: str = "",
-               project: Project | None = None) -> Project:
-    """A project with one track per SSML voice (and language) and the prosody of each word applied to its
-    phonemes. `cast` picks or makes the track: it maps vendor voice names and languages to local voices."""
-    project = project or Project(title=title)
-    entries = {word: pron for s in sentences for word, pron in s.lexicon.items()}
-    if entries:
-        from studio.engine.voices.backbone import LexiconAnalyzer
-
-        # Kept in the project's lexicon, so a later edit of the line (or a re-render) says the word the same way;
-        # an entry the user already had for the word wins.
-        for word, pron in entries.items():
-            if not any(k.lower() == word.lower() for k in project.lexicon):
-                project.lexicon[word] = pron
-        analyzer = LexiconAnalyzer(analyzer, lambda: project.lexicon)
-    placed = []  # every track cast before any analysis, so that the lines can be analysed together
-    for sentence in sentences:
-        if words_of(sentence.text):
-            track = cast(project, sentence.voice, sentence.language)
-            placed.append((sentence, track, *_spoken_form(sentence, track.language)))
-    prepare(analyzer, [(text, track.voice, track.mix) for _, track, text, _, _ in placed])
-    for sentence, track, text, prosody, breaks in placed:
-        words = analyzer.analyze(text, track.voice, track.mix)
-        seg = Segment(new_id(), text, track.id, words, emotion=sentence.emotion)
-        seg.gap_before = sentence.gap_before
-        _apply(seg, SsmlSentence(text, sentence.voice, sentence.emotion, prosody, breaks), warnings)
-        project.segments.append(seg)
-    return project
-
-
-def _apply(seg: Segment, sentence: SsmlSentence, warnings: list[str]) -> None:
+def apply_prosody(seg: Segment, line: Line, warnings: list[str]) -> None:
+    """The prosody and breaks of a spoken line (spoken_line) onto the phonemes of its analysed segment."""
     spoken = [w for w in seg.words if not w.is_pause]
-    if len(spoken) != len(sentence.words):
-        if any(p.pitch_st or p.rate != 1 or p.volume_db for p in sentence.words) or sentence.breaks_after:
+    if len(spoken) != len(line.words):
+        if any(p.pitch_st or p.rate != 1 or p.volume_db for p in line.words) or line.breaks_after:
             warnings.append(f"\"{seg.text[:40]}\": the voice read {len(spoken)} words where the SSML has "
-                            f"{len(sentence.words)} (numbers or abbreviations?), so its prosody tags were not applied.")
+                            f"{len(line.words)} (numbers or abbreviations?), so its prosody tags were not applied.")
         return
-    for word, prosody in zip(spoken, sentence.words):
+    for word, prosody in zip(spoken, line.words):
         for p in word.phonemes:
             p.pitch_st = clamp(prosody.pitch_st, -24, 24)
             p.energy_db = clamp(prosody.volume_db, -24, 24)
             p.duration_scale = clamp(1.0 / prosody.rate, 0.1, 10.0)
-    for idx, seconds in sentence.breaks_after.items():
+    for idx, seconds in line.breaks_after:
         w_pos = seg.words.index(spoken[idx])
         nxt = seg.words[w_pos + 1] if w_pos + 1 < len(seg.words) else None
         if nxt is not None and nxt.is_pause and nxt.phonemes[0].duration > 0:

@@ -20,10 +20,9 @@ from datetime import timedelta
 from pathlib import Path
 
 from studio.core.errors import UserError
-from studio.core.analysis import prepare
 from studio.core.labels import count_labels, key, looks_like_name, split_label
-from studio.core.model import MAX_TIMELINE_S, Project, Segment, VoiceRef, new_id
-from studio.core.script import track_for, valid_unicode
+from studio.core.model import MAX_TIMELINE_S
+from studio.core.script import valid_unicode
 
 _TAGS = re.compile(r"</?[A-Za-z][^>]*>|\{\\[^}]*\}")  # HTML-like tags and ASS overrides such as {\an8}
 _SOUND = re.compile(r"\[[^\]]*\]|\([^)]*\)")
@@ -260,20 +259,6 @@ def read_subtitles(path: str | Path, text: str, speakers: list[str] | None = Non
     if not any(c.kind != SOUND for c in cues):
         raise SubtitleError(f"{name} has no cues with text to speak.")
     return sorted(cues, key=lambda c: (c.start, c.number))
-
-
-def cues_to_project(cues: list[Cue], analyzer, voice: VoiceRef, speakers: list[str], title: str = "",
-                    lyrics: bool = False) -> Project:
-    """A project with a segment per cue of speech (and of lyrics, if asked), on one track per speaker."""
-    project = Project(title=title)
-    spoken = [c for c in cues if c.kind != SOUND and (c.kind != LYRICS or lyrics)]
-    tracks = [track_for(project, cue.speaker, voice, speakers) for cue in spoken]
-    prepare(analyzer, [(cue.text, voice, track.mix) for cue, track in zip(spoken, tracks)])
-    for cue, track in zip(spoken, tracks):
-        words = analyzer.analyze(cue.text, voice, track.mix)
-        project.segments.append(Segment(new_id(), cue.text, track.id, words, start=cue.start,
-                                        slot=cue.end - cue.start))
-    return project
 
 
 def _td(seconds: float) -> timedelta:

@@ -6,7 +6,8 @@ from pathlib import Path
 
 from studio.core.errors import UserError
 from studio.core.files import read_capped
-from studio.core.script import ScriptLine, parse_script
+from studio.core.lines import Line
+from studio.core.script import parse_script
 
 MAX_SCRIPT_BYTES = 50 * 1024 * 1024
 
@@ -24,7 +25,7 @@ def read_text_file(path: str | Path) -> str:
         raise ImportError_(f"{path.name} is not UTF-8 text; save it as UTF-8 and import it again.") from None
 
 
-def read_script(path: str | Path) -> list[ScriptLine]:
+def read_script(path: str | Path) -> list[Line]:
     lines = parse_script(read_text_file(path))
     if not lines:
         raise ImportError_(f"{Path(path).name} has no text to speak.")

@@ -12,18 +12,18 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from studio.core.analysis import AnalysisError, prepare
-from studio.core.language import script_language
-from studio.core.model import Project, Segment, SpeakerMix, new_id
+from studio.core.analysis import AnalysisError, analyze_all
+from studio.core.lines import Line
+from studio.core.model import Project, SpeakerMix
 from studio.core.script import split_sentences
-from studio.core.spoken import read_symbols
 from studio.engine.render.pipeline import render_segment
 from studio.engine.voices.registry import VoiceRegistry
 from studio.interchange import ssml
 from studio.interchange.alignment import PlacedSegment
 
 from studio.production.casting import Casting, open_voice  # noqa: F401 - open_voice is part of this module's API
-from studio.production.inputs import build_ssml
+from studio.production.importing import build_project
+from studio.production.inputs import build_ssml, cast_by, read_aloud
 
 SENTENCE_GAP_S = 0.3
 MAX_SAY_CHARS = 20_000  # about 15 minutes of speech; longer texts belong in a script file for `studio render`
@@ -46,13 +46,8 @@ def build(text: str, voice: str | None, registry: VoiceRegistry, notes: list[str
         return build_ssml(text, casting, registry, notes)
     if not split_sentences(text):
         raise AnalysisError("There is no text to speak; give some words.")
-    project = Project()
-    for sentence in split_sentences(text, casting.language):
-        track = casting.track(project, None, script_language(sentence) or casting.language, default_name="Voice")
-        spoken = read_symbols(sentence, track.language)
-        project.segments.append(Segment(new_id(), spoken, track.id, registry.analyze(spoken, track.voice,
-                                                                                      track.mix)))
-    return project
+    lines = [Line(None, sentence) for sentence in split_sentences(text, casting.language)]
+    return build_project(lines, registry, cast=cast_by(casting, default_name="Voice"), spoken=read_aloud)
 
 
 def render_in_sequence(project: Project, registry: VoiceRegistry, notes: list[str]) -> Spoken:
@@ -85,9 +80,8 @@ def set_mix(project: Project, mix: SpeakerMix, registry: VoiceRegistry) -> None:
                                 f"{', '.join(sorted(known))}.")
         track.mix = mix
         segments = project.segments_of(track.id)
-        prepare(registry, [(seg.text, track.voice, mix) for seg in segments])
-        for seg in segments:
-            seg.words = registry.analyze(seg.text, track.voice, mix)
+        for seg, words in zip(segments, analyze_all(registry, [(seg.text, track.voice, mix) for seg in segments])):
+            seg.words = words
 
 
 def apply_guide(project: Project, recording: str, registry: VoiceRegistry) -> None:

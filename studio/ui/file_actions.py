@@ -64,8 +64,8 @@ class FileActions:
         from studio.engine.errors import ModelError
         from studio.interchange.ssml import SsmlError
         from studio.interchange.subtitles import SubtitleError
-        from studio.interchange.text_script import ImportError_, read_text_file
-        from studio.production.inputs import Options, load
+        from studio.interchange.text_script import ImportError_
+        from studio.production.inputs import load, read
 
         from studio.ui.background import Job
 
@@ -73,23 +73,25 @@ class FileActions:
             self.show_info("An import is still running; wait for it to finish.")
             return False
         try:
-            text = read_text_file(path)
+            source = read(path)  # read and recognised once, for the casting dialog and the import alike
         except ImportError_ as exc:
             self.show_error(str(exc))
             return False
-        options = self.confirm_casting(path, text)
+        options = self.confirm_casting(source)
         if options is None:
             self.show_info(f"Import of {path.name} cancelled; the project is unchanged.")
             return False
         analyzer = self.document.analyzer
         self.import_notes: list[str] = []
         cast = set(options.cast) | set(options.voice_map)
+        # A speaker cast in the dialog keeps that voice; any other gets the one the preferences name for it, before
+        # its lines are analysed.
+        options.prefer = lambda name: None if name in cast else self.script_actions.voice_for_speaker(name)
 
         def work(job: Job):
             # Progress counts analysed lines against the sentences of the text (an estimate for subtitles).
-            counted = _Counting(analyzer, self.document.voices, job, len(split_sentences(text)))
-            script = load(path, options, counted, self.import_notes)
-            return self._preferred_voices(script.project, analyzer, cast)
+            counted = _Counting(analyzer, self.document.voices, job, len(split_sentences(source.text)))
+            return load(source, options, counted, self.import_notes).project
 
         job = Job(work, errors=(ImportError_, AnalysisError, SsmlError, SubtitleError, ModelError, ValueError),
                   parent=self)
@@ -110,7 +112,7 @@ class FileActions:
             QApplication.processEvents()
         return True
 
-    def confirm_casting(self, path: Path, text: str):
+    def confirm_casting(self, source):
         """The import's Options: where the file brings several speakers, the casting dialog shows each with the
         voice it would get and lets the user change it. None when the user cancels. Reading the speakers needs
         no voice, so it is quick enough for the GUI thread; the analysis itself runs in the background."""
@@ -120,34 +122,17 @@ class FileActions:
         from studio.ui.casting_dialog import CastingDialog
 
         try:
-            kind, names = speakers_of(path, text, Options())
+            kind, names = speakers_of(source.path, source.text, Options(), source.kind)
         except Exception:  # noqa: BLE001 - a file that cannot be read is reported by the import, in one sentence
             return Options()
         if len(names) < 2:
             return Options()
-        dialog = CastingDialog(path.name, proposed_casting(names, vendor=kind == "ssml"), self)
+        dialog = CastingDialog(source.path.name, proposed_casting(names, vendor=kind == "ssml"), self)
         if dialog.exec() != CastingDialog.Accepted:
             return None
         if kind == "ssml":  # SSML names vendor voices: a voice map, as --voice-map does, kept in the project
             return Options(voice_map=dialog.choices())
         return Options(cast=dialog.choices())  # as --cast: remembered per speaker name after the import
-
-    def _preferred_voices(self, project, analyzer, cast=frozenset()):
-        """Give each speaker the voice the preferences name for it (not the next one by turn), re-analysing its
-        lines with that voice; a speaker cast in the casting dialog keeps that voice. Runs on the import's worker
-        thread."""
-        for track in project.tracks:
-            if track.name in cast:
-                continue
-            chosen = self.script_actions.voice_for_speaker(track.name)
-            if chosen is None or (track.voice, track.mix) == chosen:
-                continue
-            track.voice, track.mix = chosen
-            segments = project.segments_of(track.id)
-            prepare(analyzer, [(seg.text, track.voice, project.effective_mix(seg)) for seg in segments])
-            for seg in segments:
-                seg.words = analyzer.analyze(seg.text, track.voice, project.effective_mix(seg))
-        return project
 
     def _show_busy(self, done: int, total: int, what: str) -> None:
         self.busy_bar.setRange(0, max(total, 1))

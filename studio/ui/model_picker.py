@@ -15,7 +15,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (QDialog, QFileDialog, QHBoxLayout, QHeaderView, QLabel, QProgressBar, QPushButton,
                                QTableWidget, QTableWidgetItem, QVBoxLayout)
 
-from studio.core.analysis import prepare
+from studio.core.analysis import analyze_all
 from studio.core.commands import EditText, Macro, set_track_mix, set_track_voice
 from studio.core.model import SpeakerMix
 from studio.core.model import VoiceRef
@@ -45,9 +45,9 @@ def switch_voice_command(document: Document, track_id: str, voice: VoiceRef):
         project.designs.setdefault(backbone.design.name, backbone.design)
     segments = project.segments_of(track_id)
     # On a GPU the new voice analyses the track's lines in padded batches (core.analysis.prepare).
-    prepare(document.analyzer, [(seg.text, voice, seg.mix if seg.mix is not None else mix) for seg in segments])
-    for seg in segments:
-        words = document.analyzer.analyze(seg.text, voice, seg.mix if seg.mix is not None else mix)  # with the lexicon
+    analysed = analyze_all(document.analyzer,  # with the lexicon
+                           [(seg.text, voice, seg.mix if seg.mix is not None else mix) for seg in segments])
+    for seg, words in zip(segments, analysed):
         commands.append(EditText(seg.id, seg.text, carry_edits(seg.words, words)))
     return Macro(commands, f"Voice {voice.model}")
 

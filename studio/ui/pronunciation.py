@@ -12,7 +12,7 @@ from PySide6.QtWidgets import (QButtonGroup, QDialog, QDialogButtonBox, QFormLay
                                QVBoxLayout)
 
 from studio.core import lexicon as lex
-from studio.core.analysis import prepare
+from studio.core.analysis import analyze_all
 from studio.core.commands import EditText, Macro
 from studio.core.project_commands import SetLexiconEntry
 from studio.core.retext import carry_edits
@@ -84,12 +84,8 @@ def _reanalysis(document, proj_entries: dict, glob_entries: dict, words: list[st
     probe = {w: "x" for w in words}
     touched = [seg for seg in project.segments if probe and lex.apply(seg.text, probe)[1]]
     voice_of = {seg.id: project.track(seg.track_id).voice for seg in touched}
-    prepare(analyzer, [(seg.text, voice_of[seg.id], project.effective_mix(seg)) for seg in touched])
-    commands = []
-    for seg in touched:
-        new_words = analyzer.analyze(seg.text, voice_of[seg.id], project.effective_mix(seg))
-        commands.append(EditText(seg.id, seg.text, carry_edits(seg.words, new_words)))
-    return commands
+    analysed = analyze_all(analyzer, [(seg.text, voice_of[seg.id], project.effective_mix(seg)) for seg in touched])
+    return [EditText(seg.id, seg.text, carry_edits(seg.words, words)) for seg, words in zip(touched, analysed)]
 
 
 def _lower(entries: dict) -> dict:

@@ -10,7 +10,8 @@ from PySide6.QtWidgets import QAbstractItemDelegate, QAbstractItemView, QApplica
 from studio.core.analysis import AnalysisError
 from studio.core.commands import AddTrack, Macro, MoveSegment, RemoveSegment, RemoveTrack, rename_track
 from studio.core.model import SpeakerMix, Track, new_id
-from studio.core.script import ScriptLine, parse_script
+from studio.core.lines import Line
+from studio.core.script import parse_script
 from studio.core.structure import change_speaker, insert_lines, merge_with_next, split_segment
 from studio.engine.voices.embedded.voice import SPEAKERS
 from studio.engine.errors import ModelError
@@ -86,7 +87,7 @@ class ScriptActions(QObject):
             row = self.document.project.segment_index(seg_id)
             self.script.setCurrentCell(row, 1)
             self.script.editItem(self.script.item(row, 1))
-        self.run(lambda: insert_lines(self.document.project, index, [ScriptLine(None, text)],
+        self.run(lambda: insert_lines(self.document.project, index, [Line(None, text)],
                                       self.document.analyzer, voice, default_track_id=track_id),
                  "Adding a line", then)
 

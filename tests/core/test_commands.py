@@ -7,7 +7,8 @@ from studio.core.commands import (AddSegment, AddTrack, Macro, MoveSegment, Remo
                                   set_segment_mix, set_track_mix, shift_phonemes)
 from studio.core.history import History
 from studio.core.model import Emotion, Segment, SpeakerMix, Track, new_id
-from studio.core.script import build_project, parse_script
+from studio.core.script import parse_script
+from studio.production.importing import build_project
 
 from tests.helpers import FakeAnalyzer
 

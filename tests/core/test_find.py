@@ -4,7 +4,8 @@ one that matches empty text is refused in one sentence."""
 import pytest
 
 from studio.core.find import FindError, Match, check, find_all, replace_plan, replaced, replaced_one
-from studio.core.script import build_project, parse_script
+from studio.core.script import parse_script
+from studio.production.importing import build_project
 
 from tests.helpers import FakeAnalyzer
 

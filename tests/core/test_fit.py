@@ -4,7 +4,8 @@ from studio.core.commands import SetPhonemes, set_emotion
 from studio.core.fit import RATE_RANGE, fit_segment
 from studio.core.history import History
 from studio.core.model import Emotion
-from studio.core.script import build_project, parse_script
+from studio.core.script import parse_script
+from studio.production.importing import build_project
 
 from tests.helpers import FakeAnalyzer
 

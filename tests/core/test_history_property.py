@@ -9,7 +9,8 @@ from studio.core.commands import (AddSegment, AddTrack, MoveSegment, RemoveSegme
                                   SetPhonemes, edit_text, rename_track, set_emotion, set_segment_mix, set_track_mix)
 from studio.core.history import History
 from studio.core.model import EMOTIONS, Emotion, Segment, SpeakerMix, Track
-from studio.core.script import build_project, parse_script
+from studio.core.script import parse_script
+from studio.production.importing import build_project
 
 from tests.helpers import FakeAnalyzer
 

@@ -13,7 +13,8 @@ import pytest
 from studio.core import project_io
 from studio.core.model import VoiceRef
 from studio.core.project_io import ProjectFileError, load, save
-from studio.core.script import build_project, parse_script
+from studio.core.script import parse_script
+from studio.production.importing import build_project
 
 from tests.helpers import FakeAnalyzer
 

@@ -5,7 +5,8 @@ import pytest
 from studio.core import project_io
 from studio.core.history import History
 from studio.core.project_commands import add_marker, move_marker, nearest_marker, rename_marker, remove_marker
-from studio.core.script import build_project, parse_script
+from studio.core.script import parse_script
+from studio.production.importing import build_project
 
 from tests.helpers import FakeAnalyzer
 

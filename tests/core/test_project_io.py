@@ -8,7 +8,8 @@ from studio.core.commands import SetPhonemes, set_emotion
 from studio.core.history import History
 from studio.core.model import Emotion, SpeakerMix
 from studio.core.project_io import ProjectFileError, load, loads, save
-from studio.core.script import build_project, parse_script
+from studio.core.script import parse_script
+from studio.production.importing import build_project
 
 from tests.helpers import FakeAnalyzer
 

@@ -1,4 +1,5 @@
-from studio.core.script import NARRATOR, build_project, parse_script, split_sentences
+from studio.core.script import NARRATOR, parse_script, split_sentences
+from studio.production.importing import build_project
 
 from tests.helpers import FakeAnalyzer
 

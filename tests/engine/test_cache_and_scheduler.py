@@ -10,7 +10,8 @@ import pytest
 from studio.core.commands import SetPhonemes, set_emotion
 from studio.core.history import History
 from studio.core.model import Emotion
-from studio.core.script import build_project, parse_script
+from studio.core.script import parse_script
+from studio.production.importing import build_project
 from studio.engine.voices.backbone import RenderResult, request_for
 from studio.engine.render.cache import RenderCache
 from studio.engine.render.pipeline import render_request, render_segment

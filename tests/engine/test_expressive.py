@@ -6,7 +6,8 @@ import pytest
 from studio.core.commands import SetPhonemes, set_emotion, set_segment_mix
 from studio.core.history import History
 from studio.core.model import Emotion, SpeakerMix
-from studio.core.script import build_project, parse_script
+from studio.core.script import parse_script
+from studio.production.importing import build_project
 from studio.engine.voices.backbone import request_for
 from studio.engine.render.pipeline import render_segment
 from studio.engine.voices.registry import VoiceRegistry

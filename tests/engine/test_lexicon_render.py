@@ -8,7 +8,8 @@ from studio.core.model import LineControls
 from studio.engine.voices.backbone import LexiconAnalyzer, request_for
 from studio.engine.render.pipeline import render_segment
 from studio.engine.voices.registry import EMBEDDED, VoiceRegistry
-from studio.core.script import build_project, parse_script
+from studio.core.script import parse_script
+from studio.production.importing import build_project
 
 
 def test_a_lexicon_entry_changes_the_rendered_phonemes_and_audio():

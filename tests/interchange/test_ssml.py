@@ -50,13 +50,17 @@ def test_unsupported_tags_warn_and_are_never_silently_misread():
 def test_phoneme_ipa_becomes_a_lexicon_entry_and_changes_the_phonemes():
     from studio.core.model import SpeakerMix, Track, VoiceRef, new_id
     from studio.engine.voices.registry import VoiceRegistry
-    from studio.interchange.ssml import to_project
+    from studio.interchange import ssml
+    from studio.production.importing import build_project
 
     def project_of(doc):
         sentences, warnings = parse(doc)
-        cast = lambda p, voice, lang: p.tracks[0] if p.tracks else p.tracks.append(  # noqa: E731
+        cast = lambda p, line: p.tracks[0] if p.tracks else p.tracks.append(  # noqa: E731
             Track(new_id(), "Voice", VoiceRef(), SpeakerMix())) or p.tracks[0]
-        return to_project(sentences, VoiceRegistry(), cast, warnings), sentences, warnings
+        project = build_project(ssml.lines(sentences), VoiceRegistry(), cast=cast, lexicon=ssml.lexicon(sentences),
+                                spoken=lambda line, track: ssml.spoken_line(line, track.language),
+                                finish=lambda seg, line: ssml.apply_prosody(seg, line, warnings))
+        return project, sentences, warnings
 
     plain, _, _ = project_of("<speak>We met Nguyen today.</speak>")
     tagged, sentences, warnings = project_of(

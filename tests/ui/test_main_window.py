@@ -193,7 +193,8 @@ def test_a_bad_project_shows_one_sentence_and_keeps_the_open_one(window, tmp_pat
 def test_render_with_a_tiny_coqui_model(make_window, tiny_models, tmp_path):
     from studio.core.model import VoiceRef
     from studio.core.project_io import save
-    from studio.core.script import build_project, parse_script
+    from studio.core.script import parse_script
+    from studio.production.importing import build_project
     from studio.engine.voices.registry import VoiceRegistry
 
     voice = VoiceRef("coqui", str(tiny_models["vits_multispeaker"]))
@@ -366,7 +367,8 @@ def test_editor_edits_on_a_fastpitch_track_vocode_only_the_window(make_window, t
     from studio.core.commands import SetPhonemes
     from studio.core.model import VoiceRef
     from studio.core.project_io import save
-    from studio.core.script import build_project, parse_script
+    from studio.core.script import parse_script
+    from studio.production.importing import build_project
     from studio.engine.voices.registry import VoiceRegistry
 
     voice = VoiceRef("coqui", str(tiny_models["fastpitch"]))
