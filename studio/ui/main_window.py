@@ -331,7 +331,7 @@ class MainWindow(FileActions, QMainWindow):
             self.set_reference_audio(Path(path))
 
     def set_reference_audio(self, path: Path) -> bool:
-        from studio.core.project_commands import set_reference_audio
+        from studio.core.commands import set_reference_audio
 
         from studio.ui.reference_lane import stored_reference
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QInputDialog
 
-from studio.core.project_commands import add_marker, nearest_marker, next_marker, remove_marker, rename_marker
+from studio.core.commands import add_marker, nearest_marker, next_marker, remove_marker, rename_marker
 
 
 class MarkerActions:
