@@ -89,9 +89,3 @@ class VideoActions:
 
     def _offset_edited(self, seconds: float) -> None:
         self.window.document.push(SetVideoOffset(seconds), merge=True)
-
-
-def install(window, file_menu) -> VideoActions:
-    actions = VideoActions(window)
-    window._action(file_menu, "Import reference &video…", None, actions.ask)
-    return actions
