@@ -2,7 +2,7 @@
 
 Everything here is plain data. The model keeps the voice's prediction and the user's edits side by side, and
 edits are stored as deltas from the prediction (a duration scale, a pitch offset in semitones, an energy offset
-in dB) so that they survive a change of voice or model. Commands in `commands.py` are the only code that mutates
+in dB) so that they survive a change of voice or model. Commands in `commands/` are the only code that mutates
 a document the editor is showing.
 
 Segments are kept in script order on the project, each naming its track; a track's segments are

@@ -22,6 +22,7 @@ class GuideActions(QObject):
         self.document = window.document
         self.lane = window.timeline.guide
         self.job: Job | None = None
+        self.mute_action = self.solo_action = None  # the transport bar's, kept here by menus/builder.py
 
     def ask(self) -> None:
         seg_id = self.window.script.selected_segment_id()
@@ -69,16 +70,3 @@ class GuideActions(QObject):
 
     def set_playback(self, muted: bool, solo: bool) -> None:
         self.lane.muted, self.lane.solo = muted, solo
-
-
-def install(window, menu, bar) -> GuideActions:
-    actions = GuideActions(window)
-    window._action(menu, "&Guide line from recording…", None, actions.ask)
-    mute = window._action(None, "Mute guide", None, lambda: None)
-    solo = window._action(None, "Solo guide", None, lambda: None)
-    for a in (mute, solo):
-        a.setCheckable(True)
-        a.toggled.connect(lambda _on: actions.set_playback(mute.isChecked(), solo.isChecked()))
-        bar.addAction(a)
-    actions.mute_action, actions.solo_action = mute, solo
-    return actions

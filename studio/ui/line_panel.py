@@ -7,7 +7,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import QCheckBox, QDoubleSpinBox, QFormLayout, QGroupBox, QVBoxLayout, QWidget
 
 from studio.core.model import LineControls, PauseSettings
-from studio.core.project_commands import set_line_controls, set_pauses, set_silence
+from studio.core.commands import set_line_controls, set_pauses, set_silence
 
 
 def _box(lo, hi, step, suffix, decimals=2) -> QDoubleSpinBox:

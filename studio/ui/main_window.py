@@ -10,22 +10,26 @@ from pathlib import Path
 
 import numpy as np
 from PySide6.QtCore import QSettings, Qt, QTimer
-from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import (QDockWidget, QFileDialog, QLabel, QMainWindow, QProgressBar, QSplitter, QToolBar,
-                               QUndoView)
+from PySide6.QtWidgets import QDockWidget, QFileDialog, QLabel, QMainWindow, QProgressBar, QSplitter, QUndoView
 
 from studio.engine.output.mixdown import mix, stems
 
+from studio.ui import menus
 from studio.ui.autosave import Autosave
 from studio.ui.document import Document
 from studio.ui.file_actions import FileActions, with_project_suffix  # noqa: F401 - re-exported
+from studio.ui.guide_actions import GuideActions
 from studio.ui.inspector import Inspector
 from studio.ui.line_panel import LinePanel
+from studio.ui.marker_actions import MarkerActions
+from studio.ui.menus.builder import build as build_menus
 from studio.ui.mixer import VoiceMixer
 from studio.ui.player import Player, default_sink
 from studio.ui.render_controller import RenderController
+from studio.ui.script_actions import ScriptActions
 from studio.ui.script_panel import ScriptPanel
 from studio.ui.timeline import Timeline
+from studio.ui.video_actions import VideoActions
 
 
 
@@ -68,8 +72,13 @@ class MainWindow(FileActions, QMainWindow):
         self.export_dialog = None
         self.find_dialog = None
         self.lexicon_dialog = None
-        self._build_transport()
-        self._build_menus()
+        # The helpers behind the menus come first: the menu records call them through the window.
+        self.video = VideoActions(self)
+        self.script_actions = ScriptActions(self)
+        self.guide_actions = GuideActions(self)
+        self.markers = MarkerActions(self)
+        build_menus(self, menus.ALL)
+        self.script.paste_requested.connect(lambda: self.script_actions.paste_script())
         self.setAcceptDrops(True)
         self.script.segment_selected.connect(self._segment_selected)
         self.script.error.connect(self.show_error)
@@ -109,105 +118,6 @@ class MainWindow(FileActions, QMainWindow):
         dock.setWidget(widget)
         self.addDockWidget(area, dock)
         return dock
-
-    # ---- menus and transport --------------------------------------------------------------------------------
-    def _action(self, menu, text, shortcut, slot) -> QAction:
-        action = QAction(text, self)
-        if shortcut is not None:
-            action.setShortcuts(shortcut if isinstance(shortcut, list) else [QKeySequence(shortcut)])
-        action.triggered.connect(slot)
-        if menu is not None:
-            menu.addAction(action)
-        self.addAction(action)
-        return action
-
-    def _build_transport(self) -> None:
-        bar = QToolBar("Transport", self)
-        bar.setObjectName("Transport")
-        self.addToolBar(Qt.TopToolBarArea, bar)
-        self.play_action = self._action(None, "Play", "Space", self.toggle_play)
-        bar.addAction(self.play_action)
-        bar.addAction(self._action(None, "Play segment", "Ctrl+Space", self.play_segment))
-        bar.addAction(self._action(None, "Play from cursor", "Shift+Space", self.play_from_cursor))
-        self.loop_action = self._action(None, "Loop view", "L", lambda: None)
-        self.loop_action.setCheckable(True)
-        bar.addAction(self.loop_action)
-        bar.addAction(self._action(None, "Stop", "Escape", self.player.stop))
-        bar.addSeparator()
-        self.pen_action = self._action(None, "Pen", "P", lambda: None)
-        self.pen_action.setCheckable(True)
-        self.pen_action.setToolTip("Draw pitch or energy: drag across the phonemes (P)")
-        self.pen_action.toggled.connect(lambda on: setattr(self.timeline, "pen_on", on))
-        bar.addAction(self.pen_action)
-        self.ref_mute_action = self._action(None, "Mute reference", None, self._reference_changed)
-        self.ref_solo_action = self._action(None, "Solo reference", None, self._reference_changed)
-        for a in (self.ref_mute_action, self.ref_solo_action):
-            a.setCheckable(True)
-            bar.addAction(a)
-        self.transport = bar
-
-    def _build_menus(self) -> None:
-        m = self.menuBar().addMenu("&File")
-        self._action(m, "&New", QKeySequence.New, self.new_project)
-        self._action(m, "&Open…", QKeySequence.Open, self.ask_open)
-        self._action(m, "&Import script…", "Ctrl+I", self.ask_import)
-        self.recent_menu = m.addMenu("Open &recent")
-        self._fill_recent()
-        self._action(m, "&Save", QKeySequence.Save, self.save)
-        self._action(m, "Save &As…", QKeySequence.SaveAs, self.ask_save_as)
-        m.addSeparator()
-        self._action(m, "&Export…", "Ctrl+E", self.show_export)
-        self._action(m, "Import &reference audio…", None, self.ask_reference_audio)
-        from studio.ui import video_actions
-
-        self.video = video_actions.install(self, m)
-        m.addSeparator()
-        self._action(m, "&Quit", QKeySequence.Quit, self.close)
-        m = self.menuBar().addMenu("&Edit")
-        undo = self.document.undo_stack.createUndoAction(self, "&Undo")
-        undo.setShortcuts([QKeySequence.Undo])
-        redo = self.document.undo_stack.createRedoAction(self, "&Redo")
-        redo.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence.Redo])
-        m.addAction(undo)
-        m.addAction(redo)
-        m.addSeparator()
-        self._action(m, "&Find…", QKeySequence.Find, lambda: self.show_find(False))
-        self._action(m, "Find and &replace…", "Ctrl+H", lambda: self.show_find(True))
-        m.addSeparator()
-        self._action(m, "Raise selection", "Ctrl+Up", lambda: self._on_selection("shift", 1.0))
-        self._action(m, "Lower selection", "Ctrl+Down", lambda: self._on_selection("shift", -1.0))
-        self._action(m, "Flatten selection", "F", lambda: self._on_selection("flatten"))
-        self._action(m, "Reset selection", "R", lambda: self._on_selection("reset"))
-        m.addSeparator()
-        self._action(m, "Fit long lines to their slots", "Ctrl+T", lambda: self.fit_to_slots("compress"))
-        self._action(m, "Fit all lines to their slots (stretch short ones too)", "Ctrl+Shift+T",
-                     lambda: self.fit_to_slots("both"))
-        m.addSeparator()
-        self._action(m, "&Pronunciation of a word…", "Ctrl+P", self.ask_pronunciation)
-        self._action(m, "Pronunciation&s…", None, self.show_lexicon)
-        m.addSeparator()
-        self._action(m, "Pre&ferences…", QKeySequence.Preferences, self.show_preferences)
-        from studio.ui import script_actions
-
-        script_menu = self.menuBar().addMenu("&Script")
-        self.script_actions = script_actions.install(self, script_menu)
-        from studio.ui import guide_actions
-
-        script_menu.addSeparator()
-        self.guide_actions = guide_actions.install(self, script_menu, self.transport)
-        self.script.paste_requested.connect(lambda: self.script_actions.paste_script())
-        m = self.menuBar().addMenu("&Voice")
-        self._action(m, "Choose &model for this track…", "Ctrl+M", self.pick_model)
-        self._action(m, "&Design a voice…", None, self.design_voice)
-        self._action(m, "&Presets…", None, self.show_presets)
-        m = self.view_menu = self.menuBar().addMenu("&View")
-        self._action(m, "Zoom &in", ["+", "=", "Ctrl++"], lambda: self.timeline.zoom(1.5))
-        self._action(m, "Zoom &out", ["-", "Ctrl+-"], lambda: self.timeline.zoom(1 / 1.5))
-        self._action(m, "Show &all", "Ctrl+0", lambda: self.timeline.show_range(0, max(self.timeline.data.total, 1)))
-        m.addSeparator()
-        from studio.ui import marker_actions
-
-        self.markers = marker_actions.install(self, m)
 
     def _on_selection(self, what: str, delta: float = 0.0) -> None:
         lane = self.timeline.active_curve
@@ -331,7 +241,7 @@ class MainWindow(FileActions, QMainWindow):
             self.set_reference_audio(Path(path))
 
     def set_reference_audio(self, path: Path) -> bool:
-        from studio.core.project_commands import set_reference_audio
+        from studio.core.commands import set_reference_audio
 
         from studio.ui.reference_lane import stored_reference
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QInputDialog
 
-from studio.core.project_commands import add_marker, nearest_marker, next_marker, remove_marker, rename_marker
+from studio.core.commands import add_marker, nearest_marker, next_marker, remove_marker, rename_marker
 
 
 class MarkerActions:
@@ -73,13 +73,3 @@ class MarkerActions:
         command = remove_marker(self._project, index)
         self.window.document.push(command)
         self.window.show_info(command.text + ".")
-
-
-def install(window, menu) -> MarkerActions:
-    actions = MarkerActions(window)
-    window._action(menu, "Add &marker at playhead…", "M", lambda: actions.add_at_playhead())
-    window._action(menu, "&Next marker", "Alt+Right", lambda: actions.jump(True))
-    window._action(menu, "&Previous marker", "Alt+Left", lambda: actions.jump(False))
-    window._action(menu, "&Rename nearest marker…", None, lambda: actions.rename_nearest())
-    window._action(menu, "Remove nearest marker", None, actions.remove_nearest)
-    return actions

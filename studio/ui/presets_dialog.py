@@ -10,9 +10,8 @@ from PySide6.QtWidgets import (QComboBox, QDialog, QDoubleSpinBox, QFileDialog, 
                                QLabel, QLineEdit, QPushButton, QVBoxLayout)
 
 from studio.core import presets as lib_io
-from studio.core.commands import Macro, SetEmotionPreset, set_emotion
+from studio.core.commands import Macro, SetEmotionPreset, set_emotion, set_line_controls
 from studio.core.emotion import PRESET_BOUNDS, PRESETS, EmotionPreset
-from studio.core.project_commands import set_line_controls
 
 
 LABELS = {"pitch_st": "Pitch (st)", "range_factor": "Pitch range ×", "tempo": "Tempo ×", "energy_db": "Loudness (dB)",

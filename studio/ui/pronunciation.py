@@ -13,8 +13,7 @@ from PySide6.QtWidgets import (QButtonGroup, QDialog, QDialogButtonBox, QFormLay
 
 from studio.core import lexicon as lex
 from studio.core.analysis import analyze_all
-from studio.core.commands import EditText, Macro
-from studio.core.project_commands import SetLexiconEntry
+from studio.core.commands import EditText, Macro, SetLexiconEntry
 from studio.core.retext import carry_edits
 from studio.engine.voices.backbone import LexiconAnalyzer
 

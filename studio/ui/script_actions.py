@@ -226,23 +226,3 @@ class ScriptActions(QObject):
             return
         track_id = self.document.project.segment(seg_id).track_id
         self.document.push(RemoveTrack(track_id))
-
-
-def install(window, menu) -> ScriptActions:
-    """The Script menu and its shortcuts (VOICEVOX's Shift+Enter and Shift+Delete for rows)."""
-    actions = ScriptActions(window)
-    a = window._action
-    a(menu, "&Insert line", "Shift+Return", lambda: actions.insert_line())
-    a(menu, "&Delete lines", "Shift+Delete", actions.delete_lines)
-    a(menu, "&Split line at cursor", "Ctrl+Shift+Return", actions.split_line)
-    a(menu, "&Merge with next line", "Ctrl+Shift+J", actions.merge_lines)
-    a(menu, "Move line &up", "Alt+Up", lambda: actions.move_line(-1))
-    a(menu, "Move line do&wn", "Alt+Down", lambda: actions.move_line(1))
-    a(menu, "&Paste script as lines", "Ctrl+Shift+V", lambda: actions.paste_script())
-    menu.addSeparator()
-    a(menu, "Change &speaker of line…", "Ctrl+K", actions.ask_change_speaker)
-    a(menu, "&Add speaker…", None, lambda: actions.add_track())
-    a(menu, "&Rename speaker…", None, actions.ask_rename_track)
-    a(menu, "Remove speaker and its lines", None, actions.remove_track)
-    return actions
-

@@ -161,7 +161,7 @@ class Timeline(pg.GraphicsLayoutWidget):
 
     def _marker_dropped(self, dropped) -> None:
         """One undo step on release, and only if the marker moved."""
-        from studio.core.project_commands import move_marker
+        from studio.core.commands import move_marker
 
         markers = self.document.project.markers
         index = next((i for i, m in enumerate(markers) if m is dropped.marker), None)

@@ -11,7 +11,7 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDockWidget, QFileDialog
 
-from studio.core.project_commands import SetVideoOffset, set_reference_video
+from studio.core.commands import SetVideoOffset, set_reference_video
 
 from studio.ui.reference_lane import stored_path, stored_reference
 from studio.ui.video_panel import VIDEO_SUFFIXES, VideoPanel, check_video_file, qt_backend
@@ -89,9 +89,3 @@ class VideoActions:
 
     def _offset_edited(self, seconds: float) -> None:
         self.window.document.push(SetVideoOffset(seconds), merge=True)
-
-
-def install(window, file_menu) -> VideoActions:
-    actions = VideoActions(window)
-    window._action(file_menu, "Import reference &video…", None, actions.ask)
-    return actions

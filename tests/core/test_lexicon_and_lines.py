@@ -6,7 +6,7 @@ from studio.core import lexicon as lex
 from studio.core.history import History
 from studio.core.line_prosody import comma_pauses, effective_edits, gap_before
 from studio.core.model import LineControls, PauseSettings
-from studio.core.project_commands import SetLexiconEntry, set_line_controls, set_pauses
+from studio.core.commands import SetLexiconEntry, set_line_controls, set_pauses
 from studio.core.project_io import dumps, is_project_file, loads, save
 from studio.core.script import parse_script
 from studio.production.importing import build_project

@@ -4,7 +4,7 @@ import pytest
 
 from studio.core import project_io
 from studio.core.history import History
-from studio.core.project_commands import add_marker, move_marker, nearest_marker, rename_marker, remove_marker
+from studio.core.commands import add_marker, move_marker, nearest_marker, rename_marker, remove_marker
 from studio.core.script import parse_script
 from studio.production.importing import build_project
 

@@ -128,7 +128,7 @@ def test_migration_hook_upgrades_old_versions(project, monkeypatch):
 
 def test_the_reference_video_and_its_offset_travel_with_the_project(project, tmp_path):
     from studio.core.history import History
-    from studio.core.project_commands import SetVideoOffset, set_reference_video
+    from studio.core.commands import SetVideoOffset, set_reference_video
 
     h = History(project)
     h.push(set_reference_video("reel.mp4"))

@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from studio.core.project_commands import SetLexiconEntry
+from studio.core.commands import SetLexiconEntry
 from studio.core.history import History
 from studio.core.model import LineControls
 from studio.engine.voices.backbone import LexiconAnalyzer, request_for

@@ -36,9 +36,8 @@ def test_presets_created_saved_shared_applied_and_exported(window, make_window, 
     project = w.document.project
     assert project.emotion_presets["Grief"].breathiness == 0.4
     # A line's delivery becomes a style: give line 1 the Grief emotion and slow speed, save, apply to lines 2-3.
-    from studio.core.commands import set_emotion
+    from studio.core.commands import set_emotion, set_line_controls
     from studio.core.model import Emotion, LineControls
-    from studio.core.project_commands import set_line_controls
 
     first, second, third = project.segments[:3]
     w.document.push(set_emotion(first.id, Emotion("Grief", 1.2), False))

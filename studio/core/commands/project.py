@@ -1,54 +1,49 @@
-"""Commands on project-wide settings and per-line controls: the lexicon, pauses, line controls and silences,
-the reference audio and video. Each is one undo step; the structure commands (rows, tracks) are in commands.py and
-structure.py."""
+"""Edits of the project as a whole: its attributes (pauses, reference audio and video, the video's offset), the
+pronunciation lexicon, the saved voice mixes and emotion presets, and the markers."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
-from studio.core.commands import Command, SetSegmentField
+from studio.core.commands.base import Command, SetField
 from studio.core.lexicon import check_entry
-from studio.core.model import MAX_PAUSE_S, LineControls, PauseSettings, Project, clamp
+from studio.core.model import MAX_TIMELINE_S, Marker, PauseSettings, Project, SpeakerMix, clamp
 
 
-class _SetProjectAttr(Command):
+class SetProjectAttr(SetField):
     def __init__(self, attr: str, value: Any, text: str, touches_all: bool):
-        self.attr, self.value, self.text, self.touches_all = attr, value, text, touches_all
-        self.old: Any = None
-        self._have_old = False
+        super().__init__(attr, value, text)
+        self.touches_all = touches_all
 
-    def redo(self, project: Project) -> None:
-        if not self._have_old:
-            self.old, self._have_old = getattr(project, self.attr), True
-        setattr(project, self.attr, self.value)
+    def _target(self, project: Project) -> Project:
+        return project
 
-    def undo(self, project: Project) -> None:
-        setattr(project, self.attr, self.old)
+    def merge(self, other: Command) -> bool:
+        return False  # only the video offset merges (below)
 
     def touched_segments(self, project: Project) -> set[str]:
         return {s.id for s in project.segments} if self.touches_all else set()
 
 
 def set_pauses(pauses: PauseSettings) -> Command:
-    return _SetProjectAttr("pauses", pauses, "Pause lengths", touches_all=True)
+    return SetProjectAttr("pauses", pauses, "Pause lengths", touches_all=True)
 
 
 def set_reference_audio(path: str | None) -> Command:
-    return _SetProjectAttr("reference_audio", path, "Reference audio" if path else "Remove reference audio", False)
+    return SetProjectAttr("reference_audio", path, "Reference audio" if path else "Remove reference audio", False)
 
 
 def set_reference_video(path: str | None) -> Command:
-    return _SetProjectAttr("reference_video", path, "Reference video" if path else "Remove reference video", False)
+    return SetProjectAttr("reference_video", path, "Reference video" if path else "Remove reference video", False)
 
 
-class SetVideoOffset(_SetProjectAttr):
+class SetVideoOffset(SetProjectAttr):
     """The video's time at project 0. Spinning the box gives many small steps; they merge into one undo step."""
 
     merge_key = ("video_offset",)
 
     def __init__(self, seconds: float):
-        from studio.core.model import MAX_TIMELINE_S
-
         seconds = round(clamp(float(seconds), -MAX_TIMELINE_S, MAX_TIMELINE_S), 3)
         super().__init__("video_offset", seconds, f"Video offset {seconds:+.3f} s", False)
 
@@ -90,60 +85,92 @@ class SetLexiconEntry(Command):
             project.lexicon[self.old[0]] = self.old[1]
 
 
-def set_line_controls(segment_id: str, controls: LineControls, mergeable: bool = True) -> SetSegmentField:
-    return SetSegmentField(segment_id, "controls", controls, "Line controls", mergeable)
+def _put(table: dict, name: str, value: Any) -> None:
+    if value is None:
+        table.pop(name, None)
+    else:
+        table[name] = value
 
 
-def set_silence(segment_id: str, before: float | None, after: float | None) -> Command:
-    from studio.core.commands import Macro
+class SetLibraryMix(Command):
+    """Save (or, with None, delete) a named mix in the project's voice library."""
 
-    def seconds(v):
-        return None if v is None else clamp(float(v), 0.0, MAX_PAUSE_S)
-    return Macro([SetSegmentField(segment_id, "gap_before", seconds(before), "Silence before"),
-                  SetSegmentField(segment_id, "gap_after", seconds(after), "Silence after")], "Silence around line")
+    def __init__(self, name: str, mix: SpeakerMix | None):
+        name = " ".join(str(name).split())
+        if not name:
+            raise ValueError("a saved mix needs a name")
+        self.name, self.mix, self.text = name, mix, f"Save mix {name}" if mix else f"Delete mix {name}"
+        self.old: SpeakerMix | None = None
+        self._have_old = False
 
+    def redo(self, project: Project) -> None:
+        if not self._have_old:
+            self.old, self._have_old = project.voice_library.get(self.name), True
+        _put(project.voice_library, self.name, self.mix)
+
+    def undo(self, project: Project) -> None:
+        _put(project.voice_library, self.name, self.old)
+
+
+class SetEmotionPreset(Command):
+    """Save (or, with None, delete) a project emotion preset; a built-in name overrides the built-in preset."""
+
+    def __init__(self, name: str, preset):
+        name = " ".join(str(name).split())
+        if not name or len(name) > 40:
+            raise ValueError("an emotion preset needs a short name")
+        self.name, self.preset = name, preset
+        self.text = f"Save emotion preset {name}" if preset is not None else f"Delete emotion preset {name}"
+        self.old = None
+        self._have_old = False
+
+    def redo(self, project: Project) -> None:
+        if not self._have_old:
+            self.old, self._have_old = project.emotion_presets.get(self.name), True
+        _put(project.emotion_presets, self.name, self.preset)
+
+    def undo(self, project: Project) -> None:
+        _put(project.emotion_presets, self.name, self.old)
+
+    def touched_segments(self, project: Project) -> set[str]:
+        return {s.id for s in project.segments if s.emotion.name == self.name}
+
+
+# ---- markers: the whole (sorted) list is one project attribute, so each change is one SetProjectAttr ----------
 
 def _marker_name(name: str) -> str:
     return " ".join(str(name).split())[:200]
 
 
 def _marker_time(time: float) -> float:
-    from studio.core.model import MAX_TIMELINE_S
-
     return round(clamp(float(time), 0.0, MAX_TIMELINE_S), 3)
 
 
 def add_marker(project: Project, time: float, name: str) -> Command:
     """A marker at `time` (kept in time order); the name is trimmed, and an empty one is numbered."""
-    from studio.core.model import Marker
-
     name = _marker_name(name) or f"Marker {len(project.markers) + 1}"
     marker = Marker(_marker_time(time), name)
     markers = sorted([*project.markers, marker], key=lambda m: m.time)
-    return _SetProjectAttr("markers", markers, f"Add marker '{name}' at {marker.time:.2f} s", False)
+    return SetProjectAttr("markers", markers, f"Add marker '{name}' at {marker.time:.2f} s", False)
 
 
 def rename_marker(project: Project, index: int, name: str) -> Command:
     """Raises ValueError, in a sentence for the user, for a name that is empty once trimmed: unlike a new marker,
     a renamed one has a name the user chose, which a number would silently throw away."""
-    from dataclasses import replace
-
     old = project.markers[index]
     name = _marker_name(name)
     if not name:
         raise ValueError(f"A marker needs a name, so '{old.name}' keeps its own.")
     markers = [replace(m, name=name) if i == index else m for i, m in enumerate(project.markers)]
-    return _SetProjectAttr("markers", markers, f"Rename marker '{old.name}' to '{name}'", False)
+    return SetProjectAttr("markers", markers, f"Rename marker '{old.name}' to '{name}'", False)
 
 
 def move_marker(project: Project, index: int, time: float) -> Command:
     """The marker at `index` to `time`; the list is re-sorted, so its index may change."""
-    from dataclasses import replace
-
     old = project.markers[index]
     moved = replace(old, time=_marker_time(time))
     markers = sorted([moved if i == index else m for i, m in enumerate(project.markers)], key=lambda m: m.time)
-    return _SetProjectAttr("markers", markers, f"Move marker '{old.name}' to {moved.time:.2f} s", False)
+    return SetProjectAttr("markers", markers, f"Move marker '{old.name}' to {moved.time:.2f} s", False)
 
 
 def nearest_marker(project: Project, time: float) -> int | None:
@@ -155,7 +182,7 @@ def nearest_marker(project: Project, time: float) -> int | None:
 def remove_marker(project: Project, index: int) -> Command:
     marker = project.markers[index]
     markers = [m for i, m in enumerate(project.markers) if i != index]
-    return _SetProjectAttr("markers", markers, f"Remove marker '{marker.name}'", False)
+    return SetProjectAttr("markers", markers, f"Remove marker '{marker.name}'", False)
 
 
 def next_marker(project: Project, time: float, forward: bool = True):
