@@ -33,7 +33,6 @@ import platform
 import sys
 import tempfile
 import time
-from itertools import combinations
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -11,6 +11,7 @@ import json
 import sys
 from pathlib import Path
 
+from studio.core.errors import UserError
 from studio.core.paths import DEMO_PROJECT
 
 SUBCOMMANDS = ("new", "say", "voices", "anonymity", "render")
@@ -22,17 +23,12 @@ def _fail(message: str, code: int = 2) -> int:
 
 
 def cmd_new(args: argparse.Namespace) -> int:
-    from studio.core.analysis import AnalysisError
     from studio.core.project_io import save
-    from studio.interchange.ssml import SsmlError
-    from studio.interchange.subtitles import SubtitleError
-    from studio.interchange.text_script import ImportError_
-    from studio.engine.errors import ModelError
     from studio.engine.voices.registry import VoiceRegistry
     from studio.production.casting import parse_cast, parse_voice_map
     from studio.production.inputs import Options, load
 
-    from studio.core.project_io import ProjectFileError, is_project_file
+    from studio.core.project_io import is_project_file
     from studio.core.project_io import load as load_project
 
     registry = VoiceRegistry(device=args.device, progress=lambda msg: print(msg, file=sys.stderr))
@@ -53,7 +49,7 @@ def cmd_new(args: argparse.Namespace) -> int:
         project = script.project
         project.title = project.title or Path(args.input).stem
         save(project, args.output)
-    except (ImportError_, AnalysisError, SsmlError, SubtitleError, ProjectFileError, ModelError, ValueError) as exc:
+    except (UserError, ValueError) as exc:
         return _fail(str(exc))
     except OSError as exc:
         return _fail(f"could not write {args.output}: {exc.strerror or exc}.")
@@ -82,8 +78,6 @@ def _speakers(value: str | None) -> list[str] | None:
 
 
 def cmd_say(args: argparse.Namespace) -> int:
-    from studio.core.analysis import AnalysisError
-    from studio.engine.errors import ModelError
     from studio.production.speak import speak
     from studio.engine.voices.registry import VoiceRegistry
     from studio.interchange.alignment import write_alignment
@@ -91,8 +85,7 @@ def cmd_say(args: argparse.Namespace) -> int:
 
     registry = VoiceRegistry(device=args.device, trusted={args.voice} if args.trust and args.voice else set(),
                              progress=lambda msg: print(msg, file=sys.stderr))
-    from studio.interchange.ssml import SsmlError
-    from studio.interchange.text_script import ImportError_, read_text_file
+    from studio.interchange.text_script import read_text_file
     from studio.production.casting import parse_voice_map
 
     from studio.interchange.ssml import parse_voice_name
@@ -102,7 +95,7 @@ def cmd_say(args: argparse.Namespace) -> int:
         mix = parse_voice_name("mix:" + args.mix) if args.mix else None
         spoken = speak(text, args.voice, registry, parse_voice_map(args.voice_map), args.lang or "en", mix=mix,
                        guide=args.guide)
-    except (AnalysisError, ModelError, ValueError, SsmlError, ImportError_) as exc:
+    except (UserError, ValueError) as exc:
         return _fail(str(exc))
     for note in spoken.notes:
         print(f"studio: note: {note}", file=sys.stderr)
@@ -157,11 +150,9 @@ def cmd_voices_import(args: argparse.Namespace) -> int:
 
 def cmd_anonymity(args: argparse.Namespace) -> int:
     from studio.engine.privacy import anonymity, verifier
-    from studio.engine.errors import AlignmentError
     from studio.engine.guide.alignment import read_recording
-    from studio.engine.errors import ModelError
     from studio.engine.voices.registry import VoiceRegistry, parse_voice
-    from studio.interchange.ssml import SsmlError, parse_voice_name
+    from studio.interchange.ssml import parse_voice_name
 
     if not args.mix and not args.audio:
         return _fail("give a mix to measure (--mix A=0.5,B=0.5) or a rendered file (--audio OUT.wav).")
@@ -179,7 +170,7 @@ def cmd_anonymity(args: argparse.Namespace) -> int:
         if mix is not None:
             ref, _ = parse_voice(args.voice)
             backbone = VoiceRegistry(device=args.device).backbone(ref)
-    except (SsmlError, ModelError, AlignmentError, verifier.VerifierError) as exc:
+    except UserError as exc:
         return _fail(str(exc))
     ge2e = args.meter == "ge2e"
     threshold = args.threshold if args.threshold is not None else (cal.threshold if ge2e else 0.5)
@@ -239,18 +230,11 @@ EXIT_OK, EXIT_INPUT, EXIT_RENDER_FAILED, EXIT_DID_NOT_FIT = 0, 2, 3, 4
 
 
 def cmd_render(args: argparse.Namespace) -> int:
-    from studio.core.analysis import AnalysisError
-    from studio.core.project_io import ProjectFileError
-    from studio.engine.errors import ModelError
     from studio.engine.output.loudness import parse_target
     from studio.engine.voices.registry import VoiceRegistry
-    from studio.interchange.ssml import SsmlError
-    from studio.interchange.subtitles import SubtitleError
-    from studio.interchange.text_script import ImportError_
     from studio.production import report
-    from studio.engine.errors import OutputError
     from studio.production.batch import render_project, write_outputs
-    from studio.production.outdir import OutputFolderError, output_folder
+    from studio.production.outdir import output_folder
     from studio.production.casting import parse_cast, parse_voice_map
     from studio.production.inputs import Options, load
 
@@ -264,7 +248,7 @@ def cmd_render(args: argparse.Namespace) -> int:
         options = Options(voice=args.voice, voice_map=parse_voice_map(args.voice_map), language=args.lang,
                           speakers=_speakers(args.speakers), lyrics=args.lyrics, cast=parse_cast(args.cast))
         script = load(Path(args.input), options, registry, notes)
-    except (ImportError_, AnalysisError, SsmlError, SubtitleError, ProjectFileError, ModelError, ValueError) as exc:
+    except (UserError, ValueError) as exc:
         return _fail(str(exc), EXIT_INPUT)
     project = script.project
     if not project.segments:
@@ -291,7 +275,7 @@ def cmd_render(args: argparse.Namespace) -> int:
         with output_folder(out_dir) as work:
             write_outputs(work, results, done, rate, script=script, shift=args.shift, frame=frame,
                           loudness_target=target, final_dir=out_dir)
-    except (OutputFolderError, OutputError, ValueError) as exc:
+    except (UserError, ValueError) as exc:
         return _fail(str(exc), EXIT_INPUT)
     except OSError as exc:  # a full disk, a read-only folder: the previous output is left as it was
         where = f" ({exc.filename})" if getattr(exc, "filename", None) else ""

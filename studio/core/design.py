@@ -11,17 +11,16 @@ The engine applies the design as one DSP stage after the base voice's render (en
 from __future__ import annotations
 
 import math
-import re
 from dataclasses import dataclass
 
 from studio.core.errors import UserError
+from studio.core.voice_names import DESIGN, is_design_name
 
 TIMBRE_RANGE = (0.7, 1.5)  # beyond this the warp moves formants out of any human vocal tract's reach
 PITCH_RANGE = (0.4, 2.5)  # F0 x0.4 .. x2.5: from a bass to a child, starting from a tenor
 BREATH_RANGE = (0.0, 1.0)
-DESIGN_BACKBONE = "design"  # VoiceRef.backbone of a designed voice; its model is the design's name
+DESIGN_BACKBONE = DESIGN  # VoiceRef.backbone of a designed voice; its model is the design's name
 DEFAULT_BASE = "en_US-joe-medium"
-_NAME = re.compile(r"[A-Za-z][A-Za-z0-9 _.'-]{0,39}")
 
 
 class DesignError(UserError, ValueError):
@@ -30,7 +29,7 @@ class DesignError(UserError, ValueError):
 
 def check_name(name: str) -> str:
     name = " ".join(str(name).split())
-    if not _NAME.fullmatch(name):
+    if not is_design_name(name):
         raise DesignError(f"\"{name}\" cannot name a voice; start with a letter and use up to 40 letters, "
                           "digits, spaces, dots, dashes, apostrophes or underscores.")
     return name

@@ -17,10 +17,11 @@ from pathlib import Path
 from typing import Any, Callable
 
 from studio.core.errors import UserError
-from studio.core.design import DESIGN_BACKBONE, Design, DesignError, check_name, is_inline, parse_inline
+from studio.core.design import Design, DesignError, check_name, is_inline, parse_inline
 from studio.core.emotion import EmotionPreset
 from studio.core.lexicon import LexiconError, check_entry
 from studio.core.files import read_capped
+from studio.core import voice_names
 from studio.core.model import (DURATION_SCALE_RANGE, EMOTIONS, ENERGY_LIMIT_DB, INTONATION_RANGE, MAX_EMOTION_INTENSITY,
                                MAX_PAUSE_S, MAX_TIMELINE_S, PITCH_LIMIT_ST, SPEED_RANGE, Emotion, LineControls,
                                PauseSettings, Marker, Phoneme, Project, Segment, SpeakerMix, Track, VoiceRef, Word)
@@ -292,7 +293,8 @@ def _from_dict(doc: Any) -> Project:
         voice = _get(t, "voice", dict, where, {})
         project.tracks.append(Track(
             id=_get(t, "id", str, where), name=_get(t, "name", str, where),
-            voice=VoiceRef(_get(voice, "backbone", str, where, "embedded"), _get(voice, "model", str, where, "espeak-ng")),
+            voice=VoiceRef(_get(voice, "backbone", str, where, voice_names.EMBEDDED),
+                           _get(voice, "model", str, where, voice_names.EMBEDDED_MODEL)),
             mix=_read_mix(t.get("mix"), where) or SpeakerMix(),
             gain_db=_bounded(t, "gain_db", where, -60.0, 24.0, 0.0), muted=_get(t, "muted", bool, where, False),
             language=_get(t, "language", str, where, "en")))
@@ -442,37 +444,28 @@ def load(path: str | os.PathLike) -> Project:
     return project
 
 
-def _is_zoo_name(spec: str) -> bool:
-    parts = spec.split("/")
-    return len(parts) == 4 and parts[0] in ("tts_models", "vocoder_models") and ".." not in parts
-
-
-def _is_store_name(spec: str) -> bool:
-    """A bare voice name ("en_US-joe-medium"): no path separators, so it cannot point anywhere by itself."""
-    return bool(re.fullmatch(r"[A-Za-z0-9_+-][A-Za-z0-9_.+-]*", spec))
-
-
 def check_paths(project: Project, folder: Path) -> None:
     """Refuse voices that point outside the project's folder, so that a project from elsewhere cannot make the
     app read arbitrary files. A relative model path must stay inside the folder (it is made absolute here); an
     absolute one must be a model folder (config.json beside a checkpoint). Zoo names are not paths."""
     for name, design in project.designs.items():
-        if not (_is_zoo_name(design.base) or _is_store_name(design.base)):
+        if not voice_names.is_voice_name(design.base):
             raise ProjectFileError(f"The designed voice {name} is based on {design.base}, which is not a voice "
                                    "name; the project was not opened.")
     for track in project.tracks:
         voice = track.voice
-        if voice.backbone in ("embedded", "hibari"):
+        naming = voice_names.naming(voice.backbone)
+        if naming == voice_names.NAMED:
             continue  # named voices, not paths
-        if voice.backbone == DESIGN_BACKBONE:
+        if naming == voice_names.DESIGNED:
             _check_design_voice(project, track.name, voice.model)
             continue
-        if voice.backbone != "coqui":
+        if naming != voice_names.MODEL:
             raise ProjectFileError(f"Track {track.name} uses an unknown voice backbone '{voice.backbone}'; "
                                    "the file may come from a newer Speech Studio.")
-        if _is_zoo_name(voice.model):
+        if voice_names.is_zoo_name(voice.model):
             continue
-        if _is_store_name(voice.model) and not (folder / voice.model).is_dir():
+        if voice_names.is_store_name(voice.model) and not (folder / voice.model).is_dir():
             continue  # a voice in the user's model store, looked up by name (engine/voices/coqui/store.py)
         target = Path(voice.model)
         if not target.is_absolute():
@@ -483,7 +476,7 @@ def check_paths(project: Project, folder: Path) -> None:
         elif not (target.is_dir() and (target / "config.json").is_file()):
             raise ProjectFileError(f"Track {track.name}'s voice ({voice.model}) is not a model folder; the project "
                                    "was not opened.")
-        track.voice = VoiceRef("coqui", str(target))
+        track.voice = VoiceRef(voice.backbone, str(target))
 
 
 def _check_design_voice(project: Project, track: str, model: str) -> None:
@@ -496,6 +489,6 @@ def _check_design_voice(project: Project, track: str, model: str) -> None:
             return
     except DesignError as exc:
         raise ProjectFileError(f"Track {track}'s designed voice cannot be read: {exc}") from None
-    if not (_is_zoo_name(design.base) or _is_store_name(design.base)):
+    if not voice_names.is_voice_name(design.base):
         raise ProjectFileError(f"Track {track}'s designed voice is based on {design.base}, which is not a voice "
                                "name; the project was not opened.")

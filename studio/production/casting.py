@@ -21,7 +21,6 @@ from __future__ import annotations
 import re
 
 from studio.core.analysis import AnalysisError
-from studio.core.design import DESIGN_BACKBONE
 from studio.core.language import primary
 from studio.core.model import Project, SpeakerMix, Track, VoiceRef, new_id
 from studio.core.script import NARRATOR
@@ -29,7 +28,7 @@ from studio.core.vendor_voices import voice_gender
 from studio.engine.voices.backbone import Backbone
 from studio.engine.errors import DeviceUnavailable, ModelError, RefusedFolder
 from studio.engine.voices.embedded.voice import language_speaker
-from studio.engine.voices.registry import EMBEDDED, VoiceRegistry, parse_voice
+from studio.engine.voices.registry import EMBEDDED, VoiceRegistry, kept_design, parse_voice, voice_spec
 from studio.interchange.ssml import SsmlError, parse_voice_name
 
 LANGUAGE_NAMES = {"en": "English", "es": "Spanish", "de": "German", "fr": "French", "it": "Italian",
@@ -70,16 +69,7 @@ def parse_cast(items: list[str] | None) -> dict[str, str]:
 
 def spec_of(ref: VoiceRef, mix: SpeakerMix) -> str:
     """The --voice spec that names a track's voice again (what remembered casting stores)."""
-    from studio.engine.voices import cast
-
-    named = next((v.name for v in cast.cast() if v.voice == ref), None)
-    if named:
-        return named
-    if ref.backbone == "embedded":
-        return mix.weights[0][0] if len(mix.weights) == 1 else "embedded"
-    if ref.backbone == DESIGN_BACKBONE:
-        return ref.model if "," not in ref.model else f"design:{ref.model}"
-    return ref.model
+    return voice_spec(ref, mix)
 
 
 def _register(cast_name: str) -> str | None:
@@ -172,9 +162,9 @@ class CastChooser:
         chosen = self.first(name) or cast_voice(self.registry, name, self.taken)
         if chosen is not None:
             self.taken.append(chosen[0])
-            ref = chosen[0]
-            if ref.backbone == DESIGN_BACKBONE and "," not in ref.model and ref.model not in self.project.designs:
-                self.project.designs[ref.model] = self.registry.design(ref.model)
+            design = kept_design(chosen[0])
+            if design is not None and design not in self.project.designs:
+                self.project.designs[design] = self.registry.design(design)
         return chosen
 
 
@@ -202,7 +192,7 @@ def open_voice(voice: str | None, registry: VoiceRegistry, notes: list[str]):
 
 def voice_languages(ref: VoiceRef, backbone: Backbone) -> set[str] | None:
     """The languages a voice speaks (primary subtags), or None for any (espeak-ng speaks over 100)."""
-    if ref.backbone == "embedded":
+    if backbone.capabilities().any_language:
         return None
     declared = getattr(backbone.capabilities(), "languages", None)
     if declared:
@@ -230,7 +220,8 @@ class Casting:
         self.language = primary(language)
         self._warned: set[str] = set()
         # The default cast and remembered choices apply where the user left the voice to us.
-        self.use_cast = voice is None and self.ref.backbone != "embedded"
+        # (not where the narrator fell back to the embedded voice: the cast's voices could not be had either)
+        self.use_cast = voice is None and self.ref != EMBEDDED
         self.remember = remember
         self.chosen: dict[str, str] = {}  # speaker name -> voice spec, remembered after a successful import
         self.cast = {name.upper(): self._open_cast(name, spec) for name, spec in (cast or {}).items()}
@@ -251,10 +242,11 @@ class Casting:
 
     def _adopt(self, project: Project, ref: VoiceRef) -> None:
         """Keep a designed voice's controls in the project, so that it sounds the same on another machine."""
-        if ref.backbone == DESIGN_BACKBONE and "," not in ref.model and ref.model not in project.designs:
-            design = self.registry.design(ref.model)
-            project.designs[ref.model] = design
-            self.registry.use_designs({ref.model: design})
+        name = kept_design(ref)
+        if name is not None and name not in project.designs:
+            design = self.registry.design(name)
+            project.designs[name] = design
+            self.registry.use_designs({name: design})
 
     def _from_cast(self, project: Project, name: str, register: str | None = None
                    ) -> tuple[VoiceRef, SpeakerMix] | None:
@@ -347,7 +339,7 @@ class Casting:
                        f"{ref.model} does not speak it.")
             ref = EMBEDDED
             mix = SpeakerMix.single(language_speaker(lang, sum(t.language == lang for t in project.tracks)))
-        elif ref.backbone == "embedded" and lang != "en":
+        elif languages is None and lang != "en":  # a voice of any language: its speaker for this one
             named = mix.weights[0][0] if len(mix.weights) == 1 else ""
             if primary(named.split("+")[0], "") != lang:
                 mix = SpeakerMix.single(language_speaker(lang, sum(t.language == lang for t in project.tracks)))

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (QComboBox, QDialog, QDoubleSpinBox, QFormLayout, 
                                QMessageBox, QProgressBar, QPushButton, QVBoxLayout)
 
 from studio.core.design import Design, DesignError, check_name
+from studio.core.errors import UserError
 from studio.core.model import VoiceRef
 
 from studio.ui.background import Job
@@ -177,10 +178,7 @@ class DesignDialog(QDialog):
         return self.job is not None and self.job.running
 
     def _start(self, work, done, what: str) -> None:
-        from studio.core.analysis import AnalysisError
-        from studio.engine.errors import ModelError
-
-        self.job = Job(work, errors=(AnalysisError, ModelError, ValueError, OSError), parent=self)
+        self.job = Job(work, errors=(UserError, ValueError, OSError), parent=self)
         self.job.finished.connect(done)
         self.job.failed.connect(self._failed)
         for b in (self.preview_button, self.use_button, self.save_button, self.delete_button):
@@ -282,7 +280,7 @@ class DesignDialog(QDialog):
                 return False
         try:
             save_design(design)
-        except (OSError, DesignError) as exc:
+        except (OSError, UserError) as exc:
             self.say(f"{design.name} could not be saved ({getattr(exc, 'strerror', None) or exc}); your settings "
                      "are still here, try again.", error=True)
             return False

@@ -8,8 +8,9 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
-from studio.core.analysis import AnalysisError, prepare
-from studio.core.project_io import ProjectFileError, is_project_file
+from studio.core.analysis import prepare
+from studio.core.errors import UserError
+from studio.core.project_io import is_project_file
 
 from studio.ui.autosave import discard, find_recoveries
 
@@ -49,7 +50,7 @@ class FileActions:
             return self.import_script(path)
         try:
             self.document.open(path)
-        except (ProjectFileError, AnalysisError) as exc:
+        except UserError as exc:
             self.show_error(str(exc))
             return False
         self._remember(path)
@@ -61,12 +62,7 @@ class FileActions:
         speaker labels, vendor SSML, languages). The voice analyses it on a worker thread, with progress in the
         status bar; the project appears when it is done. Returns False if it could not start."""
         from studio.core.script import split_sentences
-        from studio.engine.errors import ModelError
-        from studio.interchange.ssml import SsmlError
-        from studio.interchange.subtitles import SubtitleError
-        from studio.interchange.text_script import ImportError_
         from studio.production.inputs import load, read
-
         from studio.ui.background import Job
 
         if self.import_job is not None and self.import_job.running:
@@ -74,7 +70,7 @@ class FileActions:
             return False
         try:
             source = read(path)  # read and recognised once, for the casting dialog and the import alike
-        except ImportError_ as exc:
+        except UserError as exc:
             self.show_error(str(exc))
             return False
         options = self.confirm_casting(source)
@@ -93,8 +89,7 @@ class FileActions:
             counted = _Counting(analyzer, self.document.voices, job, len(split_sentences(source.text)))
             return load(source, options, counted, self.import_notes).project
 
-        job = Job(work, errors=(ImportError_, AnalysisError, SsmlError, SubtitleError, ModelError, ValueError),
-                  parent=self)
+        job = Job(work, errors=(UserError, ValueError), parent=self)
         self.import_job = job
         job.progress.connect(self._show_busy)
         job.finished.connect(lambda project: self._imported(path, project))

@@ -9,8 +9,7 @@ from pathlib import Path
 from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QFileDialog
 
-from studio.core.analysis import AnalysisError
-from studio.engine.errors import ModelError
+from studio.core.errors import UserError
 
 from studio.ui.background import Job
 
@@ -49,7 +48,7 @@ class GuideActions(QObject):
             command, plans = guide(project, [seg_id], audio, rate, voices)
             return command, audio, rate, plans[0]
 
-        self.job = Job(work, errors=(ValueError, AnalysisError, KeyError, ModelError, OSError), parent=self)
+        self.job = Job(work, errors=(UserError, ValueError, KeyError, OSError), parent=self)
         self.window.show_info(f"Aligning {path.name} to the line…")
         self.job.finished.connect(self._finished)
         self.job.failed.connect(self._failed)

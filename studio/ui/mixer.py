@@ -84,8 +84,7 @@ class VoiceMixer(QWidget):
 
     def _speakers(self, seg) -> list[str]:
         voice = self.document.project.track(seg.track_id).voice
-        backbone = self.document.voices.loaded(voice) or (
-            self.document.voices.backbone(voice) if voice.backbone == "embedded" else None)
+        backbone = self.document.voices.ready(voice)
         return [s.id for s in backbone.capabilities().speakers] if backbone else []
 
     def _rebuild(self) -> None:

@@ -164,14 +164,9 @@ class ModelPicker(QDialog):
         if entry["status"] == "unsupported":
             self.status.setText(f"{entry['name']} cannot be edited: {entry.get('reason', 'unsupported')}.")
             return
-        if entry["kind"] == "embedded":
-            voice = VoiceRef("embedded", "espeak-ng")
-        elif entry.get("voice"):  # a cast voice names its backbone and model
-            voice = VoiceRef(entry["voice"]["backbone"], entry["voice"]["model"])
-        elif entry["kind"] == "hibari":
-            voice = VoiceRef("hibari", entry["name"])
-        else:
-            voice = VoiceRef("coqui", entry["name"])
+        from studio.engine.voices.catalog import voice_of
+
+        voice = voice_of(entry)
         if entry.get("commercial_note"):
             self.status.setText(f"Note: {entry['license']}. Commercial use: {entry['commercial_note']}.")
         elif not entry["commercial_use"]:

@@ -8,13 +8,12 @@ model load (Coqui) are loaded on a background thread first; their segments rende
 from __future__ import annotations
 
 import threading
-from dataclasses import replace
 
 from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
 from studio.core.model import VoiceRef
 from studio.core.timeline import layout
-from studio.engine.voices.backbone import RenderResult, request_for
+from studio.engine.voices.backbone import RenderResult, for_editing, request_for
 from studio.engine.render.cache import RenderCache, default_cache_dir
 from studio.engine.render.pipeline import prefill_where_it_pays, render_request
 from studio.engine.render.scheduler import RenderScheduler, State, Status
@@ -57,12 +56,10 @@ class RenderController(QObject):
     # ---- requests -----------------------------------------------------------------------------------------
     def _ready_backbone(self, voice: VoiceRef):
         """The backbone if it is loaded (or cheap to load), else None and a background load is started."""
-        if voice.backbone == "embedded":
-            return self.document.voices.backbone(voice)
+        ready = self.document.voices.ready(voice)
+        if ready is not None:
+            return ready
         key = (voice.backbone, voice.model)
-        loaded = self.document.voices.loaded(voice)
-        if loaded is not None:
-            return loaded
         if key not in self._loading:
             self._loading.add(key)
             # Importing torch holds the interpreter for a second or two even on a worker thread, so the load
@@ -99,11 +96,8 @@ class RenderController(QObject):
                 self._waiting.add(seg_id)
                 continue
             try:
-                request = request_for(project, seg, backbone, self.document.lexicon())
-                if getattr(backbone, "receptive_field", None):
-                    # While editing, vocode only what an edit changed (engine/voices/coqui/incremental.py); exports
-                    # render exactly, and the two are cached apart.
-                    request = replace(request, options=request.options + (("windowed", "1"),))
+                # While editing, a voice that can re-render only what an edit changed does so; exports render whole.
+                request = for_editing(request_for(project, seg, backbone, self.document.lexicon()), backbone)
             except ValueError as exc:
                 self.status_changed.emit(seg_id, Status(State.FAILED, 0, str(exc)))
                 continue

@@ -7,14 +7,13 @@ from __future__ import annotations
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QAbstractItemDelegate, QAbstractItemView, QApplication, QInputDialog, QLineEdit
 
-from studio.core.analysis import AnalysisError
+from studio.core.errors import UserError
 from studio.core.commands import AddTrack, Macro, MoveSegment, RemoveSegment, RemoveTrack, rename_track
 from studio.core.model import SpeakerMix, Track, new_id
 from studio.core.lines import Line
 from studio.core.script import parse_script
 from studio.core.structure import change_speaker, insert_lines, merge_with_next, split_segment
 from studio.engine.voices.embedded.voice import SPEAKERS
-from studio.engine.errors import ModelError
 from studio.engine.voices.registry import EMBEDDED, narrator
 
 from studio.ui.background import Job
@@ -48,7 +47,7 @@ class ScriptActions(QObject):
         def work(job: Job):
             return build()
 
-        job = Job(work, errors=(ValueError, AnalysisError, KeyError, ModelError), parent=self)
+        job = Job(work, errors=(UserError, ValueError, KeyError), parent=self)
         self.jobs.append(job)
         self.window.show_info(f"{label}…")
 

@@ -8,7 +8,7 @@ from PySide6.QtCore import QItemSelectionModel, Qt, Signal
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableWidget, QTableWidgetItem
 
-from studio.core.analysis import AnalysisError
+from studio.core.errors import UserError
 from studio.core.commands import edit_text
 
 from studio.ui.document import Document
@@ -128,7 +128,7 @@ class ScriptPanel(QTableWidget):
         def work():
             try:
                 self._analysed.emit(seg_id, generation, edit_text(project, seg_id, text, voices), "")
-            except (ValueError, AnalysisError, KeyError) as exc:
+            except (UserError, ValueError, KeyError) as exc:
                 self._analysed.emit(seg_id, generation, None, str(exc) or "The text could not be analysed.")
         threading.Thread(target=work, daemon=True).start()
 

@@ -7,7 +7,7 @@ import pytest
 
 from studio.core.analysis import AnalysisError
 from studio.core.model import SpeakerMix, VoiceRef
-from studio.core.script import (MAX_SEGMENT_CHARS, MAX_SENTENCE_WORDS, MAX_TOKEN_CHARS, TooLong, check_utterance,
+from studio.core.script import (MAX_SENTENCE_WORDS, MAX_TOKEN_CHARS, TooLong, check_utterance,
                                 parse_script, split_sentences)
 
 

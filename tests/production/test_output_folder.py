@@ -2,7 +2,6 @@
 duplicate or very long track names and subtitle text holding '-->' give files or one sentence, never a traceback."""
 
 import json
-import os
 import subprocess
 import sys
 from pathlib import Path

@@ -9,7 +9,7 @@ from PySide6.QtGui import QAction, QPainter, QPicture
 from PySide6.QtWidgets import QApplication
 
 from studio.ui.track_lane import short_name
-from tests.ui.helpers import (answer_next_dialog, click, drag, key, settle, type_and_ok, view_to_widget,
+from tests.ui.helpers import (answer_next_dialog, click, drag, key, type_and_ok, view_to_widget,
                               window_with_script)
 
 # Screenshots go beside the other test screenshots (ignored by git), not into docs/: a test run must not

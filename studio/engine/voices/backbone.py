@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 
 import numpy as np
 
@@ -38,6 +38,16 @@ class Capabilities:
     segment_level_only: bool = False  # no phoneme alignment: edits apply to whole segments
     notes: str = ""
     commercial_note: str = ""  # e.g. "check the base voice's licence", where the answer is neither yes nor no
+    # What a lexicon entry may hand the voice's front-end as phonemes: "espeak" (espeak-ng phoneme input), "ipa"
+    # (put straight into the phoneme sequence) or None (respellings only).
+    phoneme_input: str | None = None
+    # Re-renders only the stretch an edit changed when a request carries WINDOWED: the editor asks for it, exports
+    # do not, and the two are cached apart.
+    windowed_render: bool = False
+    any_language: bool = False  # speaks any language, each with a speaker of its own (espeak-ng)
+
+
+WINDOWED = ("windowed", "1")  # the request option that asks for a windowed re-render
 
 
 @dataclass(frozen=True)
@@ -128,15 +138,17 @@ class Backbone:
         return ()
 
 
-def spoken_text(text: str, lexicon: dict[str, str], voice: VoiceRef) -> tuple[str, list]:
-    """The text a voice is given once the pronunciation lexicon is applied. IPA entries go to the embedded voice
-    as espeak-ng phoneme input and to converted Piper voices (the model store's) as IPA, which their front-end
-    puts straight into the phoneme sequence; other voices get respellings only."""
-    if voice.backbone == "embedded":
-        return lex.apply(text, lexicon, phoneme_input="espeak")
-    from studio.engine.voices.coqui.store import is_store_name
+def spoken_text(text: str, lexicon: dict[str, str], backbone: Backbone) -> tuple[str, list]:
+    """The text a voice is given once the pronunciation lexicon is applied: IPA entries go in as the phonemes its
+    front-end takes (Capabilities.phoneme_input), where it takes any; otherwise respellings only."""
+    return lex.apply(text, lexicon, phoneme_input=backbone.capabilities().phoneme_input or False)
 
-    return lex.apply(text, lexicon, phoneme_input="ipa" if is_store_name(voice.model) else False)
+
+def for_editing(request: RenderRequest, backbone: Backbone) -> RenderRequest:
+    """The request as the editor sends it: windowed where the voice can re-render only what an edit changed."""
+    if backbone.capabilities().windowed_render:
+        return replace(request, options=request.options + (WINDOWED,))
+    return request
 
 
 def on_gpu(backbone) -> bool:
@@ -154,14 +166,21 @@ class LexiconAnalyzer:
         self.inner, self.entries = inner, entries
 
     def analyze(self, text: str, voice: VoiceRef, mix: SpeakerMix) -> list[Word]:
-        spoken, replaced = spoken_text(text, self.entries(), voice)
+        spoken, replaced = spoken_text(text, self.entries(), self.inner.backbone(voice))
         return lex.restore_words(self.inner.analyze(spoken, voice, mix), replaced)
 
     def prepare(self, items: list[tuple[str, VoiceRef, SpeakerMix]]) -> None:
         """The inner analyzer's `prepare` (see core.analysis.prepare) on the texts the voice will read."""
         if hasattr(self.inner, "prepare"):
             entries = self.entries()
-            self.inner.prepare([(spoken_text(t, entries, v)[0], v, m) for t, v, m in items])
+            self.inner.prepare([(self._spoken(t, entries, v), v, m) for t, v, m in items])
+
+    def _spoken(self, text: str, entries: dict[str, str], voice: VoiceRef) -> str:
+        try:
+            backbone = self.inner.backbone(voice)
+        except Exception:  # noqa: BLE001 - a voice that cannot load is reported by `analyze`, as without a lexicon
+            return text
+        return spoken_text(text, entries, backbone)[0]
 
 
 def request_for(project: Project, segment: Segment, backbone: Backbone,
@@ -183,7 +202,7 @@ def request_for(project: Project, segment: Segment, backbone: Backbone,
         preset = resolve_emotion(segment.emotion.name, project.emotion_presets)
     except KeyError as exc:
         raise ValueError(f"{exc.args[0]}; pick another emotion or define the preset.") from None
-    text, _ = spoken_text(segment.text, project.lexicon if lexicon is None else lexicon, track.voice)
+    text, _ = spoken_text(segment.text, project.lexicon if lexicon is None else lexicon, backbone)
     return RenderRequest(
         backbone=track.voice.backbone, model=track.voice.model, model_version=backbone.version, text=text,
         words=tuple(words), mix=mix.weights, emotion=segment.emotion.name, emotion_intensity=segment.emotion.intensity,

@@ -2,24 +2,23 @@
 
 The cast is data (models/cast/cast.json): each entry names a character-like voice name and either a voice of a
 backbone ({"backbone": "coqui", "model": "en_US-joe-medium"}) or a design of one ({"design": {...}}). An entry
-whose backbone this installation does not have (hibari, before its backbone lands) is skipped with a note, so a
-new voice joins the cast by adding one entry. docs/voices.md has the measurements behind the choice.
+whose backbone this installation does not have (a family core/voice_names.py does not know) is skipped with a
+note, so a new voice joins the cast by adding one entry. docs/voices.md has the measurements behind the choice.
 """
 
 from __future__ import annotations
 
-import importlib.util
 import json
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
 from studio.core.paths import MODELS
-from studio.core.design import DESIGN_BACKBONE, Design, DesignError
+from studio.core.design import Design, DesignError
 from studio.core.model import VoiceRef
+from studio.core.voice_names import DESIGN, naming, same_name
 
 CAST_FILE = MODELS / "cast" / "cast.json"
-BUILT_IN = ("embedded", "coqui", DESIGN_BACKBONE)
 
 
 @dataclass(frozen=True)
@@ -36,13 +35,8 @@ class CastVoice:
 
 
 def backbone_available(backbone: str) -> bool:
-    """Whether this installation has the backbone (a module studio.engine.<name> for those not built in)."""
-    if backbone in BUILT_IN:
-        return True
-    try:
-        return importlib.util.find_spec(f"studio.engine.voices.{backbone}") is not None
-    except (ImportError, ValueError):
-        return False
+    """Whether this installation has the backbone: a family the voice registry knows."""
+    return naming(backbone) is not None
 
 
 def parse(data: dict) -> tuple[list[CastVoice], list[str]]:
@@ -53,7 +47,7 @@ def parse(data: dict) -> tuple[list[CastVoice], list[str]]:
             name = str(entry["name"])
             if "design" in entry:
                 design = Design.from_dict(entry["design"], name)
-                voices.append(CastVoice(design.name, VoiceRef(DESIGN_BACKBONE, design.name), design,
+                voices.append(CastVoice(design.name, VoiceRef(DESIGN, design.name), design,
                                         entry.get("label", ""), entry.get("register")))
                 continue
             ref = VoiceRef(str(entry["backbone"]), str(entry["model"]))
@@ -92,5 +86,4 @@ def designs(path: Path = CAST_FILE) -> dict[str, Design]:
 
 def find(name: str, path: Path = CAST_FILE) -> CastVoice | None:
     """The cast voice called `name` (any case)."""
-    low = name.strip().lower()
-    return next((v for v in cast(path) if v.name.lower() == low), None)
+    return next((v for v in cast(path) if same_name(v.name, name)), None)

@@ -9,6 +9,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from studio.core.model import VoiceRef
+from studio.core.voice_names import COQUI, DESIGN, EMBEDDED, EMBEDDED_MODEL
 from studio.engine.voices.coqui import FORWARD, REFUSED, VITS
 from studio.engine.errors import ModelError
 from studio.engine.voices.coqui import folder_checks
@@ -190,7 +192,6 @@ def cast_entries(others: list[dict]) -> list[dict]:
 
 def library_entries(others: list[dict]) -> list[dict]:
     """The designed voices of the user's library (core/voice_library.py), listed like the cast's designs."""
-    from studio.core.design import DESIGN_BACKBONE
     from studio.core.voice_library import load_designs
 
     from studio.engine.voices.cast import find
@@ -206,11 +207,24 @@ def library_entries(others: list[dict]) -> list[dict]:
         out.append({"name": name, "kind": "library", "status": base.get("status", "ready"),
                     "label": f"your designed voice, from {d.base}", "pitch": True, "energy": True,
                     "duration": True, "mix": True, "native": base.get("native", True), "speakers": [name],
-                    "voice": {"backbone": DESIGN_BACKBONE, "model": name}, "design": d.as_dict(),
+                    "voice": {"backbone": DESIGN, "model": name}, "design": d.as_dict(),
                     "license": base.get("license", "see the base voice"),
                     "commercial_use": base.get("commercial_use", False),
                     "commercial_note": base.get("commercial_note", ""), "licence_lines": lines})
     return out
+
+
+def voice_of(entry: dict) -> VoiceRef:
+    """The voice a catalogue entry names: what choosing it in the model picker gives a track."""
+    from studio.engine.voices import hibari
+
+    if entry["kind"] == "embedded":
+        return VoiceRef(EMBEDDED, EMBEDDED_MODEL)
+    if entry.get("voice"):  # a cast or library voice names its backbone and model
+        return VoiceRef(entry["voice"]["backbone"], entry["voice"]["model"])
+    if entry["kind"] == "hibari":
+        return VoiceRef(hibari.FAMILY, entry["name"])
+    return VoiceRef(COQUI, entry["name"])
 
 
 def catalog(folders: list[str] | None = None) -> list[dict]:

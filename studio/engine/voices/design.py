@@ -128,7 +128,10 @@ class DesignBackbone(Backbone):
         return replace(caps, speakers=(own, *base, *self.guests.speakers()), can_mix=False,
                        notes=f"Designed from {self.design.base}: timbre x{self.design.timbre:g}, pitch "
                              f"x{self.design.pitch:g}, breath {self.design.breath:g}. " + caps.notes,
-                       license=f"{caps.license} (derived from {self.design.base})")
+                       license=f"{caps.license} (derived from {self.design.base})",
+                       # not passed on from the base: a design takes respellings only, renders whole and speaks
+                       # the base's own language, as it always has
+                       phoneme_input=None, windowed_render=False, any_language=False)
 
     def _base_mix(self, mix) -> SpeakerMix:
         """The mix with this design's own weight handed to the base voice's first speaker."""

@@ -11,10 +11,12 @@ from __future__ import annotations
 import logging
 import threading
 from collections import Counter
+from dataclasses import dataclass
 from typing import Callable
 
 from studio.core.analysis import AnalysisError
-from studio.core.design import DESIGN_BACKBONE, Design, DesignError, is_inline, parse_inline
+from studio.core.design import Design, DesignError, is_inline, parse_inline
+from studio.core.voice_names import COQUI, DESIGN, EMBEDDED as EMBEDDED_FAMILY, EMBEDDED_MODEL, same_name
 from studio.core.model import SpeakerMix, VoiceRef, Word
 from studio.core.script import TooLong, check_utterance
 
@@ -22,20 +24,44 @@ from studio.engine.voices import hibari
 from studio.engine.voices.backbone import Backbone, on_gpu
 from studio.engine.voices.embedded.voice import SPEAKERS, EmbeddedVoice
 
-EMBEDDED = VoiceRef("embedded", "espeak-ng")
+EMBEDDED = VoiceRef(EMBEDDED_FAMILY, EMBEDDED_MODEL)
 # The default narrator: the neural voice converted from its Piper package on first use (engine/voices/coqui/store.py).
-NEURAL = VoiceRef("coqui", "en_US-joe-medium")
+NEURAL = VoiceRef(COQUI, "en_US-joe-medium")
 # A second neural voice from the hibari-tts package (engine/hibari; naming it imports nothing of the package).
 HIBARI, HIBARI_NAMES = hibari.VOICE, hibari.ALIASES
 ANALYSIS_SLICE = 64  # lines `prepare` analyses together: enough to fill a GPU's batches, and progress moves
 log = logging.getLogger(__name__)
 
 
+@dataclass(frozen=True)
+class Family:
+    """How the registry makes the backbone of one voice family, given the registry and the VoiceRef's model."""
+
+    load: Callable[["VoiceRegistry", str], Backbone]
+    instant: bool = False  # cheap enough to create where it is first asked for (even the GUI thread)
+
+
+def _load_coqui(registry: "VoiceRegistry", model: str) -> Backbone:
+    from studio.engine.voices import coqui
+
+    return coqui.load(model, trusted=model in registry.trusted, device=registry._torch_device(),
+                      progress=registry.progress)
+
+
+# The one table from a voice family (core/voice_names.py) to its implementation; a designed voice is a stage on
+# another family's backbone, made by VoiceRegistry._design_backbone.
+FAMILIES: dict[str, Family] = {
+    EMBEDDED_FAMILY: Family(lambda registry, model: EmbeddedVoice(), instant=True),
+    COQUI: Family(_load_coqui),
+    hibari.FAMILY: Family(lambda registry, model: hibari.load(model)),
+}
+
+
 def parse_voice(spec: str | None) -> tuple[VoiceRef, SpeakerMix]:
     """A voice reference and a speaker mix for a --voice argument; no argument means the neural narrator."""
     if not spec:
         return NEURAL, SpeakerMix()
-    if spec in ("embedded", "espeak-ng"):
+    if spec in (EMBEDDED_FAMILY, EMBEDDED_MODEL):
         return EMBEDDED, SpeakerMix.single(SPEAKERS[0].id)
     if spec in {s.id for s in SPEAKERS}:
         return EMBEDDED, SpeakerMix.single(spec)
@@ -43,11 +69,31 @@ def parse_voice(spec: str | None) -> tuple[VoiceRef, SpeakerMix]:
         return HIBARI, SpeakerMix()
     if spec.startswith("design:"):
         design = parse_inline(spec)  # DesignError (a ValueError) with one sentence
-        return VoiceRef(DESIGN_BACKBONE, design.name or design.spec), SpeakerMix()
+        return VoiceRef(DESIGN, design.name or design.spec), SpeakerMix()
     named = find_named(spec)
     if named is not None:
         return named, SpeakerMix()
-    return VoiceRef("coqui", spec), SpeakerMix()
+    return VoiceRef(COQUI, spec), SpeakerMix()
+
+
+def voice_spec(ref: VoiceRef, mix: SpeakerMix) -> str:
+    """The --voice spec that names a voice again (parse_voice's inverse; what remembered casting stores)."""
+    from studio.engine.voices import cast
+
+    named = next((v.name for v in cast.cast() if v.voice == ref), None)
+    if named:
+        return named
+    if ref.backbone == EMBEDDED_FAMILY:
+        return mix.weights[0][0] if len(mix.weights) == 1 else EMBEDDED_FAMILY
+    if ref.backbone == DESIGN:
+        return ref.model if "," not in ref.model else f"design:{ref.model}"
+    return ref.model
+
+
+def kept_design(ref: VoiceRef) -> str | None:
+    """The name of the designed voice `ref` speaks with, where a project keeps that design by name; None for an
+    inline design or any other voice."""
+    return ref.model if ref.backbone == DESIGN and "," not in ref.model else None
 
 
 def find_named(name: str) -> VoiceRef | None:
@@ -59,10 +105,9 @@ def find_named(name: str) -> VoiceRef | None:
     voice = find(name)
     if voice is not None:
         return voice.voice
-    low = name.strip().lower()
     for design_name in load_designs():
-        if design_name.lower() == low:
-            return VoiceRef(DESIGN_BACKBONE, design_name)
+        if same_name(design_name, name):
+            return VoiceRef(DESIGN, design_name)
     return None
 
 
@@ -139,7 +184,7 @@ class VoiceRegistry:
         if ref is None:
             try:
                 self.design(name)
-                ref = VoiceRef(DESIGN_BACKBONE, name)
+                ref = VoiceRef(DESIGN, name)
             except AnalysisError:
                 return None
         backbone = self.backbone(ref)
@@ -151,34 +196,27 @@ class VoiceRegistry:
 
         design = self.design(model)
         base_ref, _ = parse_voice(design.base)
-        if base_ref.backbone == DESIGN_BACKBONE:
+        if base_ref.backbone == DESIGN:
             raise AnalysisError(f"The designed voice {model} is based on another design; base it on a neural voice.")
         base = self.backbone(base_ref)
         with self._lock:
-            current = self._backbones.get((DESIGN_BACKBONE, model))
+            current = self._backbones.get((DESIGN, model))
             if current is None or current.design != design:  # a design edited under the same name: a new stage
                 current = DesignBackbone(design, base, base_ref, self.speaker_source, self.design_names)
-                self._backbones[(DESIGN_BACKBONE, model)] = current
+                self._backbones[(DESIGN, model)] = current
             return current
 
     def backbone(self, voice: VoiceRef) -> Backbone:
         """Raises AnalysisError (embedded voice missing) or coqui.ModelError, each with one sentence."""
-        if voice.backbone == DESIGN_BACKBONE:
+        if voice.backbone == DESIGN:
             return self._design_backbone(voice.model)
         key = (voice.backbone, voice.model)
         with self._lock:
             if key not in self._backbones:
-                if voice.backbone == "embedded":
-                    self._backbones[key] = EmbeddedVoice()
-                elif voice.backbone == "coqui":
-                    from studio.engine.voices import coqui
-
-                    self._backbones[key] = coqui.load(voice.model, trusted=voice.model in self.trusted,
-                                                      device=self._torch_device(), progress=self.progress)
-                elif voice.backbone == "hibari":
-                    self._backbones[key] = hibari.load(voice.model)
-                else:
+                family = FAMILIES.get(voice.backbone)
+                if family is None:
                     raise AnalysisError(f"Speech Studio has no '{voice.backbone}' backbone; use the embedded voice.")
+                self._backbones[key] = family.load(self, voice.model)
                 guests = getattr(self._backbones[key], "guests", None)
                 if guests is not None:  # its mixes can bring in the cast's and the library's voices
                     guests.source, guests.names = self.speaker_source, self.design_names
@@ -199,6 +237,15 @@ class VoiceRegistry:
         """The backbone if it is already created, without loading anything."""
         with self._lock:
             return self._backbones.get((voice.backbone, voice.model))
+
+    def ready(self, voice: VoiceRef) -> Backbone | None:
+        """The backbone if it is created, or cheap to create (then created now); else None, and the caller loads it
+        off the GUI thread. Raises as `backbone` does."""
+        loaded = self.loaded(voice)
+        if loaded is not None:
+            return loaded
+        family = FAMILIES.get(voice.backbone)
+        return self.backbone(voice) if family is not None and family.instant else None
 
     def analyze(self, text: str, voice: VoiceRef, mix: SpeakerMix) -> list[Word]:
         try:

@@ -8,7 +8,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QToolBar
 
-from studio.ui.menus.action import Action, Menu, Separator, Submenu, Toolbar
+from studio.ui.menus.action import Action, Separator, Submenu, Toolbar
 
 
 def build(window, menus) -> None:

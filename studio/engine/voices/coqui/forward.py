@@ -25,6 +25,7 @@ from studio.engine.voices.backbone import Backbone, Capabilities, RenderRequest,
 from studio.engine.voices.coqui.forward_fronts import Front
 from studio.engine.voices.coqui.frontend import Vocoder, mixed_conditioning, speaker_names, tokenize
 from studio.engine.voices.coqui.incremental import Previous, changed_tokens, receptive_field_frames, splice
+from studio.engine.voices.coqui import store
 from studio.engine.voices.coqui.loading import ModelFolder
 
 # Typical of single-speaker English corpora (LJSpeech-like); used only when a model does not state its own.
@@ -72,7 +73,8 @@ class ForwardBackbone(Backbone):
             native_pitch=bool(self.model.args.use_pitch), native_energy=bool(self.model.args.use_energy),
             native_duration=True, speakers=tuple(Speaker(n, n) for n in speaker_names(self.model)),
             can_mix=bool(speaker_names(self.model)), emotion="dsp", sample_rate=self.vocoder.sample_rate,
-            license=card.license, commercial_use=card.commercial_use, notes=" ".join(notes))
+            license=card.license, commercial_use=card.commercial_use, notes=" ".join(notes),
+            phoneme_input=store.phoneme_input(self.spec), windowed_render=bool(self.receptive_field))
 
     def analyze(self, text: str, voice: VoiceRef, mix: SpeakerMix) -> list[Word]:
         front = self.front(" ".join(text.split()), mix.weights)

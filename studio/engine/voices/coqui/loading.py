@@ -15,6 +15,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Callable
 
+from studio.core.voice_names import is_zoo_spec
 from studio.engine.errors import ModelError, UnsafeCheckpoint
 from studio.engine.voices.coqui.architectures import FORWARD, TRAINING_ONLY
 from studio.engine.voices.coqui.cards import ModelCard, card_from, read_card
@@ -61,11 +62,6 @@ def open_folder(folder: str | Path) -> ModelFolder:
     return ModelFolder(folder, config_path, find_checkpoint(folder), card_from(folder.name, card_info), vocoder)
 
 
-def is_zoo_name(spec: str) -> bool:
-    parts = spec.split("/")
-    return len(parts) == 4 and parts[0] in ("tts_models", "vocoder_models") and not Path(spec).exists()
-
-
 def fetch_zoo(name: str, progress: Callable[[str], None] | None = None) -> ModelFolder:
     """Download (or find in Coqui's cache) a zoo model and its default vocoder through Coqui's ModelManager."""
     from TTS.utils.manage import ModelManager
@@ -100,9 +96,9 @@ def resolve(spec: str, progress: Callable[[str], None] | None = None) -> ModelFo
     """A zoo name, a voice in the user's model store (converted on first use), or a folder."""
     from studio.engine.voices.coqui import store
 
-    if is_zoo_name(spec):
+    if is_zoo_spec(spec):
         return fetch_zoo(spec, progress)
-    if store.is_store_name(spec) and not Path(spec).exists():
+    if store.is_stored(spec) and not Path(spec).exists():
         folder = open_folder(store.ensure(spec, progress))
         folder.card = replace(folder.card, name=spec)
         return folder

@@ -11,11 +11,11 @@ from __future__ import annotations
 import importlib
 import json
 import os
-import re
 from pathlib import Path
 from typing import Callable
 
 from studio.core.paths import MODELS
+from studio.core.voice_names import is_store_name
 from studio.engine.errors import ModelError
 
 MANIFESTS = MODELS
@@ -41,8 +41,15 @@ def manifests() -> dict[str, dict]:
     return out
 
 
-def is_store_name(spec: str) -> bool:
-    return bool(re.fullmatch(r"[A-Za-z0-9_.+-]+", spec)) and (spec in manifests() or (root() / spec).is_dir())
+def is_stored(spec: str) -> bool:
+    """A voice of the store: a known voice (converted on first use) or one imported or converted already."""
+    return is_store_name(spec) and (spec in manifests() or (root() / spec).is_dir())
+
+
+def phoneme_input(spec: str) -> str | None:
+    """What a lexicon entry may give a Coqui voice as phonemes: IPA for the store's converted Piper voices, whose
+    front-end puts it straight into the phoneme sequence; nothing for other models (respellings only)."""
+    return "ipa" if is_stored(spec) else None
 
 
 def source_file(manifest: dict) -> Path:
@@ -98,7 +105,7 @@ def import_voice(onnx_path: str | Path, name: str | None = None,
     from studio.engine.voices.coqui.piper_import import read_piper, write_folder
 
     voice = read_piper(onnx_path, name)
-    if not re.fullmatch(r"[A-Za-z0-9_.+-]+", voice.name) or voice.name in (".", ".."):
+    if not is_store_name(voice.name):
         raise PiperImportError(f"'{voice.name}' cannot be a voice name; use letters, digits, '-', '_' or '.'.")
     return write_folder(voice, root() / voice.name, source=str(Path(onnx_path).expanduser().resolve()),
                         progress=progress)

@@ -30,6 +30,7 @@ from studio.engine.voices.guests import Guests
 from studio.engine.voices.timing import distribute, frame_boundaries
 from studio.engine.voices.coqui.frontend import mixed_conditioning, speaker_names, tokenize
 from studio.engine.voices.coqui import vits_steps as steps
+from studio.engine.voices.coqui import store
 from studio.engine.voices.coqui.loading import ModelFolder
 
 CROSSFADE = 64  # samples at each seam of a windowed render; the two sides agree there to float precision
@@ -102,7 +103,8 @@ class VitsBackbone(Backbone):
             commercial_use=card.commercial_use, commercial_note=card.commercial_note,
             notes=f"Noise scales {self.model.inference_noise_scale} / {self.model.inference_noise_scale_dp}, "
                   "seeded per segment. The cast's, the library's and the embedded voices can be mixed in (morphed by "
-                  "the DSP layer).")
+                  "the DSP layer).",
+            phoneme_input=store.phoneme_input(self.spec))  # windowed always (self.windowed), asked or not
 
     def own_mix(self, mix):
         """The mix's weights on this model's own speakers (guest voices in it are morphed in afterwards)."""

@@ -199,7 +199,8 @@ class EmbeddedVoice(Backbone):
         return Capabilities(
             native_pitch=False, native_energy=False, native_duration=False, speakers=SPEAKERS, can_mix=False,
             emotion="dsp", sample_rate=22050, license="GPL-3.0-or-later (espeak-ng)", commercial_use=True,
-            notes="Formant synthesis; always available offline. Edits and mixes go through the WORLD DSP layer.")
+            notes="Formant synthesis; always available offline. Edits and mixes go through the WORLD DSP layer.",
+            phoneme_input="espeak", any_language=True)
 
     def synthesize(self, text: str, speaker: str) -> Synthesis:
         """espeak's plain rendering of `text`, memoised: analysis and render of one text share one synthesis."""

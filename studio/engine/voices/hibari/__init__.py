@@ -19,10 +19,12 @@ What it offers natively, found by reading its graph (graph.py):
 from __future__ import annotations
 
 from studio.core.model import VoiceRef
+from studio.core.voice_names import HIBARI
 
 NAME = "hibari-af-heart"
-VOICE = VoiceRef("hibari", NAME)
-ALIASES = ("hibari", NAME)
+FAMILY = HIBARI
+VOICE = VoiceRef(FAMILY, NAME)
+ALIASES = (FAMILY, NAME)
 PACKAGE = "hibari-tts"
 PINNED = "0.2.1"  # graph.py names tensors of this version's export
 LABEL = "US English, female (hibari, distilled from Kokoro-82M af_heart)"
