@@ -1,54 +1,16 @@
-"""Script structure as commands: insert lines (typed or pasted), split a line at a character, merge a line with
-the next, give a line another speaker. Each builds one Macro (one undo step) from a voice's analysis, so these
-run on a worker thread and the macro is pushed on the GUI thread."""
+"""Script structure as commands: split a line at a character, merge a line with the next, give a line another
+speaker. Each builds one Macro (one undo step) from a voice's analysis, so these run on a worker thread and the
+macro is pushed on the GUI thread. Inserting typed or pasted lines is production.importing.insert_lines: it goes
+the way of an import."""
 
 from __future__ import annotations
 
 import copy
 
-from studio.core.analysis import Analyzer, analyze_all
-from studio.core.commands import AddSegment, AddTrack, EditText, Macro, MoveSegment, RemoveSegment
-from studio.core.model import Project, Segment, SpeakerMix, Track, VoiceRef, new_id
+from studio.core.analysis import Analyzer
+from studio.core.commands import AddSegment, EditText, Macro, MoveSegment, RemoveSegment
+from studio.core.model import Project, Segment, new_id
 from studio.core.retext import carry_edits
-from studio.core.lines import Line
-from studio.core.script import NARRATOR
-
-
-def _speaker_track(project: Project, name: str | None, default: Track | None, voice: VoiceRef,
-                   speakers: list[str] | None, new_tracks: list[Track], chosen=None) -> Track:
-    if name is None and default is not None:
-        return default
-    name = name or NARRATOR
-    found = project.track_named(name) or next((t for t in new_tracks if t.name == name), None)
-    if found is not None:
-        return found
-    n = len(project.tracks) + len(new_tracks)
-    mix = SpeakerMix.single(speakers[n % len(speakers)]) if speakers else SpeakerMix()
-    preferred = chosen(name) if chosen else None  # the user's default voice for this speaker name
-    if preferred is not None:
-        voice, mix = preferred
-    track = Track(id=new_id(), name=name, voice=voice, mix=mix)
-    new_tracks.append(track)
-    return track
-
-
-def insert_lines(project: Project, index: int, lines: list[Line], analyzer: Analyzer, voice: VoiceRef,
-                 speakers: list[str] | None = None, default_track_id: str | None = None, chosen=None) -> Macro:
-    """Lines inserted at `index` in script order; a `NAME:` speaker gets its track (made if new, with the voice
-    `chosen(name)` gives, else the next of `speakers`), a line without one goes to `default_track_id`."""
-    if not lines:
-        raise ValueError("There is no text to insert.")
-    default = project.track(default_track_id) if default_track_id else (project.tracks[0] if project.tracks else None)
-    new_tracks: list[Track] = []
-    commands: list = []
-    # Every speaker is cast first, so that the lines can be analysed together (in batches on a GPU).
-    tracks = [_speaker_track(project, line.speaker, default, voice, speakers, new_tracks, chosen) for line in lines]
-    analysed = analyze_all(analyzer, [(line.text, track.voice, track.mix) for line, track in zip(lines, tracks)])
-    for k, (line, track, words) in enumerate(zip(lines, tracks, analysed)):
-        commands.append(AddSegment(Segment(new_id(), line.text, track.id, words,
-                                           paragraph_start=line.paragraph_start), index + k))
-    n = len(lines)
-    return Macro([AddTrack(t) for t in new_tracks] + commands, f"Insert {n} line{'s' if n != 1 else ''}")
 
 
 def split_segment(project: Project, segment_id: str, at: int, analyzer: Analyzer, text: str | None = None) -> Macro:

@@ -150,7 +150,7 @@ def _register_first(voices: list, register: str) -> list:
 
 
 class CastChooser:
-    """`chosen(name)` for lines pasted in the editor (core.structure.insert_lines): `first` (the preferences)
+    """`chosen(name)` for lines pasted in the editor (production.importing.insert_lines): `first` (the preferences)
     decides, else the cast as at import. It remembers what it handed out, since new tracks join the project only
     when the paste's command runs; a designed voice is kept in the project."""
 

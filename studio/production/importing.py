@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from typing import Callable
 
-from studio.core.analysis import analyze_all
+from studio.core.analysis import Analyzer, analyze_all
+from studio.core.commands import AddSegment, AddTrack, Macro
 from studio.core.lines import Line
 from studio.core.model import Project, Segment, SpeakerMix, Track, VoiceRef, new_id
-from studio.core.script import track_for
+from studio.core.script import NARRATOR, track_for
 from studio.engine.voices.backbone import LexiconAnalyzer
 
 # cast(project, line) -> the line's track, made on first use.
@@ -77,3 +78,38 @@ def reanalyse(project: Project, analyzer, tracks: list[Track]) -> None:
                                       for seg in segments])
     for seg, words in zip(segments, analysed):
         seg.words = words
+
+
+def _speaker_track(project: Project, name: str | None, default: Track | None, voice: VoiceRef,
+                   speakers: list[str] | None, new_tracks: list[Track], chosen=None) -> Track:
+    if name is None and default is not None:
+        return default
+    name = name or NARRATOR
+    found = project.track_named(name) or next((t for t in new_tracks if t.name == name), None)
+    if found is not None:
+        return found
+    n = len(project.tracks) + len(new_tracks)
+    mix = SpeakerMix.single(speakers[n % len(speakers)]) if speakers else SpeakerMix()
+    preferred = chosen(name) if chosen else None  # the user's default voice for this speaker name
+    if preferred is not None:
+        voice, mix = preferred
+    track = Track(id=new_id(), name=name, voice=voice, mix=mix)
+    new_tracks.append(track)
+    return track
+
+
+def insert_lines(project: Project, index: int, lines: list[Line], analyzer: Analyzer, voice: VoiceRef,
+                 speakers: list[str] | None = None, default_track_id: str | None = None, chosen=None) -> Macro:
+    """Lines inserted at `index` in script order; a `NAME:` speaker gets its track (made if new, with the voice
+    `chosen(name)` gives, else the next of `speakers`), a line without one goes to `default_track_id`."""
+    if not lines:
+        raise ValueError("There is no text to insert.")
+    default = project.track(default_track_id) if default_track_id else (project.tracks[0] if project.tracks else None)
+    new_tracks: list[Track] = []
+    # The same path as an import: every speaker cast first, the lines analysed in one batch. The segments are
+    # built on a scratch project and inserted into the open one as commands, so the paste is one undo step.
+    scratch = build_project(lines, analyzer, cast=lambda _p, line: _speaker_track(
+        project, line.speaker, default, voice, speakers, new_tracks, chosen))
+    commands = [AddSegment(seg, index + k) for k, seg in enumerate(scratch.segments)]
+    n = len(lines)
+    return Macro([AddTrack(t) for t in new_tracks] + commands, f"Insert {n} line{'s' if n != 1 else ''}")

@@ -12,7 +12,8 @@ from studio.core.commands import AddTrack, Macro, MoveSegment, RemoveSegment, Re
 from studio.core.model import SpeakerMix, Track, new_id
 from studio.core.lines import Line
 from studio.core.script import parse_script
-from studio.core.structure import change_speaker, insert_lines, merge_with_next, split_segment
+from studio.core.structure import change_speaker, merge_with_next, split_segment
+from studio.production.importing import insert_lines
 from studio.engine.voices.embedded.voice import SPEAKERS
 from studio.engine.voices.registry import EMBEDDED, narrator
 

@@ -10,7 +10,8 @@ from studio.core.commands import SetLexiconEntry, set_line_controls, set_pauses
 from studio.core.project_io import dumps, is_project_file, loads, save
 from studio.core.script import parse_script
 from studio.production.importing import build_project
-from studio.core.structure import change_speaker, insert_lines, merge_with_next, split_segment
+from studio.core.structure import change_speaker, merge_with_next, split_segment
+from studio.production.importing import insert_lines
 from studio.core.timeline import layout
 from tests.helpers import FakeAnalyzer
 
