@@ -86,16 +86,24 @@ def _lane_name(base: str, lane: int) -> str:
     return base if lane == 0 else f"{base} {lane + 1}"
 
 
-def write_textgrid(path: str | Path, placed: list[PlacedSegment], rate: int, duration: float) -> None:
-    """A Praat TextGrid with a word tier and a phoneme tier per track (tracks may overlap in time; lines that
-    overlap within a track get a second pair of tiers). Every time is a sample of the one grid divided by the
-    rate, so neighbouring intervals meet exactly."""
+def _in_order(names, order: list[str] | None) -> list[str]:
+    """`names` in the project's track order (`order`, the tracks' labels), the rest after in their own order."""
+    rank = {name: i for i, name in enumerate(order or [])}
+    return sorted(names, key=lambda n: rank.get(n, len(rank)))
+
+
+def write_textgrid(path: str | Path, placed: list[PlacedSegment], rate: int, duration: float,
+                   order: list[str] | None = None) -> None:
+    """A Praat TextGrid with a word tier and a phoneme tier per track, in the track order `order` (the tracks'
+    labels) where given (tracks may overlap in time; lines that overlap within a track get a second pair of
+    tiers). Every time is a sample of the one grid divided by the rate, so neighbouring intervals meet exactly."""
     from praatio import textgrid
 
     tg = textgrid.Textgrid()
     by_track: dict[str, list[dict]] = {}
     for e in sorted(entries(placed, rate), key=lambda e: e["start"]):
         by_track.setdefault(e["track"], []).append(e)
+    by_track = {name: by_track[name] for name in _in_order(by_track, order)}
     end = max([duration] + [e["end"] for e in entries(placed, rate)])
     for track, segs in by_track.items():
         tiers: dict[int, tuple[list, list]] = {}
@@ -125,10 +133,11 @@ def media_url(path: Path) -> str:
 
 
 def build_timeline(placed: list[PlacedSegment], rate: int, clips: dict[str, MediaFile],
-                   stems: dict[str, MediaFile], title: str, folder: Path):
-    """An OpenTimelineIO timeline with one enabled representation: per track, its line clips at their times
-    (gaps between; overlapping lines on a second track); the full-length stems follow as disabled tracks, for
-    an editor that prefers them. Times are whole samples at `rate`."""
+                   stems: dict[str, MediaFile], title: str, folder: Path, order: list[str] | None = None):
+    """An OpenTimelineIO timeline with one enabled representation: per track (in the order `order` of the
+    tracks' labels, where given), its line clips at their times (gaps between; overlapping lines on a second
+    track); the full-length stems follow as disabled tracks, for an editor that prefers them. Times are whole
+    samples at `rate`."""
     import opentimelineio as otio
 
     def rt(samples: int) -> otio.opentime.RationalTime:
@@ -147,6 +156,8 @@ def build_timeline(placed: list[PlacedSegment], rate: int, clips: dict[str, Medi
     for p in placed:
         if p.segment.id in clips:
             by_track.setdefault(p.track, []).append(p)
+    by_track = {name: by_track[name] for name in _in_order(by_track, order)}
+    stems = {name: stems[name] for name in _in_order(stems, order)}
     for track_name, items in by_track.items():
         items = sorted(items, key=lambda p: p.offset + p.boundaries[0])
         spans = [(p.offset + p.boundaries[0], p.offset + p.boundaries[0] + clips[p.segment.id].samples)

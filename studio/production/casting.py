@@ -23,6 +23,7 @@ import re
 from studio.core.analysis import AnalysisError
 from studio.core.language import primary
 from studio.core.model import Project, SpeakerMix, Track, VoiceRef, new_id
+from studio.core.labels import key
 from studio.core.script import NARRATOR
 from studio.core.vendor_voices import voice_gender
 from studio.engine.voices.backbone import Backbone
@@ -322,7 +323,11 @@ class Casting:
         lang = primary(language, self.language)
         base = name or default_name
         for t in project.tracks:
-            if t.name in (base, f"{base} ({lang})") and t.language == lang:
+            # Names are compared as labels are (case-insensitive): a confirmed "NARRATOR" and the unlabelled
+            # lines' default "Narrator" are one speaker on one track, named as the file names it.
+            if key(t.name) in (key(base), key(f"{base} ({lang})")) and t.language == lang:
+                if name is not None and t.name.startswith(default_name):
+                    t.name = name + t.name[len(default_name):]
                 return t
         index = len({t.name for t in project.tracks if "(" not in t.name})
         ref, mix = self._voice_for(project, name, vendor, index)
@@ -331,7 +336,7 @@ class Casting:
         if name is not None and not vendor and (self.use_cast or name.upper() in self.cast):
             self.chosen[name] = spec_of(ref, mix)
         track_name = base
-        if any(t.name == base for t in project.tracks):  # the same speaker in another language
+        if any(key(t.name) == key(base) for t in project.tracks):  # the same speaker in another language
             track_name = f"{base} ({lang})"
         languages = voice_languages(ref, backbone)
         if languages is not None and lang not in languages:
