@@ -220,6 +220,7 @@ class Casting:
         self.voice_map = dict(voice_map or {})
         self.language = primary(language)
         self._warned: set[str] = set()
+        self._vendor: dict[str, tuple[VoiceRef, SpeakerMix]] = {}  # a vendor voice's cast voice, kept
         # The default cast and remembered choices apply where the user left the voice to us.
         # (not where the narrator fell back to the embedded voice: the cast's voices could not be had either)
         self.use_cast = voice is None and self.ref != EMBEDDED
@@ -291,6 +292,8 @@ class Casting:
                 return mapped
             if name in self.speakers:
                 return self.ref, SpeakerMix.single(name)
+            if vendor and name in self._vendor:  # the same vendor voice in another language: the same voice
+                return self._vendor[name]
             if self.use_cast and not name.startswith("mix:"):
                 # A vendor's voice name (Azure, Polly): a cast voice of its own and of its register, not remembered.
                 register = voice_gender(name) if vendor else None
@@ -302,6 +305,7 @@ class Casting:
                             else ""
                         self._note(f"The voice \"{name}\" is not mapped to a local voice, so it speaks with the "
                                    f"cast's {voice}{why}; map it with --voice-map {name}=LOCAL.")
+                        self._vendor[name] = cast_voice
                     return cast_voice
             if name.startswith("mix:"):
                 mix = parse_voice_name(name)
