@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from studio.core.emotion import PRESETS
+from studio.core.lexicon import is_ipa
 from studio.core.model import Project
 
 from studio.interchange.alignment import PlacedSegment, segment_entry
@@ -257,6 +258,25 @@ def _xml(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
 
 
+def _with_phonemes(words: list[str], body: list[str], lexicon: dict[str, str]) -> list[str]:
+    """The words' SSML with each run of words that an IPA lexicon entry says (one word or several: "New York")
+    inside <phoneme alphabet="ipa">, so that the file says them as the project does."""
+    entries = sorted(((k.split(), v.strip().strip("/")) for k, v in lexicon.items() if is_ipa(v)),
+                     key=lambda e: -len(e[0]))
+    out, i = [], 0
+    while i < len(words):
+        for keys, ipa in entries:
+            n = len(keys)
+            if [w.lower().strip(".,;:!?\"“”‘’()") for w in words[i:i + n]] == [k.lower() for k in keys]:
+                out.append(f'<phoneme alphabet="ipa" ph="{_xml(ipa)}">{" ".join(body[i:i + n])}</phoneme>')
+                i += n
+                break
+        else:
+            out.append(body[i])
+            i += 1
+    return out
+
+
 def project_to_ssml(project: Project) -> str:
     """The project's edits as SSML: per segment its voice (or mix) and emotion, per word the mean of its
     phonemes' pitch, duration and energy edits. Word-level and lossy: per-phoneme detail, pause lengths and
@@ -269,9 +289,8 @@ def project_to_ssml(project: Project) -> str:
         mix = project.effective_mix(seg)
         name = mix.weights[0][0] if len(mix.weights) == 1 else "mix:" + ",".join(f"{n}={w:.3f}" for n, w in mix.weights)
         body = []
-        for word in seg.words:
-            if word.is_pause or not word.text:
-                continue
+        said = [w for w in seg.words if not (w.is_pause or not w.text)]
+        for word in said:
             n = len(word.phonemes)
             if n == 0:  # no phoneme to average over: the word is written without prosody
                 body.append(_xml(word.text))
@@ -287,7 +306,7 @@ def project_to_ssml(project: Project) -> str:
             if abs(db) > 1e-3:
                 attrs.append(f'volume="{db:+.1f}dB"')
             body.append(f"<prosody {' '.join(attrs)}>{_xml(word.text)}</prosody>" if attrs else _xml(word.text))
-        text = " ".join(body)
+        text = " ".join(_with_phonemes([w.text for w in said], body, project.lexicon))
         if seg.emotion.name != "neutral" and seg.emotion.name in PRESETS and seg.emotion.intensity > 0:
             text = (f'<mstts:express-as style="{styles.get(seg.emotion.name, seg.emotion.name)}" '
                     f'styledegree="{seg.emotion.intensity:.2f}">{text}</mstts:express-as>')
