@@ -30,7 +30,9 @@ _SOUND = re.compile(r"\[[^\]]*\]|\([^)]*\)")
 _MUSIC = "♪♫♬🎵🎶"
 _TIME = r"(?:\d+:)?\d{1,2}:\d{2}[.,]\d{1,3}"
 _VTT_TIMING = re.compile(rf"^\s*{_TIME}\s+-->\s+{_TIME}(\s.*)?$")
-_SRT_TIMING = re.compile(r"^\s*\d+:\d{1,2}:\d{1,2}[.,]\d{1,3}\s*-->\s*\d+:\d{1,2}:\d{1,2}[.,]\d{1,3}(\s.*)?$")
+# What the srt library reads as a time (its own separators, milliseconds optional), with nothing glued on.
+_SRT_TIME = r"\d+[,.:，．。：]\d+[,.:，．。：]\d+(?:[,.:，．。：]\d+)?"
+_SRT_TIMING = re.compile(rf"^\s*{_SRT_TIME}\s*-->\s*{_SRT_TIME}(\s.*)?$")
 _LOOKS_TIMED = re.compile(r"\d:\d\d")  # a line meant as a time range, however malformed
 # WebVTT cue text: a voice span <v Name> or <v.class Name> opens a speaker's turn, </v> closes it; every other tag
 # (<i>, <c.x>, <lang>, <ruby>, a timestamp <00:00:07.000>) is markup, and text in <rt> is a reading aid, not said.

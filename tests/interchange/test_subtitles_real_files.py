@@ -138,3 +138,11 @@ def test_repeated_cue_numbers_become_positions():
     assert [c.number for c in read_subtitles("zero.srt", text)] == [1, 2, 3, 4]
     text = "".join(f"{n}\n00:00:0{i},000 --> 00:00:0{i},900\nLine {i}.\n\n" for i, n in enumerate((3, 7, 9), 1))
     assert [c.number for c in read_subtitles("kept.srt", text)] == [3, 7, 9]
+
+
+@pytest.mark.parametrize("timing, start", [("00:00:01:500 --> 00:00:02:500", 1.5), ("0:0:1,5 --> 0:0:2,5", 1.005),
+                                           ("00:00:01 --> 00:00:02", 1.0),
+                                           ("00:00:01,500-->00:00:02,500 X1:10 X2:20", 1.5)])
+def test_time_forms_the_srt_library_reads_are_still_read(timing, start):
+    [cue] = read_subtitles("ok.srt", f"\ufeff1\r\n{timing}\r\nHello.\r\n")
+    assert cue.start == pytest.approx(start) and cue.text == "Hello."
