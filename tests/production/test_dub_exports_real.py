@@ -23,7 +23,7 @@ It was late.
 ANNA: Is anyone here?
 
 00:00:07.000 --> 00:00:09.000
-BOB: Only me.
+BOB: Only me. Q&amp;A at <00:00:08.000>5 &lt; 6.
 
 00:00:10.000 --> 00:00:12.000
 NARRATOR: And the night went on.
@@ -52,6 +52,16 @@ def test_speakers_order_is_kept_in_textgrid_and_otio(dialogue):
     timeline = otio.adapters.read_from_file(str(dialogue / "timeline.otio"))
     lines = [t.name for t in timeline.tracks if t.name.endswith("(lines)")]
     assert lines == ["BOB (lines)", "NARRATOR (lines)", "ANNA (lines)"]
+
+
+def test_references_are_decoded_and_written_back_in_every_export(dialogue):
+    vtt = (dialogue / "subtitles.vtt").read_text(encoding="utf-8")
+    srt = (dialogue / "subtitles.srt").read_text(encoding="utf-8")
+    assert "Q&amp;A at 5 &lt; 6." in vtt and "&amp;amp;" not in vtt and "00:00:08.000>" not in vtt
+    assert "Q&A at 5 < 6." in srt and "&amp;" not in srt
+    labels = (dialogue / "labels.txt").read_text(encoding="utf-8")
+    ssml = (dialogue / "edits.ssml").read_text(encoding="utf-8")
+    assert "amp" not in labels and "&amp;amp;" not in ssml and "00:00:08" not in labels
 
 
 def test_a_confirmed_narrator_is_one_track_with_one_name_everywhere(dialogue):
