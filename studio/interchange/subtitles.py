@@ -28,7 +28,7 @@ from studio.core.script import valid_unicode
 _TAGS = re.compile(r"</?[A-Za-z][^>]*>|\{\\[^}]*\}")  # HTML-like tags and ASS overrides such as {\an8}
 _SOUND = re.compile(r"\[[^\]]*\]|\([^)]*\)")
 _MUSIC = "♪♫♬🎵🎶"
-_TIME = r"(?:\d+:)?\d{1,2}:\d{2}[.,]\d{1,3}"
+_TIME = r"(?:\d+:)?\d{1,2}:\d{1,2}[.,]\d{1,3}"  # Teams writes 0:0:1.5
 _VTT_TIMING = re.compile(rf"^\s*{_TIME}\s+-->\s+{_TIME}(\s.*)?$")
 # What the srt library reads as a time (its own separators, milliseconds optional), with nothing glued on.
 _SRT_TIME = r"\d+[,.:，．。：]\d+[,.:，．。：]\d+(?:[,.:，．。：]\d+)?"

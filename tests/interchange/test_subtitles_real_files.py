@@ -146,3 +146,10 @@ def test_repeated_cue_numbers_become_positions():
 def test_time_forms_the_srt_library_reads_are_still_read(timing, start):
     [cue] = read_subtitles("ok.srt", f"\ufeff1\r\n{timing}\r\nHello.\r\n")
     assert cue.start == pytest.approx(start) and cue.text == "Hello."
+
+
+def test_short_time_fields_as_teams_writes_them():
+    text = ("WEBVTT\n\n0:0:0.0 --> 0:0:1.570\n<v Ana Ruiz>Can you hear me?</v>\n\n"
+            "0:0:1.810 --> 0:0:3.130\n<v Ben Okafor>Yes, loud and clear.</v>\n")
+    cues = read_subtitles("meeting.vtt", text)
+    assert [(c.speaker, c.start, c.end) for c in cues] == [("Ana Ruiz", 0.0, 1.57), ("Ben Okafor", 1.81, 3.13)]
