@@ -4,8 +4,11 @@ In, each cue becomes one or more cues of speech (a dash or `>>` inside a cue sta
 pinned at the cue's start with the cue's length as the target slot. What subtitles for the deaf and hard of
 hearing add for the eye is taken out of the speech and kept for the exported subtitles: formatting tags,
 sound descriptions in brackets ("[MUSIC PLAYING]", "(sighs)"), and sung lyrics between ♪ marks, which are
-skipped unless asked for. Speaker labels follow core.labels; a cue without one keeps the speaker who was
-talking. Errors name the line of the file and what is wrong there.
+skipped unless asked for. Speaker labels follow core.labels (a label alone on a cue's line names the line
+below; a refused one is text and does not split the cue); a cue without one keeps the speaker who was talking.
+WebVTT text is read as WebVTT defines it: each <v Name> span is a turn, other tags and timestamps are markup,
+character references are decoded. `arrange` gives each cue's time to what is spoken in it. Errors name the line
+of the file and what it reads.
 
 Out, the cues carry the synthesized timing of each segment (first to last phoneme).
 """
