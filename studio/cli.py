@@ -234,6 +234,7 @@ def cmd_render(args: argparse.Namespace) -> int:
     from studio.engine.voices.registry import VoiceRegistry
     from studio.production import report
     from studio.production.batch import render_project, write_outputs
+    from studio.production import outdir
     from studio.production.outdir import output_folder
     from studio.production.casting import parse_cast, parse_voice_map
     from studio.production.inputs import Options, load
@@ -247,6 +248,7 @@ def cmd_render(args: argparse.Namespace) -> int:
         rate = None if args.rate is None else _sample_rate(args.rate)
         options = Options(voice=args.voice, voice_map=parse_voice_map(args.voice_map), language=args.lang,
                           speakers=_speakers(args.speakers), lyrics=args.lyrics, cast=parse_cast(args.cast))
+        outdir.check(Path(args.output))  # before any line is rendered, not after every one has been
         script = load(Path(args.input), options, registry, notes)
     except (UserError, ValueError) as exc:
         return _fail(str(exc), EXIT_INPUT)

@@ -27,6 +27,25 @@ def is_language_tag(tag: str) -> bool:
     return bool(_TAG.match(tag or ""))
 
 
+# ISO 639-1: the two-letter language codes (the old iw, ji and in included). A three-letter primary subtag is
+# taken on trust (ISO 639-3 has thousands).
+ISO_639_1 = set("""
+aa ab ae af ak am an ar as av ay az ba be bg bh bi bm bn bo br bs ca ce ch co cr cs cu cv cy da de dv dz ee el en eo
+es et eu fa ff fi fj fo fr fy ga gd gl gn gu gv ha he hi ho hr ht hu hy hz ia id ie ig ii ik io is it iu ja jv ka kg ki
+kj kk kl km kn ko kr ks ku kv kw ky la lb lg li ln lo lt lu lv mg mh mi mk ml mn mr ms mt my na nb nd ne ng nl nn no nr
+nv ny oc oj om or os pa pi pl ps pt qu rm rn ro ru rw sa sc sd se sg si sk sl sm sn so sq sr ss st su sv sw ta te tg th
+ti tk tl tn to tr ts tt tw ty ug uk ur uz ve vi vo wa wo xh yi yo za zh zu iw ji in
+""".split())
+
+
+def known_language(tag: str) -> bool:
+    """A well-formed tag whose language exists: "en-US", "fr", "cmn-Hans" yes; "english", "xx-YY", "e1" no."""
+    if not is_language_tag((tag or "").strip()):
+        return False
+    lang = re.split(r"[-_]", tag.strip().lower())[0]
+    return lang in ISO_639_1 or (len(lang) == 3 and lang.isalpha())
+
+
 # Unicode script (from the character name) -> language, for scripts that belong to one language in practice.
 _SCRIPTS = (("CJK UNIFIED", "zh"), ("HIRAGANA", "ja"), ("KATAKANA", "ja"), ("HANGUL", "ko"), ("CYRILLIC", "ru"),
             ("GREEK", "el"), ("ARABIC", "ar"), ("HEBREW", "he"), ("DEVANAGARI", "hi"), ("THAI", "th"),

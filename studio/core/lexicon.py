@@ -89,6 +89,7 @@ def check_entry(word: str, pronunciation: str) -> tuple[str, str]:
 class Replacement:
     original: str  # the word as written in the text
     spoken: str  # what the voice is given instead (one token)
+    entry: str = ""  # the lexicon's pronunciation (IPA between slashes, or a respelling)
 
 
 def _pattern(word: str) -> re.Pattern:
@@ -126,31 +127,79 @@ def apply(text: str, entries: dict[str, str], phoneme_input: bool | str = True) 
         else:
             spoken = "-".join(pron.split())  # one token, so the word stays one word on the timeline
         for m in _pattern(word).finditer(text):
-            if not any(a < m.end() and m.start() < b for a, b, _ in spans):
-                spans.append((m.start(), m.end(), spoken))
+            if not any(a < m.end() and m.start() < b for a, b, *_ in spans):
+                spans.append((m.start(), m.end(), spoken, pron))
     if not spans:
         return text, []
     spans.sort()
     out, replaced, pos = [], [], 0
-    for a, b, spoken in spans:
+    for a, b, spoken, entry in spans:
         out.append(text[pos:a])
         out.append(spoken)
-        replaced.append(Replacement(text[a:b], spoken))
+        replaced.append(Replacement(text[a:b], spoken, entry))
         pos = b
     out.append(text[pos:])
     return "".join(out), replaced
 
 
+def _said(spoken: str) -> list[str]:
+    """The chunks the voice was given for one replacement: "[[n'u: j'O@k]]" is ["n'u:", "j'O@k"]."""
+    return (spoken[2:-2] if spoken.startswith("[[") else spoken).split()
+
+
+def _sounds(chunk: str) -> int:
+    """About how many sounds a chunk of IPA or espeak mnemonics holds: its letters, without stress and length."""
+    return max(sum(c.isalpha() and c not in "ˈˌːˑ" for c in chunk), 1)
+
+
+def _matches(text: str, chunk: str) -> bool:
+    return text.strip("[]") == chunk.strip("[]") or text == chunk
+
+
 def restore_words(words: list, replaced: list[Replacement]) -> list:
-    """Give analysed words back the text the user wrote (the voice saw the respelling)."""
+    """Give analysed words back the text the user wrote (the voice saw the respelling). A replacement of several
+    written words ("New York" said as /ˈnuː ˈjɔːrk/) comes back as those written words, whatever the voice made of
+    the pronunciation (one word, or one per chunk of IPA): its phonemes are split to them in proportion to the
+    sounds of each chunk of the pronunciation (to their letters where the counts differ)."""
+    from studio.core.model import Word
+
     if not replaced:
         return words
-    queue = list(replaced)
-    for w in words:
-        if not queue or not w.text:
+    out = list(words)
+    i = 0
+    for r in replaced:
+        chunks = _said(r.spoken)
+        written = r.original.split()
+        j = next((k for k in range(i, len(out)) if out[k].text and (
+            out[k].text in (r.spoken, r.original, " ".join(chunks)) or _matches(out[k].text, " ".join(chunks))
+            or (chunks and _matches(out[k].text, chunks[0])))), None)
+        if j is None:
             continue
-        spoken = queue[0].spoken
-        said = spoken[2:-2] if spoken.startswith("[[") else spoken
-        if w.text in (spoken, said) or w.text.strip("[]") == said:
-            w.text = queue.pop(0).original
-    return words
+        end = j + 1
+        if out[j].text not in (r.spoken, r.original) and not _matches(out[j].text, " ".join(chunks)):
+            rest = chunks[1:]  # the voice made one word of each chunk: take them all
+            while rest and end < len(out) and _matches(out[end].text, rest[0]):
+                rest.pop(0)
+                end += 1
+        group = out[j:end]
+        if len(written) == 1:
+            group[0].text = r.original
+            for w in group[1:]:
+                group[0].phonemes.extend(w.phonemes)
+            out[j:end] = [group[0]]
+        else:
+            phonemes = [p for w in group for p in w.phonemes]
+            said = r.entry.strip().strip("/").split() if r.entry else chunks
+            weights = [_sounds(c) for c in said] if len(said) == len(written) else \
+                [max(sum(c.isalnum() for c in w), 1) for w in written]
+            total, cut, parts, acc = sum(weights), 0, [], 0
+            for k, weight in enumerate(weights):
+                acc += weight
+                nxt = len(phonemes) if k == len(weights) - 1 else round(len(phonemes) * acc / total)
+                nxt = min(max(nxt, cut + (1 if len(phonemes) - cut >= len(weights) - k else 0)), len(phonemes))
+                parts.append(phonemes[cut:nxt])
+                cut = nxt
+            out[j:end] = [Word(text, part, group[0].emotion_intensity) for text, part in zip(written, parts)]
+            end = j + len(written)
+        i = j + (1 if len(written) == 1 else len(written))
+    return out

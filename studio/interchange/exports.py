@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from studio.core.emotion import PRESETS
+from studio.core.lexicon import is_ipa
 from studio.core.model import Project
 
 from studio.interchange.alignment import PlacedSegment, segment_entry
@@ -86,16 +87,24 @@ def _lane_name(base: str, lane: int) -> str:
     return base if lane == 0 else f"{base} {lane + 1}"
 
 
-def write_textgrid(path: str | Path, placed: list[PlacedSegment], rate: int, duration: float) -> None:
-    """A Praat TextGrid with a word tier and a phoneme tier per track (tracks may overlap in time; lines that
-    overlap within a track get a second pair of tiers). Every time is a sample of the one grid divided by the
-    rate, so neighbouring intervals meet exactly."""
+def _in_order(names, order: list[str] | None) -> list[str]:
+    """`names` in the project's track order (`order`, the tracks' labels), the rest after in their own order."""
+    rank = {name: i for i, name in enumerate(order or [])}
+    return sorted(names, key=lambda n: rank.get(n, len(rank)))
+
+
+def write_textgrid(path: str | Path, placed: list[PlacedSegment], rate: int, duration: float,
+                   order: list[str] | None = None) -> None:
+    """A Praat TextGrid with a word tier and a phoneme tier per track, in the track order `order` (the tracks'
+    labels) where given (tracks may overlap in time; lines that overlap within a track get a second pair of
+    tiers). Every time is a sample of the one grid divided by the rate, so neighbouring intervals meet exactly."""
     from praatio import textgrid
 
     tg = textgrid.Textgrid()
     by_track: dict[str, list[dict]] = {}
     for e in sorted(entries(placed, rate), key=lambda e: e["start"]):
         by_track.setdefault(e["track"], []).append(e)
+    by_track = {name: by_track[name] for name in _in_order(by_track, order)}
     end = max([duration] + [e["end"] for e in entries(placed, rate)])
     for track, segs in by_track.items():
         tiers: dict[int, tuple[list, list]] = {}
@@ -125,10 +134,11 @@ def media_url(path: Path) -> str:
 
 
 def build_timeline(placed: list[PlacedSegment], rate: int, clips: dict[str, MediaFile],
-                   stems: dict[str, MediaFile], title: str, folder: Path):
-    """An OpenTimelineIO timeline with one enabled representation: per track, its line clips at their times
-    (gaps between; overlapping lines on a second track); the full-length stems follow as disabled tracks, for
-    an editor that prefers them. Times are whole samples at `rate`."""
+                   stems: dict[str, MediaFile], title: str, folder: Path, order: list[str] | None = None):
+    """An OpenTimelineIO timeline with one enabled representation: per track (in the order `order` of the
+    tracks' labels, where given), its line clips at their times (gaps between; overlapping lines on a second
+    track); the full-length stems follow as disabled tracks, for an editor that prefers them. Times are whole
+    samples at `rate`."""
     import opentimelineio as otio
 
     def rt(samples: int) -> otio.opentime.RationalTime:
@@ -147,6 +157,8 @@ def build_timeline(placed: list[PlacedSegment], rate: int, clips: dict[str, Medi
     for p in placed:
         if p.segment.id in clips:
             by_track.setdefault(p.track, []).append(p)
+    by_track = {name: by_track[name] for name in _in_order(by_track, order)}
+    stems = {name: stems[name] for name in _in_order(stems, order)}
     for track_name, items in by_track.items():
         items = sorted(items, key=lambda p: p.offset + p.boundaries[0])
         spans = [(p.offset + p.boundaries[0], p.offset + p.boundaries[0] + clips[p.segment.id].samples)
@@ -246,6 +258,25 @@ def _xml(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
 
 
+def _with_phonemes(words: list[str], body: list[str], lexicon: dict[str, str]) -> list[str]:
+    """The words' SSML with each run of words that an IPA lexicon entry says (one word or several: "New York")
+    inside <phoneme alphabet="ipa">, so that the file says them as the project does."""
+    entries = sorted(((k.split(), v.strip().strip("/")) for k, v in lexicon.items() if is_ipa(v)),
+                     key=lambda e: -len(e[0]))
+    out, i = [], 0
+    while i < len(words):
+        for keys, ipa in entries:
+            n = len(keys)
+            if [w.lower().strip(".,;:!?\"“”‘’()") for w in words[i:i + n]] == [k.lower() for k in keys]:
+                out.append(f'<phoneme alphabet="ipa" ph="{_xml(ipa)}">{" ".join(body[i:i + n])}</phoneme>')
+                i += n
+                break
+        else:
+            out.append(body[i])
+            i += 1
+    return out
+
+
 def project_to_ssml(project: Project) -> str:
     """The project's edits as SSML: per segment its voice (or mix) and emotion, per word the mean of its
     phonemes' pitch, duration and energy edits. Word-level and lossy: per-phoneme detail, pause lengths and
@@ -258,9 +289,8 @@ def project_to_ssml(project: Project) -> str:
         mix = project.effective_mix(seg)
         name = mix.weights[0][0] if len(mix.weights) == 1 else "mix:" + ",".join(f"{n}={w:.3f}" for n, w in mix.weights)
         body = []
-        for word in seg.words:
-            if word.is_pause or not word.text:
-                continue
+        said = [w for w in seg.words if not (w.is_pause or not w.text)]
+        for word in said:
             n = len(word.phonemes)
             if n == 0:  # no phoneme to average over: the word is written without prosody
                 body.append(_xml(word.text))
@@ -276,7 +306,7 @@ def project_to_ssml(project: Project) -> str:
             if abs(db) > 1e-3:
                 attrs.append(f'volume="{db:+.1f}dB"')
             body.append(f"<prosody {' '.join(attrs)}>{_xml(word.text)}</prosody>" if attrs else _xml(word.text))
-        text = " ".join(body)
+        text = " ".join(_with_phonemes([w.text for w in said], body, project.lexicon))
         if seg.emotion.name != "neutral" and seg.emotion.name in PRESETS and seg.emotion.intensity > 0:
             text = (f'<mstts:express-as style="{styles.get(seg.emotion.name, seg.emotion.name)}" '
                     f'styledegree="{seg.emotion.intensity:.2f}">{text}</mstts:express-as>')

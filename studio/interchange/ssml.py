@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field, replace
 
 from studio.core.errors import UserError
-from studio.core.language import primary, script_language
+from studio.core.language import known_language, primary, script_language
 from studio.core.lines import Line, Prosody
 from studio.core.model import Emotion, Segment, SpeakerMix, clamp
 from studio.core.script import split_sentences, valid_unicode
@@ -46,6 +46,9 @@ VENDOR_NAMESPACES = {"amazon": "https://aws.amazon.com/polly", "mstts": "https:/
 # Amazon Polly effects and emotions, and the emotion each becomes.
 POLLY_EFFECTS = {"whispered": "whisper"}
 POLLY_EMOTIONS = {"excited": "happy", "disappointed": "sad"}
+# Azure's <mstts:silence> types; Sentenceboundary and Leading are honoured, the others warned about by name.
+SILENCE_TYPES = {"leading", "leading-exact", "tailing", "tailing-exact", "sentenceboundary",
+                 "sentenceboundary-exact", "comma-exact", "semicolon-exact", "enumerationcomma-exact"}
 CONTOUR_REFERENCE_HZ = 150.0  # a contour's Hz offsets are converted to semitones around a typical speaking pitch
 
 
@@ -359,7 +362,7 @@ def _phoneme(el, b: "_Builder", warnings: list[str]) -> None:
     b.lexicon[word] = pron
 
 
-def _say_as(el, warnings: list[str]) -> str | None:
+def _say_as(el, warnings: list[str], language: str | None = None) -> str | None:
     """The text a <say-as> element should be read as, or None to read it as written."""
     kind = (el.get("interpret-as") or "").lower()
     text = "".join(el.itertext()).strip()
@@ -367,10 +370,17 @@ def _say_as(el, warnings: list[str]) -> str | None:
         return " ".join(c for c in text if not c.isspace())
     if kind in ("digits", "telephone", "number_digit"):
         return " ".join(c for c in text if c.isalnum())
-    if kind == "ordinal" and re.fullmatch(r"\d+", text):
+    if kind == "ordinal":
+        # "3", "3rd", "3." or "3º": the number as an ordinal word of the text's language; words ("third") as written.
+        m = re.fullmatch(r"(\d{1,15})\s*(?:st|nd|rd|th|\.|º|ª|er|re|e|ème|o|a|te|ter|ten)?", text, re.I)
+        if m is None:
+            return None
         from num2words import num2words
 
-        return num2words(int(text), to="ordinal")
+        try:
+            return num2words(int(m.group(1)), to="ordinal", lang=language or "en")
+        except (NotImplementedError, OverflowError):
+            return num2words(int(m.group(1)), to="ordinal")
     if kind in ("cardinal", "number", "unit", "date", "time", "currency", "address", "name", ""):
         return None  # the voice's own normalisation reads these
     if kind in ("expletive", "bleep"):
@@ -395,8 +405,12 @@ def _declare_vendor_prefixes(text: str) -> str:
 def _walk(el, state: _State, b: _Builder, warnings: list[str]) -> None:
     tag = _local(el.tag)
     state = _State(**vars(state))
-    if el.get(_XML_LANG) or (tag in ("lang", "voice") and el.get("language")):
-        state.language = primary(el.get(_XML_LANG) or el.get("language"), default=state.language or "en")
+    asked = el.get(_XML_LANG) or (el.get("language") if tag in ("lang", "voice") else None)
+    if asked and not known_language(asked):
+        warnings.append(f"xml:lang=\"{asked}\" is not a language tag (write one like en-US or fr-FR); the text is "
+                        f"read as {state.language or 'en'}.")
+    elif asked:
+        state.language = primary(asked, default=state.language or "en")
     closes_sentence = tag in ("s", "p", "sentence", "paragraph", "voice")
     contour_words: list[WordProsody] | None = None
     if tag == "voice":
@@ -409,6 +423,8 @@ def _walk(el, state: _State, b: _Builder, warnings: list[str]) -> None:
                 warnings.append("<voice> without a name was ignored.")
         if name:
             state.voice = name
+        if el.get("effect"):  # Azure's <voice effect="eq_car">: an audio effect this render does not make
+            warnings.append(f"<voice effect=\"{el.get('effect')}\"> is not supported; the voice speaks without it.")
     elif tag == "prosody":
         if el.get("pitch") is not None:
             state.pitch_st += parse_pitch(el.get("pitch"), warnings)
@@ -468,6 +484,11 @@ def _walk(el, state: _State, b: _Builder, warnings: list[str]) -> None:
         b.pause(0.3)
     elif tag == "silence":  # Azure: <mstts:silence type="Sentenceboundary" value="200ms"/>
         kind = (el.get("type") or "").lower()
+        if kind not in SILENCE_TYPES:
+            warnings.append(f"<mstts:silence type=\"{el.get('type')}\"> is not a silence type (Azure's are "
+                            "Leading, Tailing, Sentenceboundary, Comma-exact, Semicolon-exact, "
+                            "Enumerationcomma-exact); it was ignored.")
+            return
         seconds = parse_time(el.get("value") or "", warnings)
         if seconds is not None and kind in ("sentenceboundary", "sentenceboundary-exact"):
             b.sentence_gap = seconds
@@ -477,7 +498,7 @@ def _walk(el, state: _State, b: _Builder, warnings: list[str]) -> None:
             warnings.append(f"<mstts:silence type=\"{el.get('type')}\"> is not supported; it was ignored.")
         return
     elif tag == "say-as":
-        said = _say_as(el, warnings)
+        said = _say_as(el, warnings, state.language)
         if said is not None:
             b.text(said, state)
             return
@@ -496,8 +517,8 @@ def _walk(el, state: _State, b: _Builder, warnings: list[str]) -> None:
     elif tag == "par":
         warnings.append("<par> plays its children one after another here, not in parallel.")
     elif tag in ("effect", "domain", "auto-breaths"):
-        warnings.append(f"<amazon:{tag} name=\"{el.get('name', '')}\"> is not supported; its text is spoken "
-                        "without it.")
+        attrs = " ".join(f'{_local(k)}="{v}"' for k, v in el.attrib.items()) or 'name=""'
+        warnings.append(f"<amazon:{tag} {attrs}> is not supported; its text is spoken without it.")
     elif tag != "speak" and tag not in IGNORED_WITH_TEXT:
         warnings.append(f"<{tag}> is not supported; its text is spoken as written.")
     if closes_sentence:

@@ -94,9 +94,13 @@ def render_project(project: Project, registry: VoiceRegistry, fit: bool | str = 
 def _subtitle_entries(done: Rendered, doc: dict, script: Script | None) -> list[tuple[float, float, str, str]]:
     """Rendered lines at their rendered times, plus the cues that were not spoken at their own times."""
     shown = []
+    # A speaker's name is written where the file named one, or where a project has more than one track: an
+    # unlabelled file's cues are not all signed by the default track.
+    named = len(done.project.tracks) > 1
     for placed, entry in zip(done.placed, doc["segments"]):
         info = script.cues.get(placed.segment.id) if script else None
-        shown.append((entry["start"], entry["end"], entry["track"], info.display if info else entry["text"]))
+        who = entry["track"] if (info.labelled if info else named) else ""
+        shown.append((entry["start"], entry["end"], who, info.display if info else entry["text"]))
     for cue in (script.unspoken if script else []):
         shown.append((cue.start, cue.end, "", cue.display))  # nobody speaks a sound or a skipped song
     return sorted(shown, key=lambda e: (e[0], e[1]))
@@ -160,8 +164,9 @@ def write_outputs(out_dir: Path, results: dict[str, RenderResult], done: Rendere
     write_srt(out_dir / "subtitles.srt", cues)
     write_vtt(out_dir / "subtitles.vtt", cues)
     write_labels(out_dir / "labels.txt", done.placed, rate)
-    write_textgrid(out_dir / "alignment.TextGrid", done.placed, rate, duration)
-    timeline = build_timeline(done.placed, rate, clip_files, stem_files, project.title, final)
+    order = [labels[t.id] for t in project.tracks]
+    write_textgrid(out_dir / "alignment.TextGrid", done.placed, rate, duration, order)
+    timeline = build_timeline(done.placed, rate, clip_files, stem_files, project.title, final, order)
     done.files.extend(write_timelines(out_dir, timeline, done.notes, 1 / frame))
     (out_dir / "edits.ssml").write_text(project_to_ssml(project), encoding="utf-8")
     done.timings = report.timings(script, placed, rate, {f.segment_id: f for f in done.fits}, done.failed, frame)

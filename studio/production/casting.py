@@ -23,6 +23,7 @@ import re
 from studio.core.analysis import AnalysisError
 from studio.core.language import primary
 from studio.core.model import Project, SpeakerMix, Track, VoiceRef, new_id
+from studio.core.labels import key
 from studio.core.script import NARRATOR
 from studio.core.vendor_voices import voice_gender
 from studio.engine.voices.backbone import Backbone
@@ -219,6 +220,7 @@ class Casting:
         self.voice_map = dict(voice_map or {})
         self.language = primary(language)
         self._warned: set[str] = set()
+        self._vendor: dict[str, tuple[VoiceRef, SpeakerMix]] = {}  # a vendor voice's cast voice, kept
         # The default cast and remembered choices apply where the user left the voice to us.
         # (not where the narrator fell back to the embedded voice: the cast's voices could not be had either)
         self.use_cast = voice is None and self.ref != EMBEDDED
@@ -290,6 +292,8 @@ class Casting:
                 return mapped
             if name in self.speakers:
                 return self.ref, SpeakerMix.single(name)
+            if vendor and name in self._vendor:  # the same vendor voice in another language: the same voice
+                return self._vendor[name]
             if self.use_cast and not name.startswith("mix:"):
                 # A vendor's voice name (Azure, Polly): a cast voice of its own and of its register, not remembered.
                 register = voice_gender(name) if vendor else None
@@ -301,6 +305,7 @@ class Casting:
                             else ""
                         self._note(f"The voice \"{name}\" is not mapped to a local voice, so it speaks with the "
                                    f"cast's {voice}{why}; map it with --voice-map {name}=LOCAL.")
+                        self._vendor[name] = cast_voice
                     return cast_voice
             if name.startswith("mix:"):
                 mix = parse_voice_name(name)
@@ -322,7 +327,11 @@ class Casting:
         lang = primary(language, self.language)
         base = name or default_name
         for t in project.tracks:
-            if t.name in (base, f"{base} ({lang})") and t.language == lang:
+            # Names are compared as labels are (case-insensitive): a confirmed "NARRATOR" and the unlabelled
+            # lines' default "Narrator" are one speaker on one track, named as the file names it.
+            if key(t.name) in (key(base), key(f"{base} ({lang})")) and t.language == lang:
+                if name is not None and t.name.startswith(default_name):
+                    t.name = name + t.name[len(default_name):]
                 return t
         index = len({t.name for t in project.tracks if "(" not in t.name})
         ref, mix = self._voice_for(project, name, vendor, index)
@@ -331,7 +340,7 @@ class Casting:
         if name is not None and not vendor and (self.use_cast or name.upper() in self.cast):
             self.chosen[name] = spec_of(ref, mix)
         track_name = base
-        if any(t.name == base for t in project.tracks):  # the same speaker in another language
+        if any(key(t.name) == key(base) for t in project.tracks):  # the same speaker in another language
             track_name = f"{base} ({lang})"
         languages = voice_languages(ref, backbone)
         if languages is not None and lang not in languages:

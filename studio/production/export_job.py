@@ -227,12 +227,14 @@ def run_export(project: Project, s: ExportSettings, render: Callable[[str], Rend
     doc = alignment_document(placed, rate)
     duration = timeline.length / rate
     if s.subtitles:
-        cues = [(e["start"], e["end"], e["track"], e["text"]) for e in doc["segments"]]
+        named = len(project.tracks) > 1  # one voice: the cues are not signed with the default track's name
+        cues = [(e["start"], e["end"], e["track"] if named else "", e["text"]) for e in doc["segments"]]
         write_srt(folder / "subtitles.srt", cues)
         write_vtt(folder / "subtitles.vtt", cues)
         written += [folder / "subtitles.srt", folder / "subtitles.vtt"]
     if s.textgrid:
-        write_textgrid(folder / "alignment.TextGrid", placed, rate, duration)
+        write_textgrid(folder / "alignment.TextGrid", placed, rate, duration,
+                       [labels[t.id] for t in project.tracks])
         written.append(folder / "alignment.TextGrid")
     if s.labels:
         write_labels(folder / "labels.txt", placed, rate)
@@ -242,7 +244,8 @@ def run_export(project: Project, s: ExportSettings, render: Callable[[str], Rend
         written.append(folder / "alignment.json")
     if s.otio:
         # Line files are the clips where they are written; otherwise the stems carry the timeline.
-        timeline = build_timeline(placed, rate, clip_files, stem_files, project.title, folder.resolve())
+        timeline = build_timeline(placed, rate, clip_files, stem_files, project.title, folder.resolve(),
+                                  [labels[t.id] for t in project.tracks])
         notes: list[str] = []
         written += write_timelines(folder, timeline, notes)  # and FCP XML, FCPX, AAF where their plugins are
     progress(steps, steps, f"Exported {len(written)} files")

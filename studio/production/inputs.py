@@ -11,6 +11,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from studio.core.analysis import AnalysisError
+from studio.core.labels import key
 from studio.core.language import language_from_filename, primary, script_language
 from studio.core.lines import Line
 from studio.core.model import Project
@@ -21,7 +22,7 @@ from studio.core.spoken import read_symbols
 from studio.engine.voices.registry import VoiceRegistry
 from studio.interchange import ssml
 from studio.interchange.detect import sniff
-from studio.interchange.subtitles import LYRICS, SOUND, Cue, read_subtitles
+from studio.interchange.subtitles import LYRICS, SOUND, Cue, arrange, read_subtitles
 from studio.interchange.text_script import ImportError_, read_text_file
 
 from studio.production.casting import Casting
@@ -38,6 +39,7 @@ class CueInfo:
     start: float
     end: float
     display: str  # the subtitle text as it is exported (sound descriptions kept)
+    labelled: bool = True  # the cue names its speaker (an unlabelled file's cues are exported without a name)
 
 
 @dataclass
@@ -100,14 +102,11 @@ def build_ssml(text: str, casting: Casting, registry: VoiceRegistry, notes: list
 def build_subtitles(cues: list[Cue], casting: Casting, registry: VoiceRegistry, lyrics: str = "skip",
                     title: str = "", prefer=None) -> Script:
     script = Script(Project(title=title), "subtitles")
-    spoken = []  # one segment per cue of speech: a cue is the unit that has a slot (long cues stay one segment)
-    for cue in cues:
-        script.sounds += cue.sounds
-        if cue.kind == SOUND or (cue.kind == LYRICS and lyrics == "skip"):
-            script.unspoken.append(cue)
-            script.lyrics_skipped += cue.kind == LYRICS
-        else:
-            spoken.append(cue)
+    # One segment per turn of speech: a cue is the unit that has a slot (long cues stay one segment); what is not
+    # spoken gives its time to the speech of its cue and is shown with it (subtitles.arrange).
+    script.sounds = sum(cue.sounds for cue in cues)
+    script.lyrics_skipped = sum(cue.kind == LYRICS for cue in cues) if lyrics == "skip" else 0
+    spoken, script.unspoken = arrange(cues, speak_lyrics=lyrics != "skip")
     project = build_project([Line(cue.speaker, cue.text, start=cue.start, end=cue.end) for cue in spoken],
                             registry, project=script.project, cast=cast_by(casting), prefer=prefer, spoken=read_aloud)
     for cue, seg in zip(spoken, project.segments):
@@ -116,7 +115,8 @@ def build_subtitles(cues: list[Cue], casting: Casting, registry: VoiceRegistry, 
                 for p in word.phonemes:
                     p.pitch_st = SING_PITCH_ST[i % len(SING_PITCH_ST)]
                     p.duration_scale = SING_STRETCH
-        script.cues[seg.id] = CueInfo(cue.number, cue.start, cue.end, cue.display or cue.text)
+        script.cues[seg.id] = CueInfo(cue.number, cue.start, cue.end, cue.display or cue.text,
+                                      labelled=cue.speaker is not None)
     if not project.segments:
         raise AnalysisError(f"{title or 'The file'} has no cues with speech to render (only sound descriptions "
                             "or lyrics; use --lyrics speak to voice the lyrics).")
@@ -183,6 +183,10 @@ def _build(source: Source, options: Options, casting: Casting, registry: VoiceRe
         cues = read_subtitles(path, text, options.speakers, kind)
         script = build_subtitles(cues, casting, registry, options.lyrics, title=path.stem, prefer=prefer)
         script.kind = kind
+        if options.speakers:  # the tracks in the order --speakers gives them: stems, TextGrid tiers, OTIO tracks
+            rank = {key((item.partition("=")[2] or item.partition("=")[0]).strip()): i
+                    for i, item in enumerate(options.speakers)}
+            script.project.tracks.sort(key=lambda t: rank.get(key(t.name.split(" (")[0]), len(rank)))
         notes.append(f"speakers: {_cast_list(script.project)} (correct them with --speakers A,B,...; choose "
                      "voices with --cast NAME=VOICE)")
         if script.sounds or script.unspoken:

@@ -35,11 +35,10 @@ def _clean_stale(parent: Path, name: str) -> None:
         shutil.rmtree(leftover, ignore_errors=True)
 
 
-@contextlib.contextmanager
-def output_folder(folder: Path) -> Iterator[Path]:
-    """Yields the folder to write into; on a clean exit it becomes `folder`."""
-    import fcntl
-
+def check(folder: Path) -> None:
+    """Raises OutputFolderError where a render could not be written into `folder`: it is a file, it holds files
+    a render does not write, or its parent cannot be made. `studio render` asks this before any line is
+    rendered, so a long render never ends in a refusal; output_folder asks again when it writes."""
     folder = Path(folder)
     if folder.exists() and not folder.is_dir():
         raise OutputFolderError(f"{folder} is a file; give a folder for the render's output.")
@@ -48,6 +47,21 @@ def output_folder(folder: Path) -> Iterator[Path]:
         if foreign:
             raise OutputFolderError(f"{folder} holds other files (such as {foreign[0]}); a render replaces its "
                                     "whole output folder, so choose a new or empty folder.")
+    parent = next((p for p in [folder.parent, *folder.parent.parents] if p.exists()), None)
+    if parent is not None and not parent.is_dir():
+        raise OutputFolderError(f"{parent} is a file, so {folder} cannot be made; choose another folder.")
+    if parent is not None and not os.access(parent, os.W_OK | os.X_OK):
+        raise OutputFolderError(f"{parent} cannot be written to, so {folder} cannot be made; choose another "
+                                "folder.")
+
+
+@contextlib.contextmanager
+def output_folder(folder: Path) -> Iterator[Path]:
+    """Yields the folder to write into; on a clean exit it becomes `folder`."""
+    import fcntl
+
+    folder = Path(folder)
+    check(folder)
     parent, name = folder.parent, folder.name
     parent.mkdir(parents=True, exist_ok=True)
     lock = open(parent / f".{name}.lock", "a+")

@@ -14,6 +14,7 @@ from pathlib import Path
 from studio.core.fit import Fit
 from studio.core.model import Project
 from studio.engine.output.mixdown import Placed
+from studio.interchange.exports import track_labels
 
 from studio.production.inputs import Script
 
@@ -32,7 +33,8 @@ class CueTiming:
     rate: float  # speaking-rate factor the fit applied (1.2 = 20 % faster), 1 when untouched
     status: str  # on time, late, or failed
     # Why the line is not where its cue put it, in the same speaker's terms: "moved after cue 1" (--shift), or
-    # "overlaps cue 1 by 2.01 s" (the default, cues kept on time). Empty when the line is alone on its track.
+    # "overlaps cue 1 by 2.01 s" (the default, cues kept on time; by more than a video frame). Empty when the line
+    # is alone on its track.
     note: str = ""
     previous: str = ""  # the line on the same track it was moved after or overlaps ("cue 1", or its text)
     previous_end: float = float("nan")
@@ -52,6 +54,7 @@ def timings(script: Script, grid: dict[str, Placed], rate: int, fits: dict[str, 
     # moved after it (--shift), one that starts before it ends overlaps it. Same speaker, same track.
     last: dict[str, tuple[str, float]] = {}
     tolerance = 2 / rate  # rounding to the sample grid is no move
+    labels = track_labels(project)  # the names the stems, TextGrid and OTIO give the tracks
     for seg in project.segments:
         p = grid.get(seg.id)
         if seg.start is None:
@@ -68,7 +71,7 @@ def timings(script: Script, grid: dict[str, Placed], rate: int, fits: dict[str, 
         planned_end = seg.start + (seg.slot or 0.0)
         fit = fits.get(seg.id)
         speed = fit.before / fit.after if fit and fit.after > 0 else 1.0
-        track = project.track(seg.track_id).name
+        track = labels[seg.track_id]
         p = grid.get(seg.id)
         if p is None:
             rows.append(CueTiming(number, track, seg.text, planned_start, planned_end, float("nan"), float("nan"),
@@ -82,7 +85,7 @@ def timings(script: Script, grid: dict[str, Placed], rate: int, fits: dict[str, 
             previous, previous_end = before
             if start - planned_start > tolerance:
                 note = f"moved after {previous}"
-            elif previous_end - start > tolerance:
+            elif previous_end - start > max(frame, tolerance):  # less than a frame is no overlap to see
                 note = f"overlaps {previous} by {previous_end - start:.2f} s"
             else:
                 previous, previous_end = "", float("nan")

@@ -94,7 +94,7 @@ def test_vtt_voice_tags_classes_and_notes():
 
 
 @pytest.mark.parametrize("name, text, phrase", [
-    ("bad.srt", "1\n00:00:01,000 --> 00:00:02,000\nHi.\n\n2\n00:00:03,000 -> 00:00:04,000\nYo.\n", "line 5"),
+    ("bad.srt", "1\n00:00:01,000 --> 00:00:02,000\nHi.\n\n2\n00:00:03,000 -> 00:00:04,000\nYo.\n", "line 6"),
     ("bad.srt", "1\nnot a timestamp\nhello\n", "line 1"),
     ("back.srt", "1\n00:00:05,000 --> 00:00:04,000\nHi.\n", "line 2: cue 1 ends"),
     ("bad.vtt", "WEBVTT\n\n00:00:01.000 --> 00:00:02.000\nHi.\n\n00:00:03.000 -> 00:00:04.000\nYo.\n", "line 6"),

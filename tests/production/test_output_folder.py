@@ -112,3 +112,23 @@ def test_subtitle_text_with_arrows_and_blank_lines_is_written_and_read_back(tmp_
     write_vtt(tmp_path / "a.vtt", entries)
     for cues in (read_srt((tmp_path / "a.srt").read_text()), read_vtt((tmp_path / "a.vtt").read_text())):
         assert len(cues) == 3 and [round(c.start) for c in cues] == [0, 1, 2]
+
+
+@pytest.mark.parametrize("kind", ["foreign", "file"])
+def test_an_unusable_output_folder_is_refused_before_any_line_is_rendered(tmp_path, monkeypatch, capsys, kind):
+    """Issue 24.13: the folder is checked first, not after every line has rendered."""
+    import studio.production.batch as batch
+
+    def must_not_render(*args, **kwargs):
+        raise AssertionError("rendered before the output folder was checked")
+    monkeypatch.setattr(batch, "render_project", must_not_render)
+    out = tmp_path / "out"
+    if kind == "foreign":
+        out.mkdir()
+        (out / "notes.docx").write_bytes(b"mine")
+    else:
+        out.write_text("a file")
+    assert render(tmp_path, out) == 2
+    err = capsys.readouterr().err
+    assert ("holds other files" in err) if kind == "foreign" else ("is a file" in err)
+    assert "Traceback" not in err

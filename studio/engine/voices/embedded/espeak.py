@@ -101,6 +101,50 @@ class ProsodySettings:
     wordgap: int = 0  # extra pause between words, in units of 10 ms at normal speed
 
 
+class _VoiceInfo(ctypes.Structure):
+    _fields_ = [("name", ctypes.c_char_p), ("languages", ctypes.c_void_p), ("identifier", ctypes.c_char_p),
+                ("gender", ctypes.c_ubyte), ("age", ctypes.c_ubyte), ("variant", ctypes.c_ubyte),
+                ("xx1", ctypes.c_ubyte), ("score", ctypes.c_int), ("spare", ctypes.c_void_p)]
+
+
+@dataclass(frozen=True)
+class VoiceEntry:
+    """One voice of espeak-ng's own list: its file identifier ("roa/fr") and (priority, language) pairs."""
+    identifier: str
+    languages: tuple[tuple[int, str], ...]
+
+
+def _languages(ptr: int) -> tuple[tuple[int, str], ...]:
+    """espeak_VOICE.languages: (priority byte, NUL-terminated language) pairs, ended by a zero byte."""
+    out, pos = [], ptr
+    while pos:
+        prio = ctypes.c_ubyte.from_address(pos).value
+        if prio == 0:
+            break
+        lang = ctypes.string_at(pos + 1)
+        out.append((prio, lang.decode("ascii", "replace").lower()))
+        pos += 1 + len(lang) + 1
+    return tuple(out)
+
+
+def pick_voice(name: str, voices: list[VoiceEntry]) -> str | None:
+    """The voice of `voices` for a language-named voice ("fr-fr+f2", "ta", "pt-br"): the one whose languages
+    hold the name, else its language ("fr"), else a regional form of it ("fr-be"), by espeak's own priority;
+    mbrola voices (which need separate data) are never picked. Its identifier keeps the variant ("roa/fr+f2")."""
+    base, plus, variant = name.partition("+")
+    base = base.lower()
+    lang = base.split("-")[0]
+    best = None
+    for v in voices:
+        if v.identifier.startswith("mb/"):
+            continue
+        for prio, code in v.languages:
+            rank = 0 if code == base else 1 if code == lang else 2 if code.startswith(lang + "-") else None
+            if rank is not None and (best is None or (rank, prio) < best[0]):
+                best = ((rank, prio), v.identifier)
+    return None if best is None else best[1] + plus + variant
+
+
 class Espeak:
     """Process-wide espeak-ng engine. The library keeps global state, so every call holds one lock."""
 
@@ -130,6 +174,8 @@ class Espeak:
         lib.espeak_Synth.restype = ctypes.c_int
         lib.espeak_TextToPhonemes.argtypes = [ctypes.POINTER(ctypes.c_void_p), ctypes.c_int, ctypes.c_int]
         lib.espeak_TextToPhonemes.restype = ctypes.c_char_p
+        lib.espeak_ListVoices.argtypes = [ctypes.c_void_p]
+        lib.espeak_ListVoices.restype = ctypes.POINTER(ctypes.POINTER(_VoiceInfo))
         rate = lib.espeak_Initialize(
             AUDIO_OUTPUT_SYNCHRONOUS, 0, None,
             INITIALIZE_PHONEME_EVENTS | INITIALIZE_PHONEME_IPA | INITIALIZE_DONT_EXIT,
@@ -143,6 +189,29 @@ class Espeak:
         # Keep a reference to the callback object: ctypes does not, and a collected callback crashes espeak.
         self._callback = _Callback(self._on_synth)
         lib.espeak_SetSynthCallback(self._callback)
+        self._resolved: dict[str, str] = {}
+
+    def voices(self) -> list[VoiceEntry]:
+        """espeak-ng's own list of voices (espeak_ListVoices), as installed."""
+        listed = self._lib.espeak_ListVoices(None)
+        out, i = [], 0
+        while listed and listed[i]:
+            v = listed[i].contents
+            out.append(VoiceEntry((v.identifier or b"").decode("utf-8", "replace"), _languages(v.languages)))
+            i += 1
+        return out
+
+    def _set_voice(self, voice: str) -> None:
+        """Select `voice` by name, or, where espeak-ng has no voice of that name (voice files are named
+        differently across versions: "fr-fr" is "fr" in one and "roa/fr" in another), by the language it names,
+        from espeak-ng's own voice list. Called with the lock held."""
+        name = self._resolved.get(voice, voice)
+        if self._lib.espeak_SetVoiceByName(name.encode("utf-8")) == 0:
+            return
+        found = pick_voice(voice, self.voices())
+        if found is None or self._lib.espeak_SetVoiceByName(found.encode("utf-8")) != 0:
+            raise ValueError(f"espeak-ng has no voice named '{voice}'; pick one from 'studio voices'.")
+        self._resolved[voice] = found
 
     @classmethod
     def get(cls) -> "Espeak":
@@ -166,8 +235,7 @@ class Espeak:
                    ssml: bool = False) -> Synthesis:
         data = text.encode("utf-8") + b"\0"
         with self._lock:
-            if self._lib.espeak_SetVoiceByName(voice.encode("utf-8")) != 0:
-                raise ValueError(f"espeak-ng has no voice named '{voice}'; pick one from 'studio voices'.")
+            self._set_voice(voice)
             for param, value in ((PARAM_RATE, prosody.rate), (PARAM_PITCH, prosody.pitch),
                                  (PARAM_RANGE, prosody.range), (PARAM_VOLUME, prosody.volume),
                                  (PARAM_WORDGAP, prosody.wordgap)):
@@ -203,8 +271,7 @@ class Espeak:
         ptr = ctypes.c_void_p(base)
         out: list[tuple[str, str]] = []
         with self._lock:
-            if self._lib.espeak_SetVoiceByName(voice.encode("utf-8")) != 0:
-                raise ValueError(f"espeak-ng has no voice named '{voice}'; pick one from 'studio voices'.")
+            self._set_voice(voice)
             while ptr.value:
                 start = ptr.value - base
                 ipa = self._lib.espeak_TextToPhonemes(ctypes.byref(ptr), CHARS_UTF8 | PHONEMES, PHONEMES_IPA) or b""

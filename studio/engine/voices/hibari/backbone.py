@@ -50,6 +50,7 @@ class HibariBackbone(Backbone):
             native_pitch=True, native_energy=False, native_duration=True,
             speakers=(Speaker(self.model, self.label), *extra), can_mix=False, emotion="dsp",
             sample_rate=SAMPLE_RATE, license=self.license, commercial_use=True,
+            phoneme_input="ipa",  # IPA lexicon entries, converted to hibari's alphabet (frontend.from_ipa)
             notes="Durations and F0 are given to the model; energy edits are a gain. Vocoder noise is seeded per "
                   "segment. The cast's, the library's and the embedded voices can be mixed in (morphed by the DSP "
                   "layer).")
