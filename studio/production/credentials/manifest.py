@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime
 import functools
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from studio.core.model import Project
 from studio.core.voice_names import DESIGN
@@ -39,9 +39,11 @@ class VoiceCredit:
     speakers: tuple[tuple[str, float], ...]  # the mix's weights; one speaker at 1.0 for a plain voice
     license: str
     licence_lines: tuple[str, ...] = ()
+    model: str = ""  # the model behind it, where that is not the name
+    tracks: tuple[str, ...] = ()  # the ids of the tracks it speaks on: a stem declares its own voices only
 
     def as_dict(self) -> dict:
-        return {"name": self.name, "kind": self.kind,
+        return {"name": self.name, "kind": self.kind, **({"model": self.model} if self.model else {}),
                 "speakers": [{"name": n, "weight": round(w, 4)} for n, w in self.speakers],
                 "license": self.license, "licence_lines": list(self.licence_lines)}
 
@@ -59,6 +61,11 @@ class Declaration:
     @property
     def composite(self) -> bool:
         return self.guided or self.recorded_audio
+
+    def for_tracks(self, track_ids) -> "Declaration":
+        """The declaration of a file holding only these tracks (a stem, a clip)."""
+        wanted = set(track_ids)
+        return replace(self, voices=tuple(v for v in self.voices if wanted & set(v.tracks)))
 
 
 @functools.lru_cache(maxsize=1)
@@ -81,11 +88,14 @@ def voices_of(project: Project, registry) -> tuple[VoiceCredit, ...]:
     """Every voice that speaks a line, once per (voice, mix), with its licence from the voice itself."""
     lines = _catalog_lines()
     seen: dict[tuple, VoiceCredit] = {}
+    tracks: dict[tuple, list[str]] = {}
     for seg in project.segments:
         track = project.track(seg.track_id)
         mix = seg.mix if seg.mix is not None and not seg.mix.is_empty else track.mix
         weights = tuple(mix.weights) if not mix.is_empty else ((track.voice.model, 1.0),)
         key = (track.voice.backbone, track.voice.model, weights)
+        if track.id not in tracks.setdefault(key, []):
+            tracks[key].append(track.id)
         if key in seen:
             continue
         try:
@@ -97,8 +107,11 @@ def voices_of(project: Project, registry) -> tuple[VoiceCredit, ...]:
         extra = [*lines.get(track.voice.model, ())]
         for name, _ in weights:
             extra += [ln for ln in lines.get(name, ()) if ln not in extra]
-        seen[key] = VoiceCredit(track.voice.model, kind, weights, licence, tuple(extra))
-    return tuple(seen.values())
+        # A voice with one speaker is named by the speaker (en-us+f2 of espeak-ng); a mix by its model.
+        name = weights[0][0] if len(weights) == 1 else track.voice.model
+        seen[key] = VoiceCredit(name, kind, weights, licence, tuple(extra),
+                                model=track.voice.model if name != track.voice.model else "")
+    return tuple(replace(v, tracks=tuple(tracks[k])) for k, v in seen.items())
 
 
 def declaration(project: Project, registry, guided: bool = False, disclose_recording: str | None = None

@@ -49,8 +49,9 @@ class Verdict:
             out.append(f"  made: {d['created']}")
         for v in d.get("voices", []):
             speakers = ", ".join(f"{s['name']} {s['weight']:.0%}" for s in v.get("speakers", []))
-            out.append(f"  voice: {v.get('name')} ({v.get('kind')}{': ' + speakers if v.get('kind') == 'mix' else ''})"
-                       f", licence {v.get('license')}")
+            model = f" of {v['model']}" if v.get("model") else ""
+            out.append(f"  voice: {v.get('name')}{model} ({v.get('kind')}"
+                       f"{': ' + speakers if v.get('kind') == 'mix' else ''}), licence {v.get('license')}")
             out += [f"    {ln}" for ln in v.get("licence_lines", [])]
         if d.get("guidance"):
             out.append(f"  guidance: {d['guidance']}")
