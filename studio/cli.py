@@ -118,7 +118,7 @@ def cmd_say(args: argparse.Namespace) -> int:
     except OSError as exc:
         return _fail(f"could not write the output: {exc.strerror or exc}.")
     print(f"wrote {args.output}: {len(spoken.audio) / spoken.sample_rate:.2f} s at {spoken.sample_rate} Hz")
-    print(f"studio: {signing.note()}", file=sys.stderr)
+    print(f"studio: note: {signing.note()}", file=sys.stderr)
     return 0
 
 
@@ -316,7 +316,7 @@ def cmd_render(args: argparse.Namespace) -> int:
         if name == "mix.wav":
             print(f"loudness: mix {m.describe()}" + (f" (target {target:g} LUFS)" if target is not None else ""))
     print(f"wrote {out_dir}: {len(results)} segments, {len(project.tracks)} stems at {done.rate} Hz")
-    print(f"studio: {signing.note()}", file=sys.stderr)
+    print(f"studio: note: {signing.note()}", file=sys.stderr)
     return code
 
 

@@ -157,7 +157,7 @@ def test_opting_out_by_flag_and_by_preference(tmp_path, capsys):
     assert main(["say", "Hello world.", "--voice", "embedded", "-o", str(out), "--no-credentials"]) == 0
     err = capsys.readouterr().err
     assert [ln for ln in err.splitlines() if "credentials" in ln] == [
-        "studio: content credentials are off (--no-credentials): the audio files carry no C2PA manifest."]
+        "studio: note: content credentials are off (--no-credentials): the audio files carry no C2PA manifest."]
     assert b"C2PA" not in chunks(out)
     assert main(["verify", str(out)]) == 2
     assert "no credentials" in capsys.readouterr().out
