@@ -108,7 +108,9 @@ def cmd_say(args: argparse.Namespace) -> int:
 
     try:
         write_wav(args.output, spoken.audio, spoken.sample_rate)
-        signing.sign(Path(args.output), declaration(spoken.project, registry, guided=bool(args.guide)), "speech")
+        named = Path(args.guide).name if args.guide and args.disclose_guide else None
+        signing.sign(Path(args.output), declaration(spoken.project, registry, guided=bool(args.guide),
+                                                    disclose_recording=named), "speech")
         if args.alignment:
             audio = os.path.relpath(Path(args.output).resolve(), Path(args.alignment).resolve().parent)
             write_alignment(args.alignment, spoken.placed, spoken.sample_rate, audio=audio)
@@ -358,6 +360,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--guide", metavar="RECORDING",
                    help="a WAV or FLAC recording of a person reading the text: its timing, intonation and level "
                         "are copied onto the voice")
+    p.add_argument("--disclose-guide", action="store_true",
+                   help="name the --guide recording's file in the content credentials; by default they only say "
+                        "that a recording guided timing and intonation, and hold nothing of it")
     p.add_argument("--device", default="cpu", choices=["cpu", "cuda"], help="where Coqui models run")
     p.add_argument("--voice-map", action="append", metavar="NAME=LOCAL",
                    help="speak an SSML <voice name=NAME> (Azure, Polly, Google) with a local voice; repeatable")

@@ -263,6 +263,7 @@ def test_the_editor_export_signs_mix_stems_and_line_files(tmp_path):
     registry = VoiceRegistry()
     project = build("One line here. And a second one.", "embedded", registry, [])
     project.title = "Export test"
+    project.reference_audio = "interview-with-the-source.wav"  # a reference recording: declared, never named
     settings = ExportSettings(folder=str(tmp_path / "export"), lines=True, subtitles=False, alignment=True)
     written = run_export(project, settings, lambda sid: render_segment(project, project.segment(sid), registry),
                          signing=choose(), declaration=lambda: declaration(project, registry))
@@ -272,4 +273,31 @@ def test_the_editor_export_signs_mix_stems_and_line_files(tmp_path):
         verdict = verify(path)
         assert verdict.status == "valid", path
         assert verdict.declared["project_title"] == "Export test" and verdict.declared["voices"]
+        assert verdict.source_type == COMPOSITE and "guidance" in verdict.declared
+        assert b"interview-with-the-source" not in manifest_bytes(path)
     assert json.loads((tmp_path / "export" / "alignment.json").read_text())["audio"] == "mix.wav"
+
+
+def test_a_damaged_manifest_is_broken_exit_1(tmp_path, capsys):
+    out = tmp_path / "s.wav"
+    assert main(["say", "Hello there.", "--voice", "embedded", "-o", str(out)]) == 0
+    at, n = chunks(out)[b"C2PA"]
+    for offset in (100, n // 2):
+        damaged = bytearray(out.read_bytes())
+        damaged[at + offset] ^= 0xFF
+        bad = tmp_path / f"bad{offset}.wav"
+        bad.write_bytes(bytes(damaged))
+        capsys.readouterr()
+        assert main(["verify", str(bad)]) == 1
+        said = capsys.readouterr().out
+        assert "altered since signing" in said and "Traceback" not in said
+
+
+def test_the_guide_is_named_only_when_asked(tmp_path, capsys):
+    out = tmp_path / "named.wav"
+    assert main(["say", GUIDE_TEXT, "--voice", "embedded", "--guide", str(ARCTIC), "--disclose-guide",
+                 "-o", str(out)]) == 0
+    assert main(["verify", str(out)]) == 0
+    assert f"guide recording (named by the project's choice): {ARCTIC.name}" in capsys.readouterr().out
+    assert ARCTIC.name in traces_of(ARCTIC, manifest_bytes(out)) and str(ARCTIC.parent) not in traces_of(
+        ARCTIC, manifest_bytes(out))

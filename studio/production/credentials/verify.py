@@ -55,6 +55,8 @@ class Verdict:
             out += [f"    {ln}" for ln in v.get("licence_lines", [])]
         if d.get("guidance"):
             out.append(f"  guidance: {d['guidance']}")
+        if d.get("guide_recording"):
+            out.append(f"  guide recording (named by the project's choice): {d['guide_recording']}")
         for p in self.problems:
             out.append(f"  problem: {p}")
         return out
