@@ -69,7 +69,6 @@ def main() -> int:
     import torch
 
     torch.set_num_threads(1)
-    import numpy as np
     import soundfile as sf
 
     from studio.production.credentials.manifest import declaration

@@ -1,14 +1,14 @@
 """Edit > Preferences: the audio output, default export settings, pitch and energy steps, autosave interval,
-a default voice per speaker name, and keyboard shortcuts. Everything is kept in the app's QSettings and takes
+a default voice per speaker name, keyboard shortcuts, and content credentials (on or off, which certificate). Everything is kept in the app's QSettings and takes
 effect when OK is pressed."""
 
 from __future__ import annotations
 
 from PySide6.QtCore import QSettings
 from PySide6.QtGui import QKeySequence
-from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QDialogButtonBox, QDoubleSpinBox, QFormLayout, QHBoxLayout,
-                               QKeySequenceEdit, QLabel, QLineEdit, QPushButton, QSpinBox, QTableWidget, QTableWidgetItem,
-                               QTabWidget, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QDialogButtonBox, QDoubleSpinBox, QFormLayout,
+                               QHBoxLayout, QKeySequenceEdit, QLabel, QLineEdit, QPushButton, QSpinBox, QTableWidget,
+                               QTableWidgetItem, QTabWidget, QVBoxLayout, QWidget)
 
 from studio.core.model import SpeakerMix
 from studio.engine.voices.embedded.voice import SPEAKERS
