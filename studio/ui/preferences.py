@@ -1,6 +1,7 @@
 """Edit > Preferences: the audio output, default export settings, pitch and energy steps, autosave interval,
-a default voice per speaker name, keyboard shortcuts, and content credentials (on or off, which certificate). Everything is kept in the app's QSettings and takes
-effect when OK is pressed."""
+a default voice per speaker name, keyboard shortcuts, and content credentials (on or off, which certificate).
+Everything is kept in the app's QSettings, except the credentials (the user's config folder, shared with the CLI),
+and takes effect when OK is pressed."""
 
 from __future__ import annotations
 
