@@ -312,3 +312,14 @@ def test_the_guide_is_named_only_when_asked(tmp_path, capsys):
     assert f"guide recording (named by the project's choice): {ARCTIC.name}" in capsys.readouterr().out
     assert ARCTIC.name in traces_of(ARCTIC, manifest_bytes(out)) and str(ARCTIC.parent) not in traces_of(
         ARCTIC, manifest_bytes(out))
+
+
+def test_two_first_uses_at_once_end_with_one_matching_identity(tmp_path):
+    from concurrent.futures import ThreadPoolExecutor
+
+    folder = tmp_path / "signing"
+    with ThreadPoolExecutor(4) as pool:
+        list(pool.map(lambda _: identity.make_local(folder), range(4)))
+    who = identity.load(folder / "chain.pem", folder / "signing.key")  # raises if key and certificate differ
+    assert who.name.startswith("Speech Studio (")
+    assert not [p.name for p in tmp_path.iterdir() if p.name.startswith(".")]  # no half-made folder is left

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime
 import getpass
 import os
+import shutil
 import socket
 import tempfile
 from dataclasses import dataclass
@@ -114,13 +115,24 @@ def make_local(folder: Path) -> None:
             .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False)
             .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(ca_key.public_key()), critical=False)
             .sign(ca_key, hashes.SHA256()))
-    folder.mkdir(parents=True, exist_ok=True)
-    os.chmod(folder, 0o700)
-    pem = serialization.Encoding.PEM
-    _write_private(folder / "signing.key", key.private_bytes(pem, serialization.PrivateFormat.PKCS8,
-                                                            serialization.NoEncryption()))
-    # The CA's key signs nothing more: it is not kept, so a stolen folder cannot mint new leaves.
-    (folder / "chain.pem").write_bytes(leaf.public_bytes(pem) + ca.public_bytes(pem))
+    # Written into a private folder beside it and renamed into place: two first uses at once (two renders) never
+    # pair one's key with the other's certificate; the one that loses the rename keeps the winner's identity.
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    work = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", dir=folder.parent))  # mode 0700
+    try:
+        pem = serialization.Encoding.PEM
+        _write_private(work / "signing.key", key.private_bytes(pem, serialization.PrivateFormat.PKCS8,
+                                                              serialization.NoEncryption()))
+        # The CA's key signs nothing more: it is not kept, so a stolen folder cannot mint new leaves.
+        (work / "chain.pem").write_bytes(leaf.public_bytes(pem) + ca.public_bytes(pem))
+        try:
+            os.rename(work, folder)  # replaces an empty folder; refuses one that holds an identity
+        except OSError:
+            if not (folder / "signing.key").exists():
+                raise
+    finally:
+        if work.exists():
+            shutil.rmtree(work, ignore_errors=True)
 
 
 def load(cert_path: str | Path, key_path: str | Path, local: bool = False) -> Identity:
