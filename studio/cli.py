@@ -14,7 +14,7 @@ from pathlib import Path
 from studio.core.errors import UserError
 from studio.core.paths import DEMO_PROJECT
 
-SUBCOMMANDS = ("new", "say", "voices", "anonymity", "render")
+SUBCOMMANDS = ("new", "say", "voices", "anonymity", "render", "verify")
 
 
 def _fail(message: str, code: int = 2) -> int:
@@ -90,7 +90,12 @@ def cmd_say(args: argparse.Namespace) -> int:
 
     from studio.interchange.ssml import parse_voice_name
 
+    from studio.production.credentials.manifest import declaration
+    from studio.production.credentials.sign import choose
+
     try:
+        # The signing identity first: a broken key is one sentence before anything is rendered or written.
+        signing = choose(args.no_credentials, args.sign_cert, args.sign_key)
         text = read_text_file(args.text) if args.text.lower().endswith((".ssml", ".xml")) else args.text
         mix = parse_voice_name("mix:" + args.mix) if args.mix else None
         spoken = speak(text, args.voice, registry, parse_voice_map(args.voice_map), args.lang or "en", mix=mix,
@@ -99,13 +104,23 @@ def cmd_say(args: argparse.Namespace) -> int:
         return _fail(str(exc))
     for note in spoken.notes:
         print(f"studio: note: {note}", file=sys.stderr)
+    import os
+
     try:
         write_wav(args.output, spoken.audio, spoken.sample_rate)
+        named = Path(args.guide).name if args.guide and args.disclose_guide else None
+        signing.sign(Path(args.output), declaration(spoken.project, registry, guided=bool(args.guide),
+                                                    disclose_recording=named), "speech")
         if args.alignment:
-            write_alignment(args.alignment, spoken.placed, spoken.sample_rate)
+            audio = os.path.relpath(Path(args.output).resolve(), Path(args.alignment).resolve().parent)
+            write_alignment(args.alignment, spoken.placed, spoken.sample_rate, audio=audio)
+    except UserError as exc:  # signing failed: no unsigned file is left behind as if it were signed
+        Path(args.output).unlink(missing_ok=True)
+        return _fail(str(exc))
     except OSError as exc:
         return _fail(f"could not write the output: {exc.strerror or exc}.")
     print(f"wrote {args.output}: {len(spoken.audio) / spoken.sample_rate:.2f} s at {spoken.sample_rate} Hz")
+    print(f"studio: note: {signing.note()}", file=sys.stderr)
     return 0
 
 
@@ -239,9 +254,13 @@ def cmd_render(args: argparse.Namespace) -> int:
     from studio.production.casting import parse_cast, parse_voice_map
     from studio.production.inputs import Options, load
 
+    from studio.production.credentials.manifest import declaration
+    from studio.production.credentials.sign import choose
+
     registry = VoiceRegistry(device=args.device, progress=lambda m: print(m, file=sys.stderr))
     notes: list[str] = []
     try:
+        signing = choose(args.no_credentials, args.sign_cert, args.sign_key)
         target = parse_target(args.loudness)
         if args.fps <= 0:
             raise ValueError(f"--fps must be positive, not {args.fps:g}.")
@@ -276,7 +295,8 @@ def cmd_render(args: argparse.Namespace) -> int:
     try:
         with output_folder(out_dir) as work:
             write_outputs(work, results, done, rate, script=script, shift=args.shift, frame=frame,
-                          loudness_target=target, final_dir=out_dir)
+                          loudness_target=target, final_dir=out_dir, signing=signing,
+                          declaration=declaration(project, registry) if signing.on else None)
     except (UserError, ValueError) as exc:
         return _fail(str(exc), EXIT_INPUT)
     except OSError as exc:  # a full disk, a read-only folder: the previous output is left as it was
@@ -300,7 +320,21 @@ def cmd_render(args: argparse.Namespace) -> int:
         if name == "mix.wav":
             print(f"loudness: mix {m.describe()}" + (f" (target {target:g} LUFS)" if target is not None else ""))
     print(f"wrote {out_dir}: {len(results)} segments, {len(project.tracks)} stems at {done.rate} Hz")
+    print(f"studio: note: {signing.note()}", file=sys.stderr)
     return code
+
+
+def cmd_verify(args: argparse.Namespace) -> int:
+    """Exit 0 when every file is valid, 1 when any was altered or its manifest is broken, 2 when any has none or
+    cannot be read (the worse wins: altered over missing)."""
+    from studio.production.credentials.verify import verify
+
+    codes = []
+    for path in args.files:
+        verdict = verify(path)
+        print("\n".join(verdict.lines()))
+        codes.append(verdict.exit_code)
+    return 1 if 1 in codes else max(codes, default=0)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -328,12 +362,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--guide", metavar="RECORDING",
                    help="a WAV or FLAC recording of a person reading the text: its timing, intonation and level "
                         "are copied onto the voice")
+    p.add_argument("--disclose-guide", action="store_true",
+                   help="name the --guide recording's file in the content credentials; by default they only say "
+                        "that a recording guided timing and intonation, and hold nothing of it")
     p.add_argument("--device", default="cpu", choices=["cpu", "cuda"], help="where Coqui models run")
     p.add_argument("--voice-map", action="append", metavar="NAME=LOCAL",
                    help="speak an SSML <voice name=NAME> (Azure, Polly, Google) with a local voice; repeatable")
     p.add_argument("--lang", help="the language of the text, e.g. es or de-DE (default: English)")
     p.add_argument("--trust", action="store_true",
                    help="allow this model's checkpoint to unpickle arbitrary Python objects (only for sources you trust)")
+    _credential_options(p)
     p.set_defaults(func=cmd_say)
     p = sub.add_parser("voices", help="list voices and models with their capabilities and licenses; import voices")
     p.add_argument("--json", action="store_true", help="print JSON")
@@ -384,8 +422,23 @@ def build_parser() -> argparse.ArgumentParser:
                    help="loudness of the mix: broadcast (-23 LUFS, EBU R128, default), podcast (-16), streaming "
                         "(-14), a number of LUFS, or off; the true peak is limited to -1 dBTP")
     _casting_options(p)
+    _credential_options(p)
     p.set_defaults(func=cmd_render)
+    p = sub.add_parser("verify", help="check the content credentials (C2PA) of audio files: none, valid or altered "
+                                      "since signing; who signed; what they declare")
+    p.add_argument("files", nargs="+", metavar="FILE", help="WAV files to check")
+    p.set_defaults(func=cmd_verify)
     return parser
+
+
+def _credential_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--no-credentials", action="store_true",
+                   help="write the audio without content credentials (by default every WAV carries a signed C2PA "
+                        "manifest saying it is synthetic and which voices made it)")
+    p.add_argument("--sign-cert", metavar="CHAIN.pem",
+                   help="sign with this certificate chain (PEM, leaf first) from a real CA instead of the local, "
+                        "untrusted identity; needs --sign-key")
+    p.add_argument("--sign-key", metavar="KEY.pem", help="the ES256 (P-256) private key of --sign-cert")
 
 
 def _casting_options(p: argparse.ArgumentParser) -> None:

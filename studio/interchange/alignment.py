@@ -41,10 +41,12 @@ def segment_entry(placed: PlacedSegment, sample_rate: int) -> dict:
             "end": (off + b[-1]) / sample_rate, "words": words}
 
 
-def alignment_document(placed: list[PlacedSegment], sample_rate: int) -> dict:
-    return {"sample_rate": sample_rate, "segments": [segment_entry(p, sample_rate) for p in placed]}
+def alignment_document(placed: list[PlacedSegment], sample_rate: int, audio: str | None = None) -> dict:
+    """`audio` names the file these times belong to (relative to the document, as written beside it)."""
+    doc = {"audio": audio} if audio else {}
+    return {**doc, "sample_rate": sample_rate, "segments": [segment_entry(p, sample_rate) for p in placed]}
 
 
-def write_alignment(path: str | Path, placed: list[PlacedSegment], sample_rate: int) -> None:
-    Path(path).write_text(json.dumps(alignment_document(placed, sample_rate), ensure_ascii=False, indent=1),
+def write_alignment(path: str | Path, placed: list[PlacedSegment], sample_rate: int, audio: str | None = None) -> None:
+    Path(path).write_text(json.dumps(alignment_document(placed, sample_rate, audio), ensure_ascii=False, indent=1),
                           encoding="utf-8")

@@ -36,6 +36,8 @@ from studio.interchange.exports import (MediaFile, build_timeline, project_to_ss
 from studio.interchange.subtitles import write_srt, write_vtt
 
 from studio.production import report
+from studio.production.credentials.manifest import Declaration
+from studio.production.credentials.sign import Signing
 from studio.production.inputs import Script
 
 FIT_MODES = ("compress", "both", "none")
@@ -108,9 +110,11 @@ def _subtitle_entries(done: Rendered, doc: dict, script: Script | None) -> list[
 
 def write_outputs(out_dir: Path, results: dict[str, RenderResult], done: Rendered, rate: int | None,
                   script: Script | None = None, shift: bool = False, frame: float = 1 / 25,
-                  loudness_target: float | None = None, final_dir: Path | None = None) -> None:
+                  loudness_target: float | None = None, final_dir: Path | None = None,
+                  signing: Signing | None = None, declaration: Declaration | None = None) -> None:
     """Write every output into out_dir. Timelines name their media by absolute path: under final_dir, where
-    out_dir will be renamed to once complete (production.outdir), or out_dir itself."""
+    out_dir will be renamed to once complete (production.outdir), or out_dir itself. With `signing` on, every
+    WAV (mix, stems, clips) carries content credentials declaring `declaration`, signed once it is complete."""
     project = done.project
     final = (final_dir or out_dir).resolve()
 
@@ -143,7 +147,9 @@ def write_outputs(out_dir: Path, results: dict[str, RenderResult], done: Rendere
     duration = timeline.length / rate
     clip_files: dict[str, MediaFile] = {}
     clip_paths: set[Path] = set()  # a set, not a scan of clip_files: an hour has hundreds of lines
-    for seg in project.segments:
+    to_sign: list[tuple[Path, str, set[str] | None]] = [(out_dir / "mix.wav", "the mix", None)]
+    to_sign += [(stem_paths[t.id], f"the stem of track {labels[t.id]}", {t.id}) for t in project.tracks]
+    for number, seg in enumerate(project.segments, 1):
         p: Placed | None = placed.get(seg.id)
         if p is None:
             continue
@@ -157,8 +163,12 @@ def write_outputs(out_dir: Path, results: dict[str, RenderResult], done: Rendere
             clip = clip.with_name(clip.stem + "_.wav")
         clip_paths.add(clip)
         write_wav(clip, audio, rate, subtype)
+        to_sign.append((clip, f"the clip of line {number} ({labels[seg.track_id]})", {seg.track_id}))
         clip_files[seg.id] = MediaFile(media(clip), len(audio))
-    doc = alignment_document(done.placed, rate)
+    if signing is not None and signing.on and declaration is not None:
+        for path, part, tracks in to_sign:
+            signing.sign(path, declaration if tracks is None else declaration.for_tracks(tracks), part)
+    doc = alignment_document(done.placed, rate, audio="mix.wav")
     (out_dir / "alignment.json").write_text(json.dumps(doc, ensure_ascii=False, indent=1), encoding="utf-8")
     cues = _subtitle_entries(done, doc, script)
     write_srt(out_dir / "subtitles.srt", cues)

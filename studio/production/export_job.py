@@ -30,6 +30,9 @@ from studio.interchange.exports import (MediaFile, build_timeline, safe_name, ti
                                         write_labels, write_textgrid, write_timelines)
 from studio.interchange.subtitles import write_srt, write_vtt
 
+from studio.production.credentials.manifest import Declaration
+from studio.production.credentials.sign import Signing
+
 SUBTYPES = {16: "PCM_16", 24: "PCM_24", 32: "FLOAT"}
 LINE_FIELDS = ("index", "track", "text", "start", "id")
 
@@ -147,8 +150,11 @@ def selection_project(project: Project, segment_ids: list[str] | None, global_le
 
 def run_export(project: Project, s: ExportSettings, render: Callable[[str], RenderResult],
                progress: Callable[[int, int, str], None] = lambda *_: None,
-               cancelled: Callable[[], bool] = lambda: False) -> list[Path]:
-    """Render every line with `render(segment_id)` and write the chosen files. Returns the files written."""
+               cancelled: Callable[[], bool] = lambda: False, signing: Signing | None = None,
+               declaration: Callable[[], Declaration] | None = None) -> list[Path]:
+    """Render every line with `render(segment_id)` and write the chosen files. Returns the files written. With
+    `signing` on, every WAV carries content credentials declaring `declaration()` (asked for once, after the
+    renders, since describing the voices may load them)."""
     folder = Path(s.folder)
     if not s.folder:
         raise ExportError("Choose a folder to export into.")
@@ -191,6 +197,12 @@ def run_export(project: Project, s: ExportSettings, render: Callable[[str], Rend
     except OutputError as exc:
         raise ExportError(str(exc)) from None
     written: list[Path] = []
+    signed = signing is not None and signing.on and declaration is not None
+    decl = declaration() if signed else None
+
+    def sign(path: Path, part: str, track_ids=None) -> None:
+        if signed:
+            signing.sign(path, decl if track_ids is None else decl.for_tracks(track_ids), part)
 
     def wav(rel: str, audio: np.ndarray) -> Path:
         path = folder / rel
@@ -207,6 +219,11 @@ def run_export(project: Project, s: ExportSettings, render: Callable[[str], Rend
         folder.mkdir(parents=True, exist_ok=True)
     if stem_paths or s.mix:
         write_files(master, stem_paths, folder / "mix.wav" if s.mix else None, subtype, check)
+        if s.mix:
+            sign(folder / "mix.wav", "the mix")
+        for track in project.tracks:
+            if track.id in stem_paths:
+                sign(stem_paths[track.id], f"the stem of track {labels[track.id]}", {track.id})
     written += ([folder / "mix.wav"] if s.mix else []) + list(stem_paths.values())
     stem_files = {labels[t]: MediaFile(path.resolve(), timeline.length) for t, path in stem_paths.items()}
     placed = [PlacedSegment(seg, labels[seg.track_id], placed_at[seg.id].offset,
@@ -219,12 +236,13 @@ def run_export(project: Project, s: ExportSettings, render: Callable[[str], Rend
             p = placed_at[seg_id]
             audio = p.audio * master.curve(p.offset, p.offset + p.length)
             path = wav(f"lines/{stem}.wav", audio)
+            sign(path, f"the line file {stem}", {project.segment(seg_id).track_id})
             clip_files[seg_id] = MediaFile(path.resolve(), len(audio))
             if s.line_text:
                 path = folder / "lines" / f"{stem}.txt"
                 path.write_text(project.segment(seg_id).text + "\n", encoding="utf-8")
                 written.append(path)
-    doc = alignment_document(placed, rate)
+    doc = alignment_document(placed, rate, audio="mix.wav" if s.mix else None)
     duration = timeline.length / rate
     if s.subtitles:
         named = len(project.tracks) > 1  # one voice: the cues are not signed with the default track's name

@@ -15,6 +15,9 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QFileDialog, QForm
 
 from studio.engine.voices.backbone import request_for
 from studio.engine.render.pipeline import render_request
+from studio.core.errors import UserError
+from studio.production.credentials.manifest import declaration
+from studio.production.credentials.sign import Signing, choose
 from studio.production.export_job import (ExportError, ExportSettings, check_pattern, run_export,
                                            selection_project)
 
@@ -103,6 +106,14 @@ class ExportDialog(QDialog):
         srow.addWidget(self.selection)
         self.overwrite = QCheckBox("Overwrite files that exist")
         self.overwrite.setChecked(s.overwrite)
+        # Content credentials: decided once when the dialog opens (preferences, certificate), shown before export.
+        self.credentials = QLabel("")
+        self.credentials.setObjectName("export-credentials")
+        self.credentials.setWordWrap(True)
+        self.signing, self.signing_error = credentials_state()
+        self.credentials.setText(credentials_text(self.signing, self.signing_error))
+        if self.signing_error:
+            self.credentials.setStyleSheet("color: #ff8080;")
 
         self.progress = QProgressBar()
         self.progress.setValue(0)
@@ -123,6 +134,7 @@ class ExportDialog(QDialog):
         layout.addWidget(what)
         layout.addWidget(scope)
         layout.addWidget(self.overwrite)
+        layout.addWidget(self.credentials)
         layout.addWidget(self.progress)
         layout.addWidget(self.status)
         layout.addLayout(buttons)
@@ -155,6 +167,9 @@ class ExportDialog(QDialog):
         except ExportError as exc:
             self._say(str(exc), True)
             return
+        if self.signing_error:
+            self._say(self.signing_error, True)  # nothing is written under a broken identity
+            return
         self.settings.setValue(settings_key(self.document.path), s.to_json())
         ids = self.selected_ids if self.selection.isChecked() else None
         project = selection_project(self.document.project, ids, self.document.global_lexicon)
@@ -173,8 +188,11 @@ class ExportDialog(QDialog):
                 cache.put(request.key(), hit)
             return hit
 
+        signing = self.signing
+
         def work(job: Job):
-            return run_export(project, s, render, job.report, lambda: job.cancelled)
+            return run_export(project, s, render, job.report, lambda: job.cancelled, signing=signing,
+                              declaration=lambda: declaration(project, voices))
 
         self.job = Job(work, parent=self)
         self.job.progress.connect(self._on_progress)
@@ -212,3 +230,22 @@ class ExportDialog(QDialog):
     @property
     def busy(self) -> bool:
         return self._busy
+
+
+def credentials_state() -> tuple[Signing | None, str]:
+    """The signing the preferences ask for, or the one sentence saying why it cannot be had."""
+    try:
+        return choose(), ""
+    except UserError as exc:
+        return None, str(exc)
+
+
+def credentials_text(signing: Signing | None, error: str) -> str:
+    if error:
+        return f"Content credentials: {error}"
+    if not signing.on:
+        return f"Content credentials: off ({signing.off_reason}); the audio files will not say they are synthetic."
+    if signing.who.local:
+        return (f"Content credentials: on, signed by {signing.who.name}, a local identity made on this computer "
+                "(valid, but not trusted by others; set a certificate from a CA in the preferences).")
+    return f"Content credentials: on, signed by {signing.who.describe()}."

@@ -1,14 +1,15 @@
 """Edit > Preferences: the audio output, default export settings, pitch and energy steps, autosave interval,
-a default voice per speaker name, and keyboard shortcuts. Everything is kept in the app's QSettings and takes
-effect when OK is pressed."""
+a default voice per speaker name, keyboard shortcuts, and content credentials (on or off, which certificate).
+Everything is kept in the app's QSettings, except the credentials (the user's config folder, shared with the CLI),
+and takes effect when OK is pressed."""
 
 from __future__ import annotations
 
 from PySide6.QtCore import QSettings
 from PySide6.QtGui import QKeySequence
-from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QDoubleSpinBox, QFormLayout, QHBoxLayout,
-                               QKeySequenceEdit, QLabel, QPushButton, QSpinBox, QTableWidget, QTableWidgetItem,
-                               QTabWidget, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QDialogButtonBox, QDoubleSpinBox, QFormLayout,
+                               QHBoxLayout, QKeySequenceEdit, QLabel, QLineEdit, QPushButton, QSpinBox, QTableWidget,
+                               QTableWidgetItem, QTabWidget, QVBoxLayout, QWidget)
 
 from studio.core.model import SpeakerMix
 from studio.engine.voices.embedded.voice import SPEAKERS
@@ -142,6 +143,29 @@ class PreferencesDialog(QDialog):
             self._key_edits[name] = edit
         tabs.addTab(self.keys, "Shortcuts")
 
+        # Content credentials live in the user's config folder (production.credentials.identity), not QSettings:
+        # `studio say` and `studio render` honour the same choice.
+        from studio.production.credentials.identity import preferences as credential_prefs
+
+        prefs = credential_prefs()
+        page = QWidget()
+        cform = QFormLayout(page)
+        self.sign = QCheckBox("Sign every exported audio file with content credentials (C2PA)")
+        self.sign.setChecked(prefs.get("enabled", True) is not False)
+        self.sign_cert = QLineEdit(str(prefs.get("cert", "")))
+        self.sign_cert.setPlaceholderText("empty: a local identity made on this computer (untrusted)")
+        self.sign_key = QLineEdit(str(prefs.get("key", "")))
+        self.sign_key.setPlaceholderText("the certificate's ES256 private key (PEM)")
+        self.credentials_note = QLabel("The credentials say the audio is synthetic and which voices made it, and "
+                                       "break when the audio is changed. A certificate from a CA (PEM chain, leaf "
+                                       "first) makes the signature trusted by others.")
+        self.credentials_note.setWordWrap(True)
+        cform.addRow(self.sign)
+        cform.addRow("Certificate", self.sign_cert)
+        cform.addRow("Private key", self.sign_key)
+        cform.addRow(self.credentials_note)
+        tabs.addTab(page, "Credentials")
+
         buttons = QDialogButtonBox(QDialogButtonBox.Ok | QDialogButtonBox.Cancel)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
@@ -194,8 +218,29 @@ class PreferencesDialog(QDialog):
         self.settings.setValue(VOICES_KEY, {})
         return True
 
+    def _save_credentials(self) -> bool:
+        """Checked before it is kept: a certificate that cannot sign is one sentence here, not at export."""
+        from studio.core.errors import UserError
+        from studio.production.credentials.identity import load, save_preferences
+
+        cert, key = self.sign_cert.text().strip(), self.sign_key.text().strip()
+        try:
+            if bool(cert) != bool(key):
+                raise UserError("Give both the certificate and its private key, or leave both empty for the "
+                                "local identity.")
+            if cert and self.sign.isChecked():
+                load(cert, key)
+            save_preferences(self.sign.isChecked(), cert, key)
+        except (UserError, OSError) as exc:
+            self.tabs.setCurrentIndex(self.tabs.count() - 1)
+            self.credentials_note.setText(str(exc) if isinstance(exc, UserError) else
+                                          f"The credentials setting could not be saved ({exc}); try again.")
+            self.credentials_note.setStyleSheet("color: #ff8080;")
+            return False
+        return True
+
     def accept(self) -> None:
-        if not self._save_voices():
+        if not self._save_voices() or not self._save_credentials():
             return
         s = self.settings
         s.setValue(DEVICE_KEY, self.device.currentData())

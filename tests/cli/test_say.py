@@ -73,10 +73,14 @@ def test_speech_starts_with_the_first_word_and_the_sentence_break_is_quiet(spoke
 
 
 def test_same_text_twice_gives_identical_files(tmp_path):
-    for name in ("a.wav", "b.wav"):
-        subprocess.run([sys.executable, "-m", "studio.cli", "say", "Repeat after me.", "-o", str(tmp_path / name)],
-                       check=True, capture_output=True, timeout=120)
+    # Unsigned, the files are byte for byte the same; signed, their samples are (each manifest has its own
+    # signature and date).
+    for name, extra in (("a.wav", ["--no-credentials"]), ("b.wav", ["--no-credentials"]), ("c.wav", [])):
+        subprocess.run([sys.executable, "-m", "studio.cli", "say", "Repeat after me.", "-o", str(tmp_path / name),
+                        *extra], check=True, capture_output=True, timeout=120)
     assert (tmp_path / "a.wav").read_bytes() == (tmp_path / "b.wav").read_bytes()
+    assert (tmp_path / "c.wav").read_bytes() != (tmp_path / "a.wav").read_bytes()
+    assert np.array_equal(sf.read(tmp_path / "c.wav", dtype="int16")[0], sf.read(tmp_path / "a.wav", dtype="int16")[0])
 
 
 def test_say_with_a_coqui_folder_and_a_speaker_mix(tiny_models, tmp_path):
