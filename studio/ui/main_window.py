@@ -10,7 +10,8 @@ from pathlib import Path
 
 import numpy as np
 from PySide6.QtCore import QSettings, Qt, QTimer
-from PySide6.QtWidgets import QDockWidget, QFileDialog, QLabel, QMainWindow, QProgressBar, QSplitter, QUndoView
+from PySide6.QtWidgets import (QDockWidget, QFileDialog, QLabel, QMainWindow, QProgressBar, QScrollArea,
+                               QSplitter, QUndoView)
 
 from studio.engine.output.mixdown import mix, stems
 
@@ -31,6 +32,15 @@ from studio.ui.script_panel import ScriptPanel
 from studio.ui.timeline import Timeline
 from studio.ui.video_actions import VideoActions
 
+HISTORY_MIN_ROWS = 6  # History stays usable on a 720-pixel screen instead of shrinking to one row
+
+
+def _scrolling(widget) -> QScrollArea:
+    area = QScrollArea()
+    area.setWidget(widget)
+    area.setWidgetResizable(True)
+    area.setFrameShape(QScrollArea.NoFrame)
+    return area
 
 
 class MainWindow(FileActions, QMainWindow):
@@ -47,18 +57,24 @@ class MainWindow(FileActions, QMainWindow):
         self.mixer = VoiceMixer(self.document)
         split = QSplitter(Qt.Vertical)
         split.addWidget(self.script)
-        split.addWidget(self.timeline)
+        # The lanes keep a readable height; on a short screen (1280x720) the stack scrolls instead of being cut off.
+        self.timeline_scroll = _scrolling(self.timeline)
+        self.timeline_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
+        split.addWidget(self.timeline_scroll)
         split.setStretchFactor(0, 1)
         split.setStretchFactor(1, 3)
         self.setCentralWidget(split)
         self.inspector = Inspector(self.timeline)
         self.line_panel = LinePanel(self.document)
-        mixer_dock = self._dock("Voice mixer", self.mixer, Qt.RightDockWidgetArea)
-        self.tabifyDockWidget(mixer_dock, self._dock("Line", self.line_panel, Qt.RightDockWidgetArea))
-        self._dock("Inspector", self.inspector, Qt.RightDockWidgetArea)
+        # The panels scroll (the mixer lists every speaker of a voice, ten and more), so that on a 720-pixel screen
+        # the docks share the height and the History below them keeps its rows.
+        mixer_dock = self._dock("Voice mixer", _scrolling(self.mixer), Qt.RightDockWidgetArea)
+        self.tabifyDockWidget(mixer_dock, self._dock("Line", _scrolling(self.line_panel), Qt.RightDockWidgetArea))
+        self._dock("Inspector", _scrolling(self.inspector), Qt.RightDockWidgetArea)
         mixer_dock.raise_()
         self.history = QUndoView(self.document.undo_stack)
         self.history.setEmptyLabel("Opened project")
+        self.history.setMinimumHeight(HISTORY_MIN_ROWS * self.history.fontMetrics().height() + 8)
         self._dock("History", self.history, Qt.RightDockWidgetArea)
         self.message = QLabel()
         self.render_state = QLabel()
