@@ -18,6 +18,7 @@ from studio.engine.output.mixdown import mix, stems
 from studio.ui import menus
 from studio.ui.autosave import Autosave
 from studio.ui.document import Document
+from studio.ui.field_keys import WindowKeysFirst
 from studio.ui.file_actions import FileActions, with_project_suffix  # noqa: F401 - re-exported
 from studio.ui.guide_actions import GuideActions
 from studio.ui.inspector import Inspector
@@ -94,6 +95,7 @@ class MainWindow(FileActions, QMainWindow):
         self.guide_actions = GuideActions(self)
         self.markers = MarkerActions(self)
         build_menus(self, menus.ALL)
+        self.field_keys = WindowKeysFirst(self)
         self.script.paste_requested.connect(lambda: self.script_actions.paste_script())
         self.setAcceptDrops(True)
         self.script.segment_selected.connect(self._segment_selected)

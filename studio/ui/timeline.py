@@ -26,6 +26,7 @@ CURVES_MAX_SPAN_S = 600.0
 # phoneme lane shows each line's text instead of a grey smear.
 SEGMENT_LABELS_PX_PER_S = 100.0
 MARKER_PEN = (255, 150, 60)
+AXIS_PX = 24  # the time axis's numbers under the lowest lane shown
 
 
 class Timeline(pg.GraphicsLayoutWidget):
@@ -108,7 +109,10 @@ class Timeline(pg.GraphicsLayoutWidget):
             layout.setRowStretchFactor(row, height)
             lane.plot.getAxis("bottom").setStyle(showValues=bool(shown) and lane is shown[-1])
         spacing = self.ci.layout.verticalSpacing() * len(shown)
-        self.setMinimumHeight(sum(map(self.shown_height, self.lanes)) + self.overview.height + int(spacing))
+        _left, top, _right, bottom = self.ci.layout.getContentsMargins()
+        margins = top + bottom + 2 * self.frameWidth() + self.contentsMargins().top() + self.contentsMargins().bottom()
+        self.setMinimumHeight(sum(map(self.shown_height, self.lanes)) + self.overview.height
+                              + int(spacing + margins) + AXIS_PX)
 
     def _level_of_detail(self, _view, x_range) -> None:
         """Per-phoneme points are editable only where they can be told apart; far out, the curves stay."""
