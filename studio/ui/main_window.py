@@ -240,9 +240,25 @@ class MainWindow(FileActions, QMainWindow):
 
         from studio.ui.pronunciation import edit_pronunciation
 
-        word, ok = QInputDialog.getText(self, "Pronunciation", "Which word does the voice get wrong?")
+        word, ok = QInputDialog.getText(self, "Pronunciation", "Which word does the voice get wrong?",
+                                        text=self.selected_word())
         if ok and word.strip():
             edit_pronunciation(self, word.strip())
+
+    def selected_word(self) -> str:
+        """The word of the first phoneme selected on the timeline (click a word, or select points), or nothing."""
+        lane = self.timeline.active_curve
+        if lane is None or not lane.selection:
+            return ""
+        data, segments = self.timeline.data, self.document.project.segments
+        first = min(lane.selection)
+        seg = segments[int(data.seg_index[first])]
+        ph = int(data.ph_index[first])
+        for word in seg.words:
+            if ph < len(word.phonemes):
+                return word.text
+            ph -= len(word.phonemes)
+        return ""
 
     def show_lexicon(self) -> None:
         from studio.ui.lexicon_dialog import LexiconDialog
