@@ -385,6 +385,9 @@ class MainWindow(FileActions, QMainWindow):
             counts[state] += 1
             if state is State.FAILED and failed is None:
                 failed = status.reason
+        if not self.document.project.segments:
+            self.render_state.setText("no lines")
+            return
         self.render_state.setText(f"ready {counts[State.READY]}/{len(self.document.project.segments)}"
                                   + (f" · rendering {counts[State.RENDERING] + counts[State.STALE]}"
                                      if counts[State.RENDERING] + counts[State.STALE] else "")
@@ -401,6 +404,7 @@ class MainWindow(FileActions, QMainWindow):
 
     def _on_reset(self) -> None:
         self._update_title()
+        self._update_render_state()  # the counts of the project just left must not stay ("ready 8/8" when empty)
         self._load_reference()
         if self.document.project.segments:
             self.script.select_segment(self.document.project.segments[0].id)

@@ -1,4 +1,5 @@
-"""Ctrl+P (Pronunciation of a word…) offers the word of the phonemes selected on the timeline."""
+"""Keys and status in the editor: Ctrl+P (Pronunciation of a word…) offers the word of the phonemes selected on
+the timeline; the status bar counts the project shown, not the one before."""
 
 from tests.ui.helpers import answer_next_dialog
 
@@ -20,3 +21,9 @@ def test_ctrl_p_offers_the_word_selected_on_the_timeline(window):
     index = spoken[2]
     window.timeline.select_word(0, index)
     assert _offered(window) == seg.words[index].text
+
+
+def test_a_new_project_does_not_keep_the_last_projects_render_counts(window):
+    assert window.render_state.text().startswith("ready ")
+    assert window.new_project()
+    assert window.render_state.text() == "no lines"
