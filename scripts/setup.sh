@@ -25,6 +25,10 @@ for lib in libxcb-cursor.so.0:libxcb-cursor0 libxcb-icccm.so.4:libxcb-icccm4 lib
            libxcb-shape.so.0:libxcb-shape0 libxcb-randr.so.0:libxcb-randr0; do
   ldconfig -p 2>/dev/null | grep -q "${lib%%:*}" || need_apt+=("${lib##*:}")
 done
+# Xvfb, a virtual X display: the tests drive the editor on X11 itself (tests/ui/test_real_display.py), where
+# standard key bindings and window sizes differ from Qt's offscreen platform.
+command -v xvfb-run >/dev/null 2>&1 || need_apt+=(xvfb)
+command -v xauth >/dev/null 2>&1 || need_apt+=(xauth)
 if [ ${#need_apt[@]} -gt 0 ]; then
   echo "setup: installing system packages: ${need_apt[*]}"
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then

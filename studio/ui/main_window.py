@@ -10,13 +10,15 @@ from pathlib import Path
 
 import numpy as np
 from PySide6.QtCore import QSettings, Qt, QTimer
-from PySide6.QtWidgets import QDockWidget, QFileDialog, QLabel, QMainWindow, QProgressBar, QSplitter, QUndoView
+from PySide6.QtWidgets import (QDockWidget, QFileDialog, QLabel, QMainWindow, QProgressBar, QScrollArea,
+                               QSplitter, QUndoView)
 
 from studio.engine.output.mixdown import mix, stems
 
 from studio.ui import menus
 from studio.ui.autosave import Autosave
 from studio.ui.document import Document
+from studio.ui.field_keys import WindowKeysFirst
 from studio.ui.file_actions import FileActions, with_project_suffix  # noqa: F401 - re-exported
 from studio.ui.guide_actions import GuideActions
 from studio.ui.inspector import Inspector
@@ -31,6 +33,15 @@ from studio.ui.script_panel import ScriptPanel
 from studio.ui.timeline import Timeline
 from studio.ui.video_actions import VideoActions
 
+HISTORY_MIN_ROWS = 6  # History stays usable on a 720-pixel screen instead of shrinking to one row
+
+
+def _scrolling(widget) -> QScrollArea:
+    area = QScrollArea()
+    area.setWidget(widget)
+    area.setWidgetResizable(True)
+    area.setFrameShape(QScrollArea.NoFrame)
+    return area
 
 
 class MainWindow(FileActions, QMainWindow):
@@ -47,18 +58,24 @@ class MainWindow(FileActions, QMainWindow):
         self.mixer = VoiceMixer(self.document)
         split = QSplitter(Qt.Vertical)
         split.addWidget(self.script)
-        split.addWidget(self.timeline)
+        # The lanes keep a readable height; on a short screen (1280x720) the stack scrolls instead of being cut off.
+        self.timeline_scroll = _scrolling(self.timeline)
+        self.timeline_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
+        split.addWidget(self.timeline_scroll)
         split.setStretchFactor(0, 1)
         split.setStretchFactor(1, 3)
         self.setCentralWidget(split)
         self.inspector = Inspector(self.timeline)
         self.line_panel = LinePanel(self.document)
-        mixer_dock = self._dock("Voice mixer", self.mixer, Qt.RightDockWidgetArea)
-        self.tabifyDockWidget(mixer_dock, self._dock("Line", self.line_panel, Qt.RightDockWidgetArea))
-        self._dock("Inspector", self.inspector, Qt.RightDockWidgetArea)
+        # The panels scroll (the mixer lists every speaker of a voice, ten and more), so that on a 720-pixel screen
+        # the docks share the height and the History below them keeps its rows.
+        mixer_dock = self._dock("Voice mixer", _scrolling(self.mixer), Qt.RightDockWidgetArea)
+        self.tabifyDockWidget(mixer_dock, self._dock("Line", _scrolling(self.line_panel), Qt.RightDockWidgetArea))
+        self._dock("Inspector", _scrolling(self.inspector), Qt.RightDockWidgetArea)
         mixer_dock.raise_()
         self.history = QUndoView(self.document.undo_stack)
         self.history.setEmptyLabel("Opened project")
+        self.history.setMinimumHeight(HISTORY_MIN_ROWS * self.history.fontMetrics().height() + 8)
         self._dock("History", self.history, Qt.RightDockWidgetArea)
         self.message = QLabel()
         self.render_state = QLabel()
@@ -78,6 +95,7 @@ class MainWindow(FileActions, QMainWindow):
         self.guide_actions = GuideActions(self)
         self.markers = MarkerActions(self)
         build_menus(self, menus.ALL)
+        self.field_keys = WindowKeysFirst(self)
         self.script.paste_requested.connect(lambda: self.script_actions.paste_script())
         self.setAcceptDrops(True)
         self.script.segment_selected.connect(self._segment_selected)
@@ -222,9 +240,25 @@ class MainWindow(FileActions, QMainWindow):
 
         from studio.ui.pronunciation import edit_pronunciation
 
-        word, ok = QInputDialog.getText(self, "Pronunciation", "Which word does the voice get wrong?")
+        word, ok = QInputDialog.getText(self, "Pronunciation", "Which word does the voice get wrong?",
+                                        text=self.selected_word())
         if ok and word.strip():
             edit_pronunciation(self, word.strip())
+
+    def selected_word(self) -> str:
+        """The word of the first phoneme selected on the timeline (click a word, or select points), or nothing."""
+        lane = self.timeline.active_curve
+        if lane is None or not lane.selection:
+            return ""
+        data, segments = self.timeline.data, self.document.project.segments
+        first = min(lane.selection)
+        seg = segments[int(data.seg_index[first])]
+        ph = int(data.ph_index[first])
+        for word in seg.words:
+            if ph < len(word.phonemes):
+                return word.text
+            ph -= len(word.phonemes)
+        return ""
 
     def show_lexicon(self) -> None:
         from studio.ui.lexicon_dialog import LexiconDialog
@@ -351,6 +385,9 @@ class MainWindow(FileActions, QMainWindow):
             counts[state] += 1
             if state is State.FAILED and failed is None:
                 failed = status.reason
+        if not self.document.project.segments:
+            self.render_state.setText("no lines")
+            return
         self.render_state.setText(f"ready {counts[State.READY]}/{len(self.document.project.segments)}"
                                   + (f" · rendering {counts[State.RENDERING] + counts[State.STALE]}"
                                      if counts[State.RENDERING] + counts[State.STALE] else "")
@@ -367,6 +404,7 @@ class MainWindow(FileActions, QMainWindow):
 
     def _on_reset(self) -> None:
         self._update_title()
+        self._update_render_state()  # the counts of the project just left must not stay ("ready 8/8" when empty)
         self._load_reference()
         if self.document.project.segments:
             self.script.select_segment(self.document.project.segments[0].id)

@@ -1,7 +1,9 @@
 """The voice mixer: a weight slider per speaker of the current voice, saved mixes, and the anonymity meter.
 
 Sliders edit the mix of the selected segment's track, or of the segment alone when "This segment only" is on.
-A slider drag is one undo step. The anonymity check renders in a background thread and reports how close the
+A slider drag is one undo step, pushed on release and only if the mix changed: the mix is stored normalised, so
+pushing while dragging would pull the slider back under the mouse (one speaker's slider could never move). Each
+slider shows its share of the mix as a number, live while it is dragged. The anonymity check renders in a background thread and reports how close the
 mix still is to each source (docs/anonymity.md); "Propose" searches weights below the threshold.
 """
 
@@ -28,6 +30,7 @@ class VoiceMixer(QWidget):
         self.document = document
         self.segment_id: str | None = None
         self.sliders: dict[str, QSlider] = {}
+        self.shares: dict[str, QLabel] = {}  # each speaker's share of the mix, in per cent
         self.title = QLabel("Voice mix")
         self.title.setStyleSheet("font-weight: bold;")
         self.only_segment = QCheckBox("This segment only")
@@ -93,6 +96,7 @@ class VoiceMixer(QWidget):
             if item.widget():
                 item.widget().deleteLater()
         self.sliders.clear()
+        self.shares.clear()
         seg = self._segment()
         if seg is None:
             self.title.setText("Voice mix")
@@ -100,14 +104,20 @@ class VoiceMixer(QWidget):
         track = self.document.project.track(seg.track_id)
         self.title.setText(f"Voice mix — {track.name}")
         for row, name in enumerate(self._speakers(seg)):
-            slider = QSlider(Qt.Horizontal, minimum=0, maximum=100)
+            slider = QSlider(Qt.Horizontal, minimum=0, maximum=100, singleStep=1, pageStep=5)
             slider.setObjectName(name)
-            slider.sliderMoved.connect(lambda _v, n=name: self._moved(n))
-            slider.sliderReleased.connect(self.document.seal)
-            slider.valueChanged.connect(lambda _v, n=name, s=slider: s.isSliderDown() or self._moved(n))
+            slider.sliderMoved.connect(lambda _v: self._show_shares())
+            slider.sliderReleased.connect(self._released)
+            # Clicks on the groove and keys change the value without a drag: those are one step at once.
+            slider.valueChanged.connect(lambda _v, s=slider: s.isSliderDown() or self._released())
+            share = QLabel("")
+            share.setMinimumWidth(share.fontMetrics().horizontalAdvance("100 %") + 4)
+            share.setAlignment(Qt.AlignRight | Qt.AlignVCenter)
             self.grid.addWidget(QLabel(name), row, 0)
             self.grid.addWidget(slider, row, 1)
+            self.grid.addWidget(share, row, 2)
             self.sliders[name] = slider
+            self.shares[name] = share
         self.sync()
 
     def sync(self) -> None:
@@ -119,6 +129,7 @@ class VoiceMixer(QWidget):
             slider.blockSignals(True)
             slider.setValue(int(round(100 * weights.get(name, 0.0))))
             slider.blockSignals(False)
+        self._show_shares()
         self.only_segment.setChecked(seg.mix is not None)
         self.saved.clear()
         self.saved.addItems(sorted(self.document.project.voice_library))
@@ -126,8 +137,22 @@ class VoiceMixer(QWidget):
     def current_mix(self) -> SpeakerMix:
         return SpeakerMix.of({n: s.value() for n, s in self.sliders.items() if s.value() > 0})
 
-    def _moved(self, _name: str) -> None:
-        self.set_mix(self.current_mix(), merge=True)
+    def _show_shares(self) -> None:
+        weights = self.current_mix().as_dict()
+        for name, label in self.shares.items():
+            label.setText(f"{100 * weights.get(name, 0.0):.0f} %")
+
+    def _released(self) -> None:
+        """The end of a drag, a click on a groove or a key: one undo step, only if the mix changed."""
+        seg = self._segment()
+        if seg is None:
+            return
+        mix = self.current_mix()
+        before = self.document.project.effective_mix(seg)
+        if mix.is_empty or _same(mix, before):
+            self.sync()  # back to the stored mix (all sliders at zero is no mix)
+            return
+        self.set_mix(mix)
 
     def set_mix(self, mix: SpeakerMix, merge: bool = False) -> None:
         seg = self._segment()
@@ -205,6 +230,12 @@ class VoiceMixer(QWidget):
             lines.insert(0, "Proposed: " + ", ".join(f"{n} {w:.0%}" for n, w in sorted(extra.items())))
             self.set_mix(SpeakerMix.of(extra))
         self.meter.setText("\n".join(lines))
+
+
+def _same(a: SpeakerMix, b: SpeakerMix) -> bool:
+    """Equal to the slider's precision: the sliders hold whole per cents of a stored share."""
+    da, db = a.as_dict(), b.as_dict()
+    return all(abs(da.get(k, 0.0) - db.get(k, 0.0)) < 0.005 for k in set(da) | set(db))
 
 
 def _meter() -> tuple[str, float, str]:

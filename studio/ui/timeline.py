@@ -26,6 +26,7 @@ CURVES_MAX_SPAN_S = 600.0
 # phoneme lane shows each line's text instead of a grey smear.
 SEGMENT_LABELS_PX_PER_S = 100.0
 MARKER_PEN = (255, 150, 60)
+AXIS_PX = 24  # the time axis's numbers under the lowest lane shown
 
 
 class Timeline(pg.GraphicsLayoutWidget):
@@ -50,18 +51,16 @@ class Timeline(pg.GraphicsLayoutWidget):
         self.tracks = TrackLane(self)
         self.lanes = [self.tracks, self.phonemes, self.pitch, self.energy, self.emotion, self.mix, self.audio,
                       self.guide, self.reference]
+        self.hidden: set = set()  # lanes hidden from the View menu
+        self.lane_scale = 1.0  # View > Taller or Shorter lanes
         self.overview = OverviewStrip(self)
         self.addItem(self.overview.plot, row=0, col=0)
         self.ci.layout.setRowFixedHeight(0, self.overview.height)
         for row, lane in enumerate(self.lanes, start=1):
             self.addItem(lane.plot, row=row, col=0)
-            self.ci.layout.setRowPreferredHeight(row, lane.height)
-            self.ci.layout.setRowStretchFactor(row, lane.height)
-            if lane is not self.reference:
-                lane.plot.getAxis("bottom").setStyle(showValues=False)
             if lane is not self.phonemes:
                 lane.plot.setXLink(self.phonemes.plot)
-        self._fit_height()
+        self._lay_out()
         self._marker_lines: list = []
         self.phonemes.view.sigXRangeChanged.connect(self._level_of_detail)
         self.phonemes.view.sigXRangeChanged.connect(lambda _v, r: self.overview.follow(r))
@@ -81,13 +80,39 @@ class Timeline(pg.GraphicsLayoutWidget):
         if height == lane.height:
             return
         lane.height = height
-        row = self.lanes.index(lane) + 1
-        self.ci.layout.setRowPreferredHeight(row, height)
-        self.ci.layout.setRowStretchFactor(row, height)
-        self._fit_height()
+        self._lay_out()
 
-    def _fit_height(self) -> None:
-        self.setMinimumHeight(sum(lane.height for lane in self.lanes) + self.overview.height)
+    def shown_height(self, lane) -> int:
+        return 0 if lane in self.hidden else int(round(lane.height * self.lane_scale))
+
+    def set_lane_visible(self, lane, on: bool) -> None:
+        """Hide a lane or show it again (View > Lanes); the time axis moves to the lowest lane shown."""
+        (self.hidden.discard if on else self.hidden.add)(lane)
+        self._lay_out()
+
+    def scale_lanes(self, factor: float) -> None:
+        """Every lane taller or shorter (View menu), within readable limits."""
+        self.lane_scale = min(3.0, max(0.5, self.lane_scale * factor))
+        self._lay_out()
+
+    def _lay_out(self) -> None:
+        """Row heights from the lanes. The timeline asks for its whole height as a minimum; the window holds it in
+        a scroll area, so on a short screen the lowest lanes scroll into view instead of being cut off."""
+        shown = [lane for lane in self.lanes if lane not in self.hidden]
+        for row, lane in enumerate(self.lanes, start=1):
+            height = self.shown_height(lane)
+            lane.plot.setVisible(height > 0)
+            layout = self.ci.layout
+            layout.setRowMinimumHeight(row, height)
+            layout.setRowPreferredHeight(row, height)
+            layout.setRowMaximumHeight(row, height if height == 0 else 10_000)
+            layout.setRowStretchFactor(row, height)
+            lane.plot.getAxis("bottom").setStyle(showValues=bool(shown) and lane is shown[-1])
+        spacing = self.ci.layout.verticalSpacing() * len(shown)
+        _left, top, _right, bottom = self.ci.layout.getContentsMargins()
+        margins = top + bottom + 2 * self.frameWidth() + self.contentsMargins().top() + self.contentsMargins().bottom()
+        self.setMinimumHeight(sum(map(self.shown_height, self.lanes)) + self.overview.height
+                              + int(spacing + margins) + AXIS_PX)
 
     def _level_of_detail(self, _view, x_range) -> None:
         """Per-phoneme points are editable only where they can be told apart; far out, the curves stay."""

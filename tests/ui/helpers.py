@@ -84,3 +84,25 @@ def window_with_script(make_window, qtbot, text: str):
     w.script_actions.paste_script(text)
     qtbot.waitUntil(lambda: not w.script_actions.busy, timeout=30000)
     return w
+
+
+def slider_drag(slider, to_value: int, steps: int = 6) -> None:
+    """Drag a QSlider by its handle with real mouse events, as a user would: press on the handle, move, release."""
+    from PySide6.QtTest import QTest
+    from PySide6.QtWidgets import QStyle, QStyleOptionSlider
+
+    option = QStyleOptionSlider()
+    slider.initStyleOption(option)
+    handle = slider.style().subControlRect(QStyle.CC_Slider, option, QStyle.SC_SliderHandle, slider)
+    groove = slider.style().subControlRect(QStyle.CC_Slider, option, QStyle.SC_SliderGroove, slider)
+    span = groove.width() - handle.width()
+    start = handle.center()
+    x_to = groove.x() + handle.width() // 2 + round(span * (to_value - slider.minimum())
+                                                     / (slider.maximum() - slider.minimum()))
+    QTest.mousePress(slider, Qt.LeftButton, Qt.NoModifier, start)
+    for k in range(1, steps + 1):
+        x = round(start.x() + (x_to - start.x()) * k / steps)
+        QTest.mouseMove(slider, QPoint(x, start.y()))
+        QApplication.processEvents()
+    QTest.mouseRelease(slider, Qt.LeftButton, Qt.NoModifier, QPoint(x_to, start.y()))
+    QApplication.processEvents()

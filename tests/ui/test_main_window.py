@@ -6,6 +6,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from PySide6.QtWidgets import QDockWidget
 
 from studio.cli import DEMO_PROJECT
 from studio.core.project_io import load
@@ -151,22 +152,31 @@ def test_no_audio_device_is_said_once_and_nothing_breaks(make_window, tmp_path):
     assert "No audio output device" in w.message.text() and not w.player.playing
 
 
-def test_changing_a_mix_weight_is_one_undo_step_and_rerenders_the_track(window):
+def test_a_mix_slider_drags_with_the_mouse_shows_its_share_and_is_one_undo_step(window):
+    from tests.ui.helpers import slider_drag
+
     mixer = window.mixer
     seg = window.document.project.segments[1]  # MARA
     window.script.select_segment(seg.id)
+    window.findChild(QDockWidget, "Voice mixer").raise_()
     slider = mixer.sliders["en+f3"]
-    slider.setSliderDown(True)
-    for v in (10, 25, 40):
-        slider.setValue(v)
-        mixer._moved("en+f3")
-    slider.setSliderDown(False)
-    window.document.seal()
+    before = slider.value()
+    steps = window.document.undo_stack.count()
+    slider.sliderMoved.connect(lambda _v: moves.append(window.document.undo_stack.count()))
+    moves = []
+    slider_drag(slider, min(before + 40, 100))
+    # The handle followed the mouse (a push per move pulled it back to the stored share), nothing was pushed
+    # until the release, and the release was one step.
+    assert len(moves) > 2 and set(moves) == {steps}
+    assert window.document.undo_stack.count() == steps + 1
     mix = window.document.project.effective_mix(seg).as_dict()
-    # Sliders show normalized weights, so the others give way as one rises.
-    assert 0.25 < mix["en+f3"] < 0.45 and sum(mix.values()) == pytest.approx(1.0)
+    assert mix["en+f3"] > before / 100 + 0.1 and sum(mix.values()) == pytest.approx(1.0)
     assert mixer.sliders["en+f3"].value() == round(100 * mix["en+f3"])
-    assert window.document.undo_stack.count() == 1
+    assert mixer.shares["en+f3"].text() == f"{100 * mix['en+f3']:.0f} %"
+    # A drag that ends where it began adds no step.
+    slider = mixer.sliders["en+f3"]
+    slider_drag(slider, slider.value())
+    assert window.document.undo_stack.count() == steps + 1
     assert settle(window)
     assert window.render.status(seg.id).state is State.READY
     mixer.save_mix("Mara blend")

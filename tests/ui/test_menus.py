@@ -8,7 +8,8 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QToolBar
 
 from studio.ui import menus
-from studio.ui.menus.action import Separator, Submenu, Toolbar
+from studio.ui.menus.action import Action, Separator, Submenu, Toolbar
+from studio.ui.menus.builder import key_sequences
 
 
 def _kept(window, name: str):
@@ -41,7 +42,7 @@ def test_every_menu_and_the_transport_bar_are_built_from_their_records(make_wind
                 assert action.menu() is getattr(w, item.name) and action.text() == item.title
             else:
                 assert action.text() == item.text
-                assert action.shortcuts() == [QKeySequence(k) for k in item.keys], item.text
+                assert action.shortcuts() == key_sequences(item.keys), item.text
                 assert action.isCheckable() == item.checkable, item.text
                 if item.name:
                     assert _kept(w, item.name) is action, item.name
@@ -67,3 +68,35 @@ def test_no_key_sequence_is_bound_to_two_actions_in_the_same_context(make_window
     clashes = {key: names for (_place, key), names in owners.items() if len(names) > 1}
     assert not clashes
     assert owners["window", "Space"] == {"Play"}  # the walk saw the shortcuts at all
+
+
+def _records():
+    for spec in menus.ALL:
+        for item in spec.items:
+            if isinstance(item, Action):
+                yield item
+
+
+def test_a_standard_key_brings_every_binding_of_this_platform_and_no_sequence_twice(make_window):
+    """QKeySequence(StandardKey) keeps only the platform's first binding; an explicit key that is also one of the
+    platform's bindings (Ctrl+Shift+Z is X11's Redo) was bound twice on one action, which X11 calls ambiguous."""
+    w = make_window()
+    by_text = {a.text(): a for a in w.findChildren(QAction)}
+    for item in _records():
+        action = by_text[item.text]
+        keys = [k.toString() for k in action.shortcuts()]
+        assert len(keys) == len(set(keys)), (item.text, keys)
+        for key in item.keys:
+            if isinstance(key, QKeySequence.StandardKey):
+                for binding in QKeySequence.keyBindings(key):
+                    assert binding.toString() in keys, (item.text, binding.toString())
+    # Keyboard redo works with either common key, whatever this platform's own binding is.
+    redo = {k.toString() for k in by_text["&Redo"].shortcuts()}
+    assert {"Ctrl+Y", "Ctrl+Shift+Z"} <= redo
+
+
+def test_key_sequences_drops_a_key_the_standard_bindings_already_hold():
+    redo = QKeySequence.keyBindings(QKeySequence.Redo)
+    first = redo[0].toString()
+    got = [k.toString() for k in key_sequences((first, QKeySequence.Redo))]
+    assert got.count(first) == 1 and len(got) == len(redo)

@@ -38,7 +38,7 @@ def make_action(window, item: Action) -> QAction:
         action = QAction(item.text, window)
         window.addAction(action)
     if item.keys:
-        action.setShortcuts([QKeySequence(k) for k in item.keys])
+        action.setShortcuts(key_sequences(item.keys))
     action.setCheckable(item.checkable)
     if item.tip:
         action.setToolTip(item.tip)
@@ -49,6 +49,20 @@ def make_action(window, item: Action) -> QAction:
     if item.name:
         _keep(window, item.name, action)
     return action
+
+
+def key_sequences(keys) -> list[QKeySequence]:
+    """Every key sequence of `keys`, once each, in order. A standard key stands for all of this platform's bindings
+    (QKeySequence(StandardKey) would keep only the first); one already listed is dropped, because a sequence given
+    twice is an "ambiguous shortcut" on X11 and then does nothing (Redo is Ctrl+Shift+Z there, Ctrl+Y elsewhere)."""
+    seen, out = set(), []
+    for key in keys:
+        standard = isinstance(key, QKeySequence.StandardKey)
+        for seq in QKeySequence.keyBindings(key) if standard else [QKeySequence(key)]:
+            if not seq.isEmpty() and seq.toString() not in seen:
+                seen.add(seq.toString())
+                out.append(seq)
+    return out
 
 
 def _keep(window, name: str, action: QAction) -> None:

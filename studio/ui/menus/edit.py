@@ -6,8 +6,9 @@ from PySide6.QtGui import QKeySequence
 from studio.ui.menus.action import SEPARATOR, Action, Menu
 
 MENU = Menu("&Edit", items=(
-    Action("&Undo", keys=(QKeySequence.Undo,), make=lambda w: w.document.undo_stack.createUndoAction(w, "&Undo")),
-    Action("&Redo", keys=("Ctrl+Shift+Z", QKeySequence.Redo),
+    Action("&Undo", keys=("Ctrl+Z", QKeySequence.Undo), make=lambda w: w.document.undo_stack.createUndoAction(w, "&Undo")),
+    # Both common redo keys on every platform, with the platform's own; builder.key_sequences drops repeats.
+    Action("&Redo", keys=("Ctrl+Shift+Z", "Ctrl+Y", QKeySequence.Redo),
            make=lambda w: w.document.undo_stack.createRedoAction(w, "&Redo")),
     SEPARATOR,
     Action("&Find…", lambda w: w.show_find(False), (QKeySequence.Find,)),
