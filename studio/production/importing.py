@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Callable
 
 from studio.core.analysis import Analyzer, analyze_all
-from studio.core.commands import AddSegment, AddTrack, Macro
+from studio.core.commands import AddSegment, AddTrack, Macro, RemoveTrack
 from studio.core.lines import Line
 from studio.core.model import Project, Segment, SpeakerMix, Track, VoiceRef, new_id
 from studio.core.script import NARRATOR, track_for
@@ -111,5 +111,10 @@ def insert_lines(project: Project, index: int, lines: list[Line], analyzer: Anal
     scratch = build_project(lines, analyzer, cast=lambda _p, line: _speaker_track(
         project, line.speaker, default, voice, speakers, new_tracks, chosen))
     commands = [AddSegment(seg, index + k) for k, seg in enumerate(scratch.segments)]
+    # A fresh project's empty default track that no pasted line went to (a dialogue pasted into a new project)
+    # would stay behind as a silent, unused track: it goes in the same undo step.
+    if (not project.segments and default is not None and len(project.tracks) == 1
+            and all(seg.track_id != default.id for seg in scratch.segments)):
+        commands.append(RemoveTrack(default.id))
     n = len(lines)
     return Macro([AddTrack(t) for t in new_tracks] + commands, f"Insert {n} line{'s' if n != 1 else ''}")

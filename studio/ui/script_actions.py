@@ -8,7 +8,7 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QAbstractItemDelegate, QAbstractItemView, QApplication, QInputDialog, QLineEdit
 
 from studio.core.errors import UserError
-from studio.core.commands import AddTrack, Macro, MoveSegment, RemoveSegment, RemoveTrack, rename_track
+from studio.core.commands import AddSegment, AddTrack, Macro, MoveSegment, RemoveSegment, RemoveTrack, rename_track
 from studio.core.model import SpeakerMix, Track, new_id
 from studio.core.lines import Line
 from studio.core.script import parse_script
@@ -114,7 +114,13 @@ class ScriptActions(QObject):
             if voice != EMBEDDED:
                 chosen = CastChooser(self.document.voices, project, self.voice_for_speaker)
             return insert_lines(project, index, lines, self.document.analyzer, voice, speakers, track_id, chosen)
-        self.run(work, f"Analysing {len(lines)} pasted lines")
+
+        def then(command):  # the pasted lines selected and in view, wherever they landed on the timeline
+            pasted = [c.segment.id for c in command.commands if isinstance(c, AddSegment)]
+            if pasted:
+                self.script.select_segment(pasted[0])
+                self.window.timeline.show_segments(pasted)
+        self.run(work, f"Analysing {len(lines)} pasted lines", then)
 
     def delete_lines(self) -> None:
         ids = self._selected_ids()

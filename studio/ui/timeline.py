@@ -243,6 +243,15 @@ class Timeline(pg.GraphicsLayoutWidget):
                 return seg.id
         return None
 
+    def show_segments(self, segment_ids: list[str], most: float = 60.0) -> None:
+        """Show these lines from the first one's start (at most `most` seconds of them), after a paste."""
+        wanted = set(segment_ids)
+        places = [p for seg, p in zip(self.document.project.segments, self.data.placements) if seg.id in wanted]
+        if places:
+            start = min(p.start for p in places)
+            end = min(max(p.end for p in places), start + most)
+            self.show_range(max(0.0, start - 0.02 * (end - start)), end)
+
     def show_segment(self, segment_id: str) -> None:
         for seg, place in zip(self.document.project.segments, self.data.placements):
             if seg.id == segment_id:
