@@ -13,6 +13,7 @@ already stored are found in the store and not rendered twice.
 from __future__ import annotations
 
 import os
+import sys
 import time
 from dataclasses import dataclass
 from typing import Callable
@@ -47,12 +48,10 @@ class LineRenderer:
 
     def __init__(self, store: Store, device: str = "cpu", threads: int = 1,
                  hook: Callable[[RenderRequest], None] | None = None):
-        import torch
-
         from studio.engine.voices.registry import VoiceRegistry
 
-        torch.set_num_threads(max(1, threads))
-        os.environ["OMP_NUM_THREADS"] = str(max(1, threads))
+        self.threads = max(1, threads)
+        os.environ["OMP_NUM_THREADS"] = str(self.threads)  # for libraries that read it when they load
         self.store, self.hook = store, hook
         self.registry = VoiceRegistry(device=device)
         self.model_calls = 0  # renders this process ran (a restarted actor counts again from 0)
@@ -88,6 +87,7 @@ class LineRenderer:
             if self.hook is not None:
                 self.hook(request)
             backbone = self.registry.backbone(VoiceRef(request.backbone, request.model))
+            self._limit_threads()
             self.model_calls += 1
             result = render_request(backbone, request)
             if not np.all(np.isfinite(result.audio)):
@@ -96,6 +96,13 @@ class LineRenderer:
             return Done(key, True, failure_reason(exc))
         self.store.put(key, result)
         return Done(key, True, seconds=result.duration)
+
+    def _limit_threads(self) -> None:
+        """Torch's threads to the actor's CPUs, once a voice has brought torch in (the embedded voice does not:
+        its actors start without importing it)."""
+        torch = sys.modules.get("torch")
+        if torch is not None and torch.get_num_threads() != self.threads:
+            torch.set_num_threads(self.threads)
 
     def calls(self) -> int:
         return self.model_calls

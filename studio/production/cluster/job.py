@@ -234,10 +234,12 @@ def connect(address: str | None, cpus: int | None = None) -> bool:
     address = address or os.environ.get("RAY_ADDRESS") or None
     try:
         if address:
-            ray.init(address=address, logging_level=logging.WARNING, log_to_driver=True)
+            ray.init(address=address, logging_level=logging.WARNING, log_to_driver=False)
         else:
+            # Workers' own logs stay in Ray's session folder: what goes wrong in them comes back as results,
+            # and stdout stays clean for --json.
             ray.init(num_cpus=cpus or os.cpu_count() or 1, include_dashboard=False,
-                     logging_level=logging.WARNING, configure_logging=True)
+                     logging_level=logging.WARNING, log_to_driver=False)
     except (ConnectionError, RuntimeError, ValueError) as exc:
         raise UserError(f"Ray could not connect to {address or 'a local runtime'} ({str(exc).splitlines()[0]}); "
                         "check the address (ray start --head prints it) or leave --ray out to run here.") from None
