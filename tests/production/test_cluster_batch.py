@@ -102,6 +102,8 @@ def test_catalogue_equals_studio_render_and_a_rerun_renders_only_what_is_missing
     assert calls(count) == lines == summary["model_calls"]
     assert sorted(p.name for p in (out / "story").iterdir()) == sorted(p.name for p in (out / "dialogue").iterdir())
     assert [r["renders"] for r in summary["inputs"]] == [3, 2, 2]
+    # One actor per CPU, so one on each node, and both took lines.
+    assert len({a["node"] for a in summary["actors"]}) == 2 and all(a["lines"] for a in summary["actors"])
 
     # Run it again: every line is in the store, nothing renders, and the folders are written the same.
     assert main(["batch", str(catalogue / "manifest.csv"), "-o", str(out), "--json"]) == 0

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import os
 import sys
-import time
 from dataclasses import dataclass
 from typing import Callable
 
@@ -107,8 +106,14 @@ class LineRenderer:
     def calls(self) -> int:
         return self.model_calls
 
-    def ready(self) -> float:
-        return time.time()
+    def where(self) -> dict:
+        """Where Ray placed this actor: its node and process (for the summary's placement)."""
+        import socket
+
+        import ray
+
+        return {"node": ray.get_runtime_context().get_node_id()[:12], "host": socket.gethostname(),
+                "pid": os.getpid(), "gpus": [str(g) for g in ray.get_gpu_ids()]}
 
 
 def pool(n: int, store: Store, device: str, cpus: float, gpus: float, hook=None) -> list:

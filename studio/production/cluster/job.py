@@ -78,6 +78,8 @@ def run(items: list[Item], config: Config, progress: Progress | None = None) -> 
     gpu = config.device == "cuda"
     actors = pool(_actor_count(config), store, config.device, config.cpus_per_actor, 1 if gpu else 0, config.hook)
     load = {i: 0 for i in range(len(actors))}
+    lines_by = [0] * len(actors)  # lines each actor rendered (placement in the summary)
+    calls_by = [0] * len(actors)  # calls each actor answered, retries after a restart included
     chunk_size = 64 if gpu else CPU_CHUNK  # a GPU renders a slice in padded batches (pipeline.BATCH_SLICE)
     assemble_remote = ray.remote(assemble).options(num_cpus=0, max_retries=3)
     inputs = [_Input(item) for item in items]
@@ -187,14 +189,25 @@ def run(items: list[Item], config: Config, progress: Progress | None = None) -> 
                     for d in results:
                         settle(d)
                 continue
+            calls_by[i] += 1
+            lines_by[i] += sum(d.rendered for d in results)
             for d in results:
                 settle(d)
         progress.show()
     progress.finish()
-    return _summary(inputs, model_calls, progress, config.out_dir)
+    placement = []
+    for i, actor in enumerate(actors):
+        try:
+            row = ray.get(actor.where.remote(), timeout=30)
+        except Exception:  # noqa: BLE001 - a dead actor has no place to report
+            row = {"node": None}
+        placement.append({**row, "lines": lines_by[i], "calls": calls_by[i], "alive": i in load})
+        ray.kill(actor)  # its CPUs (and the voice it holds) go back to the cluster now, not at garbage collection
+    return _summary(inputs, model_calls, progress, config.out_dir, placement)
 
 
-def _summary(inputs: list[_Input], model_calls: int, progress: Progress, out_dir: Path) -> dict:
+def _summary(inputs: list[_Input], model_calls: int, progress: Progress, out_dir: Path,
+             placement: list[dict]) -> dict:
     rows = []
     for inp in inputs:
         row = {"input": str(inp.item.input), "name": inp.item.name}
@@ -213,7 +226,7 @@ def _summary(inputs: list[_Input], model_calls: int, progress: Progress, out_dir
     summary = {"inputs": rows, "lines": progress.lines, "rendered": progress.rendered, "cached": progress.cached,
                "failed": progress.failed, "model_calls": model_calls,
                "hours_of_speech": round(progress.speech_s / 3600, 4),
-               "seconds": round(time.time() - progress.started, 3)}
+               "seconds": round(time.time() - progress.started, 3), "actors": placement}
     out_dir.mkdir(parents=True, exist_ok=True)
     tmp = out_dir / f".{REPORT}.{os.getpid()}.tmp"
     tmp.write_text(json.dumps(summary, ensure_ascii=False, indent=1), encoding="utf-8")
