@@ -306,17 +306,21 @@ def cmd_batch(args: argparse.Namespace) -> int:
         items = read_manifest(Path(args.manifest))
         if out_dir.exists() and not out_dir.is_dir():
             raise UserError(f"{out_dir} is a file; give a folder for the catalogue's output.")
-        if args.cpus is not None and args.cpus < 1:
-            raise UserError(f"--cpus must be at least 1, not {args.cpus}.")
+        for flag, value in (("--cpus", args.cpus), ("--actors", args.actors),
+                            ("--cpus-per-actor", args.cpus_per_actor)):
+            if value is not None and value < 1:
+                raise UserError(f"{flag} must be at least 1, not {value}.")
         started = connect(args.ray, args.cpus)
     except UserError as exc:
         return _fail(str(exc), EXIT_INPUT)
     defaults = {"voice": args.voice, "cast": ",".join(args.cast or []) or None, "rate": args.rate,
                 "loudness": args.loudness, "fit": args.fit, "language": args.lang}
     config = Config(out_dir, args.store or str(out_dir / ".store"), defaults, device=args.device,
-                    actors=args.actors)
+                    actors=args.actors, cpus_per_actor=args.cpus_per_actor)
     try:
         summary = run(items, config)
+    except UserError as exc:
+        return _fail(str(exc), EXIT_INPUT)
     finally:
         if started:
             import ray
@@ -438,6 +442,10 @@ def build_parser() -> argparse.ArgumentParser:
                         "OUTPUT/.store)")
     p.add_argument("--cpus", type=int, help="CPUs of the local runtime (default: all of this machine's)")
     p.add_argument("--actors", type=int, help="render actors (default: one per CPU, or per GPU with --device cuda)")
+    p.add_argument("--cpus-per-actor", type=int, default=1,
+                   help="CPUs, and so torch threads, of each actor (default 1); torch's CPU kernels round "
+                        "differently with another thread count, so a mix equals `studio render` of the input "
+                        "sample for sample when that render ran with as many threads (OMP_NUM_THREADS)")
     p.add_argument("--device", default="cpu", choices=["cpu", "cuda"],
                    help="where the actors' models run; cuda: one actor per GPU, lines in padded batches")
     p.add_argument("--json", action="store_true", help="print a JSON summary at the end (also in "

@@ -37,3 +37,11 @@ def test_a_bad_manifest_is_one_sentence(tmp_path, text, says):
     (tmp_path / "m").write_text(text)
     with pytest.raises(ManifestError, match=says):
         read_manifest(tmp_path / "m")
+
+
+def test_a_missing_manifest_is_exit_2_before_ray_starts(tmp_path, capsys):
+    from studio.cli import main
+
+    assert main(["batch", str(tmp_path / "nope.csv"), "-o", str(tmp_path / "out")]) == 2
+    assert "does not exist" in capsys.readouterr().err
+    assert not (tmp_path / "out").exists()

@@ -159,3 +159,9 @@ def test_a_line_that_always_fails_is_reported_and_everything_else_completes(
     assert "not UTF-8" in summary["broken"]["error"] and not (out / "broken").exists()
     assert "broken: skipped:" in captured.err and "Traceback" not in captured.err
     assert_mixes_equal(out, {k: reference[k] for k in ("dialogue", "film")})
+
+
+def test_cuda_on_a_cluster_without_a_gpu_is_one_sentence_and_exit_2(cluster, catalogue, tmp_path, capsys):
+    assert main(["batch", str(catalogue / "manifest.csv"), "-o", str(tmp_path / "out"), "--device", "cuda"]) == 2
+    err = capsys.readouterr().err
+    assert "has no GPU" in err and "Traceback" not in err

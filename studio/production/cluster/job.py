@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Callable
 
 from studio.core.errors import UserError
+from studio.engine.render.scheduler import failure_reason
 
 from studio.production.cluster.actors import Done, pool
 from studio.production.cluster.assemble import assemble
@@ -54,6 +55,7 @@ class _Input:
     renders: int = 0
     cached: int = 0
     started: float = 0.0
+    finished: float = 0.0
     summary: dict | None = None
 
 
@@ -62,7 +64,10 @@ def _actor_count(config: Config) -> int:
 
     resources = ray.cluster_resources()
     if config.device == "cuda":
-        return config.actors or max(1, int(resources.get("GPU", 0)))
+        if resources.get("GPU", 0) < 1:
+            raise UserError("The Ray cluster has no GPU, so --device cuda has nowhere to run; leave --device out "
+                            "to render on the CPUs, or add GPU nodes.")
+        return config.actors or int(resources["GPU"])
     return config.actors or max(1, int(resources.get("CPU", 1)) // config.cpus_per_actor)
 
 
@@ -107,6 +112,10 @@ def run(items: list[Item], config: Config, progress: Progress | None = None) -> 
             inp.error = str(exc)
             progress.inputs_done += 1
             return
+        except Exception as exc:  # noqa: BLE001 - a model that cannot load, a file that breaks a reader
+            inp.error = f"{inp.item.input.name} could not be read ({failure_reason(exc)})"
+            progress.inputs_done += 1
+            return
         plan = inp.plan
         progress.lines += len(plan.script.project.segments)
         progress.failed += len(plan.failed)
@@ -132,7 +141,7 @@ def run(items: list[Item], config: Config, progress: Progress | None = None) -> 
             start_assembly(inp)
 
     def dispatch() -> None:
-        while queue and actors:
+        while queue and load:
             i = min(load, key=load.get)
             if load[i] >= QUEUED_PER_ACTOR:
                 return
@@ -160,34 +169,58 @@ def run(items: list[Item], config: Config, progress: Progress | None = None) -> 
             if not inp.waiting:
                 start_assembly(inp)
 
+    def lost(i: int, chunk: list, designs: dict) -> None:
+        """Ray restarted actor i and retried the call RESTARTS times, and it died each time (or died for good
+        with the call queued). A fresh actor takes its place; its lines are tried again one at a time, and a
+        line that was on a dying actor twice fails: it is the one that kills the process."""
+        nonlocal spare
+        if load.pop(i, None) is not None and spare > 0:
+            spare -= 1
+            actors.append(pool(1, store, config.device, config.cpus_per_actor, 1 if gpu else 0, config.hook)[0])
+            load[len(actors) - 1] = 0
+            lines_by.append(0)
+            calls_by.append(0)
+        for key, request in chunk:
+            deaths[key] = deaths.get(key, 0) + 1
+            if deaths[key] >= 2 or not load:
+                settle(Done(key, False, "The render process died on this line each time it was tried (out of "
+                                        "memory, or a crash in the model); check the node's memory and logs."))
+            else:
+                queue.appendleft(([(key, request)], designs))
+
+    spare = len(actors)  # fresh actors to start in place of ones that died for good
+    deaths: dict[str, int] = {}
     while todo or queue or inflight or assembling:
-        if todo and len(queue) < QUEUED_PER_ACTOR * len(actors):
+        expanding = bool(todo) and len(queue) < QUEUED_PER_ACTOR * max(1, len(load))
+        if expanding:
             expand_next()
         dispatch()
+        if queue and not load and not inflight:  # no actor is left to render what is queued
+            stranded = list(queue)
+            queue.clear()
+            for chunk, designs in stranded:
+                lost(-1, chunk, designs)
         refs = list(inflight) + list(assembling)
         if not refs:
             continue
-        ready, _ = ray.wait(refs, num_returns=1, timeout=0 if todo else 1.0)
+        ready, _ = ray.wait(refs, num_returns=1, timeout=0 if expanding else 1.0)
         for ref in ready:
             if ref in assembling:
                 inp = assembling.pop(ref)
-                inp.summary = ray.get(ref)
+                try:
+                    inp.summary = ray.get(ref)
+                except Exception as exc:  # noqa: BLE001 - one input's assembly must not stop the catalogue
+                    inp.summary = {"failures": [], "error": f"its assembly failed ({str(exc).splitlines()[-1]})."}
+                inp.finished = time.time()
                 progress.inputs_done += 1
                 continue
             i, chunk, designs = inflight.pop(ref)
-            load[i] -= 1
+            if i in load:
+                load[i] -= 1
             try:
                 results = ray.get(ref)
             except ray.exceptions.RayActorError:
-                # The actor died more often than Ray restarts it: its lines go to the others (or fail with none).
-                del load[i]
-                if load:
-                    queue.appendleft((chunk, designs))
-                else:
-                    results = [Done(key, False, "Every render worker died; check the nodes' memory and logs.")
-                               for key, _ in chunk]
-                    for d in results:
-                        settle(d)
+                lost(i, chunk, designs)
                 continue
             calls_by[i] += 1
             lines_by[i] += sum(d.rendered for d in results)
@@ -218,7 +251,7 @@ def _summary(inputs: list[_Input], model_calls: int, progress: Progress, out_dir
             row.update(lines=len(inp.plan.script.project.segments), renders=inp.renders, cache_hits=inp.cached,
                        failures=s.get("failures", []), notes=s.get("notes", []),
                        seconds_of_speech=round(s.get("seconds_of_speech", 0.0), 3),
-                       seconds=round(time.time() - inp.started if not s else s["seconds"], 3),
+                       seconds=round((inp.finished or time.time()) - inp.started, 3),
                        mix_loudness=s.get("mix_loudness", ""), did_not_fit=s.get("did_not_fit", False))
             if s.get("error"):
                 row["error"] = s["error"]
