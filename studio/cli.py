@@ -296,6 +296,7 @@ def cmd_render(args: argparse.Namespace) -> int:
 
 
 def cmd_batch(args: argparse.Namespace) -> int:
+    import contextlib
     import json
 
     from studio.production.cluster.job import Config, connect, run
@@ -318,7 +319,10 @@ def cmd_batch(args: argparse.Namespace) -> int:
     config = Config(out_dir, args.store or str(out_dir / ".store"), defaults, device=args.device,
                     actors=args.actors, cpus_per_actor=args.cpus_per_actor)
     try:
-        summary = run(items, config)
+        # Ray prints its own messages about workers (a retried task) on stdout, from a thread: they go to
+        # stderr, so that stdout holds only the --json summary.
+        with contextlib.redirect_stdout(sys.stderr):
+            summary = run(items, config)
     except UserError as exc:
         return _fail(str(exc), EXIT_INPUT)
     finally:
