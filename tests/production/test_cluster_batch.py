@@ -144,6 +144,7 @@ def test_a_line_that_always_fails_is_reported_and_everything_else_completes(
     manifest.write_text("".join(json.dumps(row) + "\n" for row in [
         {"input": str(catalogue / "dialogue.txt"), "voice": "embedded", "loudness": "off"},
         {"input": str(poisoned), "voice": "embedded"},
+        {"input": str(poisoned), "output": "poisoned-again", "voice": "embedded"},
         {"input": str(tmp_path / "broken.txt"), "voice": "embedded"},
         {"input": str(catalogue / "film.srt"), "name": "film", "voice": "embedded", "loudness": "podcast"}]))
     out = tmp_path / "out"
@@ -154,6 +155,8 @@ def test_a_line_that_always_fails_is_reported_and_everything_else_completes(
     failures = summary["poisoned"]["failures"]
     assert [f["line"] for f in failures] == ["Then drink the poison slowly."]
     assert "cannot say 'poison'" in failures[0]["reason"]
+    assert summary["poisoned-again"]["failures"] == failures  # the same line in another input: reported there too,
+    assert calls(tmp_path / "calls") == 3 + 3 + 2  # but every distinct line was tried once, the failing one too
     assert 'line "Then drink the poison slowly." failed' in captured.err
     assert len(list((out / "poisoned" / "clips").iterdir())) == 2  # the rest of that input is written
     assert "not UTF-8" in summary["broken"]["error"] and not (out / "broken").exists()

@@ -121,6 +121,8 @@ def run(items: list[Item], config: Config, progress: Progress | None = None) -> 
         progress.failed += len(plan.failed)
         fresh = []
         for key, request in plan.requests.items():
+            if key in failures:  # the same line already failed in an earlier input: it would fail again
+                continue
             if key in waiting_on:  # queued by an earlier input of the catalogue
                 waiting_on[key].append(inp)
                 inp.waiting.add(key)
@@ -132,7 +134,8 @@ def run(items: list[Item], config: Config, progress: Progress | None = None) -> 
                 first_of[key] = inp
                 inp.waiting.add(key)
                 fresh.append((key, request))
-        stored = [k for k in plan.keys.values() if k not in inp.waiting]  # one entry per segment
+        progress.failed += sum(1 for k in plan.keys.values() if k in failures)
+        stored = [k for k in plan.keys.values() if k not in inp.waiting and k not in failures]  # per segment
         progress.cached += len(stored)
         progress.speech_s += sum(plan.seconds[k] for k in stored)
         for start in range(0, len(fresh), chunk_size):
