@@ -4,6 +4,7 @@ The catalogue: the 5-minute script (assets/bench/harbour_5min.txt) as projects u
 (4 voices x 2 seeds = 8 inputs by default; the projects are built before anything is timed). Measured:
   (a) one `studio render` per input, one after another (each a fresh process, model load included);
   (b) `studio batch` of the catalogue on an embedded local runtime with --cpus CPUs (Ray start included);
+  (a1) the first input rendered again with one torch thread, as each actor renders (mixes compared with (b));
   (c) the same catalogue on a simulated 3-node cluster on this machine (ray.cluster_utils.Cluster, one CPU per
       node), with the first render anywhere killing its actor's process: placement, retries and the time.
 Every mix of (b) and (c) is compared with (a)'s sample for sample. Results go to docs/bench_cluster.json.
@@ -136,6 +137,12 @@ def main() -> None:
         "batch_over_one_by_one": round(batch / one_by_one, 3),
         "batch_equal_to_render": same_mixes(work / "a", work / "b", names),
     }
+    # Torch rounds differently with another thread count: (a) ran with torch's default, each actor with 1. A
+    # render of the first input with one thread, as the actors ran, must equal the batch's mix exactly.
+    first = projects[0]
+    run(cli + ["render", str(first), "-o", str(work / "a1" / first.stem), "--device", "cpu", "--batch", "off"],
+        {**env, "OMP_NUM_THREADS": "1"})
+    result["batch_equal_to_one_thread_render"] = same_mixes(work / "a1", work / "b", [first.stem])
     if not args.no_cluster:
         result["simulated_cluster"] = simulated_cluster(manifest, work / "c")
         result["simulated_cluster"]["equal_to_render"] = same_mixes(work / "a", work / "c", names)
