@@ -32,6 +32,7 @@ def test_a_folder_lists_the_inputs_it_holds(tmp_path):
     ("output\nx\n", "names no input"),
     ('{"input": "a.txt"}\nnot json\n', "Line 2 of m is not JSON"),
     ("input\n", "names no inputs"),
+    ("input,voice\na.txt,Joe,extra\n", "more cells than the header"),
 ])
 def test_a_bad_manifest_is_one_sentence(tmp_path, text, says):
     (tmp_path / "m").write_text(text)

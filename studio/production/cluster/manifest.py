@@ -11,6 +11,7 @@ read is found later, per input, and skipped.
 from __future__ import annotations
 
 import csv
+import io
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -81,9 +82,12 @@ def _lines(path: Path) -> list[tuple[dict, str]]:
                 raise ManifestError(f"Line {n} of {path.name} is not a JSON object; write one object per line.")
             rows.append((value, f"Line {n} of {path.name}"))
         return rows
-    reader = csv.DictReader(text.splitlines())
-    return [(row, f"Line {n} of {path.name}") for n, row in enumerate(reader, 2) if any((v or "").strip()
-                                                                                     for v in row.values() if v)]
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    rows = []
+    for row in reader:  # blank lines are skipped; a line with extra cells keeps them (under None) for _row
+        if any(v if isinstance(v, list) else (v or "").strip() for v in row.values()):
+            rows.append((row, f"Line {reader.line_num} of {path.name}"))
+    return rows
 
 
 def read_manifest(path: Path) -> list[Item]:
