@@ -14,7 +14,7 @@ from pathlib import Path
 from studio.core.errors import UserError
 from studio.core.paths import DEMO_PROJECT
 
-SUBCOMMANDS = ("new", "say", "voices", "anonymity", "render", "verify")
+SUBCOMMANDS = ("new", "say", "voices", "anonymity", "render", "verify", "batch")
 
 
 def _fail(message: str, code: int = 2) -> int:
@@ -62,15 +62,9 @@ def cmd_new(args: argparse.Namespace) -> int:
 
 
 def _sample_rate(value: str) -> int:
-    """--rate: 48000, 48k or 44.1k, within what WAV files and resamplers handle."""
-    v = value.strip().lower()
-    try:
-        rate = round(float(v[:-1]) * 1000) if v.endswith("k") else int(v)
-    except (ValueError, OverflowError):
-        raise ValueError(f"--rate {value} is not a sample rate; write e.g. 48000 or 48k.") from None
-    if not 8000 <= rate <= 192000:
-        raise ValueError(f"--rate {value} is outside 8000..192000 Hz; video uses 48000.")
-    return rate
+    from studio.production.batch import parse_rate
+
+    return parse_rate(value)
 
 
 def _speakers(value: str | None) -> list[str] | None:
@@ -336,6 +330,62 @@ def cmd_verify(args: argparse.Namespace) -> int:
         codes.append(verdict.exit_code)
     return 1 if 1 in codes else max(codes, default=0)
 
+def cmd_batch(args: argparse.Namespace) -> int:
+    import contextlib
+    import json
+
+    from studio.production.cluster.job import Config, connect, run
+    from studio.production.cluster.manifest import read_manifest
+
+    out_dir = Path(args.output)
+    try:
+        items = read_manifest(Path(args.manifest))
+        if out_dir.exists() and not out_dir.is_dir():
+            raise UserError(f"{out_dir} is a file; give a folder for the catalogue's output.")
+        for flag, value in (("--cpus", args.cpus), ("--actors", args.actors),
+                            ("--cpus-per-actor", args.cpus_per_actor)):
+            if value is not None and value < 1:
+                raise UserError(f"{flag} must be at least 1, not {value}.")
+        started = connect(args.ray, args.cpus)
+    except UserError as exc:
+        return _fail(str(exc), EXIT_INPUT)
+    defaults = {"voice": args.voice, "cast": ",".join(args.cast or []) or None, "rate": args.rate,
+                "loudness": args.loudness, "fit": args.fit, "language": args.lang}
+    config = Config(out_dir, args.store or str(out_dir / ".store"), defaults, device=args.device,
+                    actors=args.actors, cpus_per_actor=args.cpus_per_actor)
+    try:
+        # Ray prints its own messages about workers (a retried task) on stdout, from a thread: they go to
+        # stderr, so that stdout holds only the --json summary.
+        with contextlib.redirect_stdout(sys.stderr):
+            summary = run(items, config)
+    except UserError as exc:
+        return _fail(str(exc), EXIT_INPUT)
+    finally:
+        if started:
+            import ray
+
+            ray.shutdown()
+    code = EXIT_OK
+    for row in summary["inputs"]:
+        for note in row.get("notes", []):
+            print(f"studio: {row['name']}: {note}", file=sys.stderr)
+        for failure in row["failures"]:
+            print(f"studio: {row['name']}: line \"{failure['line'][:50]}\" failed: {failure['reason']}",
+                  file=sys.stderr)
+            code = EXIT_RENDER_FAILED
+        if row.get("error"):
+            print(f"studio: {row['name']}: skipped: {row['error']}", file=sys.stderr)
+            code = EXIT_RENDER_FAILED
+    if code == EXIT_OK and any(row.get("did_not_fit") for row in summary["inputs"]):
+        code = EXIT_DID_NOT_FIT
+    if args.json:
+        print(json.dumps(summary, ensure_ascii=False, indent=1))
+    else:
+        written = sum(1 for row in summary["inputs"] if not row.get("error"))
+        print(f"wrote {written} of {len(items)} inputs into {out_dir}: {summary['rendered']} lines rendered, "
+              f"{summary['cached']} from the store, {summary['failed']} failed")
+    return code
+
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="studio", description="Speech Studio: an expressive speech editor.")
@@ -428,6 +478,34 @@ def build_parser() -> argparse.ArgumentParser:
                                       "since signing; who signed; what they declare")
     p.add_argument("files", nargs="+", metavar="FILE", help="WAV files to check")
     p.set_defaults(func=cmd_verify)
+
+    p = sub.add_parser("batch", help="render a catalogue (a manifest or a folder of inputs) on Ray, line by line, "
+                                     "through a shared store of renders")
+    p.add_argument("manifest", help="a CSV or JSON lines manifest (input, output, voice, cast, rate, loudness, fit, "
+                                    "language), or a folder of scripts, subtitles, SSML and projects")
+    p.add_argument("-o", "--output", required=True, help="the folder that gets one `studio render` folder per input")
+    p.add_argument("--ray", metavar="ADDRESS", help="join this Ray cluster (default: RAY_ADDRESS, else a runtime "
+                                                    "started on this machine)")
+    p.add_argument("--store", metavar="FOLDER_OR_URL",
+                   help="the store of line renders, a folder every node sees or an fsspec URL (default: "
+                        "OUTPUT/.store)")
+    p.add_argument("--cpus", type=int, help="CPUs of the local runtime (default: all of this machine's)")
+    p.add_argument("--actors", type=int, help="render actors (default: one per CPU, or per GPU with --device cuda)")
+    p.add_argument("--cpus-per-actor", type=int, default=1,
+                   help="CPUs, and so torch threads, of each actor (default 1); torch's CPU kernels round "
+                        "differently with another thread count, so a mix equals `studio render` of the input "
+                        "sample for sample when that render ran with as many threads (OMP_NUM_THREADS)")
+    p.add_argument("--device", default="cpu", choices=["cpu", "cuda"],
+                   help="where the actors' models run; cuda: one actor per GPU, lines in padded batches")
+    p.add_argument("--json", action="store_true", help="print a JSON summary at the end (also in "
+                                                       "OUTPUT/batch-report.json)")
+    p.add_argument("--voice", help="the default voice of every input (a manifest's voice column wins)")
+    p.add_argument("--cast", action="append", metavar="NAME=VOICE,...", help="the default cast, as for render")
+    p.add_argument("--rate", help="the default sample rate of the WAV files, as for render")
+    p.add_argument("--loudness", default="broadcast", help="the default loudness of each mix, as for render")
+    p.add_argument("--fit", choices=["compress", "both", "none"], help="the default fit of subtitle lines")
+    p.add_argument("--lang", help="the default language, as for render")
+    p.set_defaults(func=cmd_batch)
     return parser
 
 

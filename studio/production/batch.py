@@ -58,14 +58,22 @@ class Rendered:
     loudness: dict[str, loudness.Measured] = field(default_factory=dict)
 
 
-def render_project(project: Project, registry: VoiceRegistry, fit: bool | str = "compress",
-                   progress: Callable[[int, int], None] | None = None, batched: bool = False
-                   ) -> tuple[dict[str, RenderResult], Rendered]:
-    """Render every segment. Segments with a slot are fitted first: "compress" speeds up lines longer than their
-    slot (within a natural rate) and leaves shorter ones alone; "both" also slows short lines to fill it (the
-    old --fit); "none" leaves every line as the voice says it."""
+def parse_rate(value: str) -> int:
+    """--rate: 48000, 48k or 44.1k, within what WAV files and resamplers handle."""
+    v = value.strip().lower()
+    try:
+        rate = round(float(v[:-1]) * 1000) if v.endswith("k") else int(v)
+    except (ValueError, OverflowError):
+        raise ValueError(f"--rate {value} is not a sample rate; write e.g. 48000 or 48k.") from None
+    if not 8000 <= rate <= 192000:
+        raise ValueError(f"--rate {value} is outside 8000..192000 Hz; video uses 48000.")
+    return rate
+
+
+def fit_project(project: Project, fit: bool | str = "compress") -> list[Fit]:
+    """Fit the segments that have a slot (see render_project), changing the project; the fits made."""
     mode = {True: "both", False: "none"}.get(fit, fit) if isinstance(fit, bool) else fit
-    out = Rendered(project, 0, [])
+    fits: list[Fit] = []
     if mode != "none":
         for seg in project.segments:
             if seg.slot:
@@ -74,7 +82,17 @@ def render_project(project: Project, registry: VoiceRegistry, fit: bool | str = 
                     continue
                 if result.command is not None:
                     result.command.redo(project)
-                out.fits.append(result)
+                fits.append(result)
+    return fits
+
+
+def render_project(project: Project, registry: VoiceRegistry, fit: bool | str = "compress",
+                   progress: Callable[[int, int], None] | None = None, batched: bool = False
+                   ) -> tuple[dict[str, RenderResult], Rendered]:
+    """Render every segment. Segments with a slot are fitted first: "compress" speeds up lines longer than their
+    slot (within a natural rate) and leaves shorter ones alone; "both" also slows short lines to fill it (the
+    old --fit); "none" leaves every line as the voice says it."""
+    out = Rendered(project, 0, [], fits=fit_project(project, fit))
     results: dict[str, RenderResult] = {}
     for i, seg in enumerate(project.segments):
         if batched and i % BATCH_SLICE == 0:

@@ -30,14 +30,15 @@ def default_cache_dir() -> Path:
     return Path(base) / "speech-studio" / "renders"
 
 
-def _encode(result: RenderResult) -> bytes:
+def encode(result: RenderResult) -> bytes:
+    """An entry's bytes (.npz): the disk cache's format, and the cluster store's (production.cluster.store)."""
     buf = io.BytesIO()
     np.savez(buf, audio=result.audio.astype(np.float32), boundaries=np.asarray(result.boundaries, dtype=np.int64),
              sample_rate=np.int64(result.sample_rate), notes=np.asarray(result.notes, dtype=str))
     return buf.getvalue()
 
 
-def _decode(data: bytes) -> RenderResult:
+def decode(data: bytes) -> RenderResult:
     with np.load(io.BytesIO(data), allow_pickle=False) as z:
         result = RenderResult(audio=np.asarray(z["audio"], dtype=np.float32), sample_rate=int(z["sample_rate"]),
                               boundaries=tuple(int(b) for b in z["boundaries"]),
@@ -110,7 +111,7 @@ class RenderCache:
         try:
             if len(data) > MAX_ENTRY_BYTES:
                 raise ValueError("too large")
-            result = _decode(data)
+            result = decode(data)
         except Exception as exc:  # noqa: BLE001 - EOFError, BadZipFile, zlib.error, ValueError, KeyError...
             self.damaged += 1
             self._warn("damaged", f"damaged render cache entry {path.name} ({type(exc).__name__}) deleted; "
@@ -134,7 +135,7 @@ class RenderCache:
         tmp = path.with_suffix(f".{os.getpid()}.{threading.get_ident()}.tmp")
         try:
             path.parent.mkdir(parents=True, exist_ok=True)  # again: the folder may be deleted while we run
-            tmp.write_bytes(_encode(result))
+            tmp.write_bytes(encode(result))
             os.replace(tmp, path)
         except Exception as exc:  # noqa: BLE001 - a full, read-only or vanished folder costs a re-render, never the session
             try:
