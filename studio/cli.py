@@ -336,10 +336,14 @@ def cmd_batch(args: argparse.Namespace) -> int:
 
     from studio.production.cluster.job import Config, connect, run
     from studio.production.cluster.manifest import read_manifest
+    from studio.production.credentials.sign import choose
 
     out_dir = Path(args.output)
     try:
         items = read_manifest(Path(args.manifest))
+        # The signing identity before Ray starts: a broken key is one sentence and nothing is rendered. The
+        # identity travels to the assembly tasks, so on a shared cluster the key is in Ray's object store.
+        signing = choose(args.no_credentials, args.sign_cert, args.sign_key)
         if out_dir.exists() and not out_dir.is_dir():
             raise UserError(f"{out_dir} is a file; give a folder for the catalogue's output.")
         for flag, value in (("--cpus", args.cpus), ("--actors", args.actors),
@@ -352,7 +356,7 @@ def cmd_batch(args: argparse.Namespace) -> int:
     defaults = {"voice": args.voice, "cast": ",".join(args.cast or []) or None, "rate": args.rate,
                 "loudness": args.loudness, "fit": args.fit, "language": args.lang}
     config = Config(out_dir, args.store or str(out_dir / ".store"), defaults, device=args.device,
-                    actors=args.actors, cpus_per_actor=args.cpus_per_actor)
+                    actors=args.actors, cpus_per_actor=args.cpus_per_actor, signing=signing)
     try:
         # Ray prints its own messages about workers (a retried task) on stdout, from a thread: they go to
         # stderr, so that stdout holds only the --json summary.
@@ -384,6 +388,7 @@ def cmd_batch(args: argparse.Namespace) -> int:
         written = sum(1 for row in summary["inputs"] if not row.get("error"))
         print(f"wrote {written} of {len(items)} inputs into {out_dir}: {summary['rendered']} lines rendered, "
               f"{summary['cached']} from the store, {summary['failed']} failed")
+    print(f"studio: note: {signing.note()}", file=sys.stderr)
     return code
 
 
@@ -505,6 +510,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--loudness", default="broadcast", help="the default loudness of each mix, as for render")
     p.add_argument("--fit", choices=["compress", "both", "none"], help="the default fit of subtitle lines")
     p.add_argument("--lang", help="the default language, as for render")
+    _credential_options(p)
     p.set_defaults(func=cmd_batch)
     return parser
 

@@ -97,6 +97,10 @@ def test_catalogue_equals_studio_render_and_a_rerun_renders_only_what_is_missing
     summary = report(out)
     assert json.loads(capsys.readouterr().out) == summary  # --json prints it
     assert_mixes_equal(out, reference)
+    # Each input's files carry content credentials, as `studio render`'s do (issue 27).
+    stems = [str(p) for p in (out / "dialogue" / "stems").glob("*.wav")]
+    assert main(["verify", str(out / "story" / "mix.wav"), *stems]) == 0
+    assert "valid" in capsys.readouterr().out
     lines = 3 + 2 + 2
     assert summary["lines"] == lines and summary["rendered"] == lines and summary["failed"] == 0
     assert calls(count) == lines == summary["model_calls"]

@@ -16,13 +16,15 @@ from studio.engine.voices.backbone import RenderResult
 from studio.production import report
 from studio.production.batch import MISS_TOLERANCE_S, Rendered, write_outputs
 from studio.production.cluster.plan import Plan
+from studio.production.credentials.sign import Signing
 from studio.production.cluster.store import Store
 from studio.production.outdir import output_folder
 
 FRAME_S = 1 / 25  # `studio render`'s default --fps
 
 
-def assemble(plan: Plan, line_failures: dict[str, str], store: Store, out_dir: str) -> dict:
+def assemble(plan: Plan, line_failures: dict[str, str], store: Store, out_dir: str,
+             signing: Signing | None = None) -> dict:
     """Write the input's folder under out_dir; its summary (lines, failures, notes, exit code)."""
     started = time.time()
     project = plan.script.project
@@ -48,7 +50,8 @@ def assemble(plan: Plan, line_failures: dict[str, str], store: Store, out_dir: s
     try:
         with output_folder(folder) as work:
             write_outputs(work, results, done, plan.settings.rate, script=plan.script, frame=FRAME_S,
-                          loudness_target=plan.settings.loudness, final_dir=folder)
+                          loudness_target=plan.settings.loudness, final_dir=folder, signing=signing,
+                          declaration=plan.declaration if signing is not None and signing.on else None)
     except (UserError, ValueError) as exc:
         return {**summary, "error": str(exc), "seconds": time.time() - started}
     except OSError as exc:

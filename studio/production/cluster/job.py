@@ -29,6 +29,7 @@ from studio.production.cluster.manifest import Item
 from studio.production.cluster.plan import Plan, Settings, expand, settings_for
 from studio.production.cluster.progress import Progress
 from studio.production.cluster.store import Store
+from studio.production.credentials.sign import Signing
 
 CPU_CHUNK = 2  # lines per actor call on a CPU: small, so the pool stays balanced and progress is fine-grained
 QUEUED_PER_ACTOR = 2
@@ -43,6 +44,7 @@ class Config:
     device: str = "cpu"
     actors: int | None = None  # default: one per CPU (per GPU with --device cuda) of the cluster
     cpus_per_actor: int = 1
+    signing: Signing | None = None  # content credentials on every WAV written (None: off)
     hook: Callable | None = None  # tests: called in the actor before each render (see actors.LineRenderer)
 
 
@@ -100,7 +102,7 @@ def run(items: list[Item], config: Config, progress: Progress | None = None) -> 
     def start_assembly(inp: _Input) -> None:
         plan = inp.plan
         mine = {k: failures[k] for k in plan.keys.values() if k in failures}
-        assembling[assemble_remote.remote(plan, mine, store, str(config.out_dir))] = inp
+        assembling[assemble_remote.remote(plan, mine, store, str(config.out_dir), config.signing)] = inp
 
     def expand_next() -> None:
         inp = todo.popleft()

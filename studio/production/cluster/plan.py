@@ -16,6 +16,7 @@ from studio.engine.output.loudness import parse_target
 from studio.engine.render.scheduler import failure_reason
 from studio.engine.voices.backbone import RenderRequest, request_for
 from studio.engine.voices.registry import VoiceRegistry
+from studio.production.credentials.manifest import Declaration, declaration
 
 from studio.production.batch import fit_project, parse_rate
 from studio.production.casting import parse_cast
@@ -56,6 +57,9 @@ class Plan:
     requests: dict[str, RenderRequest] = field(default_factory=dict)  # key -> request
     failed: dict[str, str] = field(default_factory=dict)  # segment id -> why no request could be made
     seconds: dict[str, float] = field(default_factory=dict)  # key -> the line's predicted length
+    # What its audio files declare in their content credentials (voices and licences), made here where the
+    # voices are loaded, so that assembly need not load them again.
+    declaration: Declaration | None = None
 
     @property
     def designs(self) -> dict:
@@ -85,4 +89,5 @@ def expand(item: Item, settings: Settings, registry: VoiceRegistry) -> Plan:
         plan.keys[seg.id] = key
         plan.requests[key] = request
         plan.seconds[key] = sum(p.duration * p.duration_scale for p in request.phonemes())
+    plan.declaration = declaration(project, registry)
     return plan

@@ -13,7 +13,7 @@ import functools
 from dataclasses import dataclass, field, replace
 
 from studio.core.model import Project
-from studio.core.voice_names import DESIGN
+from studio.core.voice_names import DESIGNED, naming
 
 IPTC = "http://cv.iptc.org/newscodes/digitalsourcetype/"
 SYNTHETIC = IPTC + "trainedAlgorithmicMedia"
@@ -103,7 +103,8 @@ def voices_of(project: Project, registry) -> tuple[VoiceCredit, ...]:
             licence = caps.license + (f" ({caps.commercial_note})" if caps.commercial_note else "")
         except Exception:  # noqa: BLE001 - the voice spoke, so this is only its description failing
             licence = "unknown"
-        kind = "mix" if len(weights) > 1 else "designed voice" if track.voice.backbone == DESIGN else "voice"
+        designed = naming(track.voice.backbone) == DESIGNED  # the names module says how each family names voices
+        kind = "mix" if len(weights) > 1 else "designed voice" if designed else "voice"
         extra = [*lines.get(track.voice.model, ())]
         for name, _ in weights:
             extra += [ln for ln in lines.get(name, ()) if ln not in extra]
