@@ -47,6 +47,7 @@ class WordProof:
     verdict: str
     score: float  # acoustic score per frame; higher is better
     ratio: float  # aligned duration / the duration the voice meant
+    index: int = -1  # the word's index in the request's (and the segment's) words
 
     @property
     def flagged(self) -> bool:
@@ -103,16 +104,17 @@ class SpokenWord:
     phones: tuple[str, ...]  # the voice's phoneme symbols
     start: float
     end: float
+    index: int = -1  # in the request's words
 
 
 def spoken_words(request: RenderRequest, result: RenderResult) -> list[SpokenWord]:
     """The request's words with letters, placed by the render's phoneme boundaries."""
     b, rate = result.boundaries, result.sample_rate
     out, k = [], 0
-    for w in request.words:
+    for i, w in enumerate(request.words):
         n = len(w.phonemes)
         if dictionary_key(w.text) and n and k + n < len(b):
-            out.append(SpokenWord(w.text, tuple(p.symbol for p in w.phonemes), b[k] / rate, b[k + n] / rate))
+            out.append(SpokenWord(w.text, tuple(p.symbol for p in w.phonemes), b[k] / rate, b[k + n] / rate, i))
         k += n
     return out
 
@@ -133,8 +135,7 @@ def measure(audio: np.ndarray, sample_rate: int, words: list[SpokenWord]) -> tup
     if not words:
         return [], True
     texts, pronunciations = [], {}
-    for i, w in enumerate(words):
-        # A unique name per position, so two spellings of one word (a lexicon) cannot collide.
+    for w in words:
         texts.append(w.text)
         phones = to_arpabet(list(w.phones))
         if phones:
@@ -159,11 +160,13 @@ def proof(request: RenderRequest, result: RenderResult, calibration: dict | None
     words = spoken_words(request, result)
     measured, ok = measure(result.audio, result.sample_rate, words)
     if not ok:
-        return LineProof(tuple(WordProof(w.text, w.start, w.end, DOUBTFUL, float("-inf"), 0.0) for w in words),
+        return LineProof(tuple(WordProof(w.text, w.start, w.end, DOUBTFUL, float("-inf"), 0.0, w.index)
+                               for w in words),
                          aligned=False)
     proofs = []
     for w, (score, ratio, frames, phones, start, end) in zip(words, measured):
-        proofs.append(WordProof(w.text, start, end, judge(score, ratio, frames, phones, limits), score, ratio))
+        proofs.append(WordProof(w.text, start, end, judge(score, ratio, frames, phones, limits), score, ratio,
+                                w.index))
     return LineProof(tuple(proofs))
 
 
