@@ -210,14 +210,15 @@ def cmd_calibrate(args) -> None:
 def _judged(measured, phones, limits):
     from studio.engine.guide.proof import judge
 
-    return [judge(m[0], m[1], m[2], m[3], limits) != "fine" for m, p in zip(measured, phones)]
+    return [judge(m[0], m[1], limits) != "fine" for m in measured]
 
 
 def cmd_report(args) -> None:
     import numpy as np
 
-    from studio.engine.guide.proof import limits_for, load_calibration
+    from studio.engine.guide.proof import judge, limits_for, load_calibration
     from studio.engine.guide.recognition import word_errors
+    from studio.engine.guide.takes import SWITCH_MARGIN
 
     cal = load_calibration()
     keys = {"joe": "coqui:en_US-joe-medium", "hibari": "hibari:hibari-af-heart"}
@@ -250,10 +251,17 @@ def cmd_report(args) -> None:
         winners = []
         for r in took:
             def key(tk):
-                fl = _judged(tk["measured"], r["phones"], limits) if tk["aligned"] else [True] * len(r["words"])
-                pen = sum(fl)
-                return (pen, abs(tk["duration"] - tk["meant"]) / max(tk["meant"], 1e-3))
-            win = min(r["takes"], key=key)
+                # The rule of engine.guide.takes.Take.rank: penalty (missing counts twice), closeness to the
+                # intended duration, then the mean acoustic score.
+                if not tk["aligned"]:
+                    return (2 * len(r["words"]), 1.0, float("inf"))
+                verdicts = [judge(m[0], m[1], limits) for m in tk["measured"]]
+                pen = sum(2 if v == "missing" else 1 for v in verdicts if v != "fine")
+                mean = float(np.mean([m[0] for m in tk["measured"]])) if tk["measured"] else 0.0
+                return (pen, round(abs(tk["duration"] - tk["meant"]) / max(tk["meant"], 1e-3), 3), -mean)
+            # engine.guide.takes.best_take: another take replaces take 1 only with SWITCH_MARGIN less penalty.
+            better = [tk for tk in r["takes"][1:] if key(tk)[0] <= key(r["takes"][0])[0] - SWITCH_MARGIN]
+            win = min(better, key=key) if better else r["takes"][0]
             winners.append(win["seed"])
             e1, n1 = word_errors(r["text"], r["takes"][0]["heard"])
             eb, _ = word_errors(r["text"], win["heard"])

@@ -81,8 +81,10 @@ def test_the_best_take_has_fewest_flags_then_the_closest_duration():
              _take(3, ["doubtful", "fine"], 2.0)]
     win, why = best_take(takes)
     assert win.seed == 2 and "take 3 (seed 2)" in why and "intended duration" in why
-    win, why = best_take(takes[:1] + takes[3:])
-    assert win.seed == 3 and "fewest flagged" in why  # one doubtful word beats one missing word
+    win, why = best_take([_take(0, ["missing", "doubtful"], 2.0), takes[3], takes[0]])
+    assert win.seed == 3 and "fewest flagged" in why  # one doubtful word beats a missing and a doubtful one
+    win, why = best_take([takes[3], takes[1]])  # one flag fewer is not worth leaving the current take
+    assert win.seed == 3 and "kept" in why
     assert take_seeds(5, 3) == [5, 6, 7]
     with pytest.raises(ValueError):
         take_seeds(0, 0)

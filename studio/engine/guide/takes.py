@@ -4,6 +4,11 @@ A take is a seed: the project keeps the chosen seed, never the audio (renders ar
 line whose seed is s renders with seed s + i, so take 1 is always the line as it is now. The best take has the
 fewest flagged words (guide.proof.LineProof.penalty: a missing word counts twice), then the duration closest to the
 line's intended duration (its phonemes' durations with their edits), then the better mean acoustic score.
+
+One guard: another take replaces the line's current take (the first) only when its penalty is at least
+SWITCH_MARGIN lower. A single doubtful word is weak evidence (about 3 % of clean words are flagged, so a third of
+clean 12-word lines carry one), and on the benchmark (docs/proof.md) switching takes on a one-flag difference
+raised the word error rate; a missing word, or two doubtful ones, is worth a switch.
 """
 
 from __future__ import annotations
@@ -15,6 +20,7 @@ from studio.engine.guide.proof import LineProof, ProofCache, proof
 from studio.engine.voices.backbone import RenderRequest, RenderResult
 
 MAX_TAKES = 16
+SWITCH_MARGIN = 2
 
 
 @dataclass(frozen=True)
@@ -66,15 +72,21 @@ def best_take(takes: list[Take]) -> tuple[Take, str]:
     """The best take and one sentence saying why it won."""
     if not takes:
         raise ValueError("There are no takes to choose from.")
-    ranked = sorted(takes, key=lambda t: t.rank())
+    if len(takes) == 1:
+        return takes[0], "the only take"
+    current = takes[0]
+    better = [t for t in takes[1:] if t.proof.penalty <= current.proof.penalty - SWITCH_MARGIN]
+    if not better:
+        rivals = min(t.proof.penalty for t in takes[1:])
+        return current, (f"take 1 (seed {current.seed}) kept: {len(current.proof.flagged)} flagged words, and no "
+                         f"other take is clearly better (best other: penalty {rivals} against {current.proof.penalty})")
+    ranked = sorted(better, key=lambda t: t.rank())
     win = ranked[0]
     number = takes.index(win) + 1
-    if len(takes) == 1:
-        return win, "the only take"
-    runner = ranked[1]
+    runner = ranked[1] if len(ranked) > 1 else current
     flags = len(win.proof.flagged)
     if win.proof.penalty < runner.proof.penalty:
-        why = (f"fewest flagged words ({flags}; the next best take has {len(runner.proof.flagged)})")
+        why = (f"fewest flagged words ({flags}; take {takes.index(runner) + 1} has {len(runner.proof.flagged)})")
     elif win.off_by < runner.off_by:
         why = (f"{flags} flagged words like take {takes.index(runner) + 1}, and closest to the intended duration "
                f"({win.duration:.2f} s for {win.meant:.2f} s)")
