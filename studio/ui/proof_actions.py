@@ -3,10 +3,17 @@ flag, and the count per line in the script panel (script_panel.COL_FLAGS)."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pyqtgraph as pg
 
-from studio.core.commands import dismiss_flag
+from studio.core.commands import dismiss_flag, set_segment_seed
 from studio.engine.guide.proof import MISSING
+from studio.engine.guide.takes import Take, best_take, intended_duration, take_seeds
+from studio.engine.render.pipeline import render_request
+from studio.engine.voices.backbone import request_for
+
+from studio.ui.background import Job
 
 from studio.ui.proof_controller import ProofController
 
@@ -29,6 +36,7 @@ class ProofActions:
         self.window, self.proof = window, controller
         self.current: tuple[str, int] | None = None  # the flag Next flagged word went to last
         self._marks: list = []
+        self.takes_job: Job | None = None
         controller.proofed.connect(lambda seg_id: self._on_proofed(seg_id))
         controller.failed.connect(window.show_error)
         window.document.changed.connect(lambda touched: self.refresh())
@@ -96,6 +104,59 @@ class ProofActions:
             w.show_info("That word is no longer in the line.")
         self.current = None
         self.refresh()
+
+    def best_of_takes(self, n: int = 4) -> Job | None:
+        """Render N takes of the selected line in the background (renders on a thread, proofs in the proof
+        process), then keep the best one's seed as one undo step and say why it won."""
+        w = self.window
+        seg_id = w.script.selected_segment_id()
+        if seg_id is None:
+            w.show_info("Select a line in the script first.")
+            return None
+        project = w.document.project
+        seg = project.segment(seg_id)
+        voice = project.track(seg.track_id).voice
+        backbone = w.document.voices.ready(voice)
+        if backbone is None:
+            w.show_info("The line's voice is still loading; try again in a moment.")
+            return None
+        try:
+            request = request_for(project, seg, backbone, w.document.lexicon())
+        except ValueError as exc:
+            w.show_error(str(exc))
+            return None
+        base = seg.seed
+
+        def work(job: Job):
+            takes = []
+            for i, seed in enumerate(take_seeds(base, n)):
+                if job.cancelled:
+                    return None
+                job.report(i, n, f"take {i + 1} of {n}")
+                r = replace(request, seed=seed)
+                result = render_request(backbone, r)
+                found = self.proof.proof_later(r, result).result()  # waits on this thread, not the GUI's
+                takes.append(Take(seed, result, found, intended_duration(request)))
+            return best_take(takes)
+
+        job = Job(work, errors=(Exception,), parent=w)
+        self.takes_job = job
+        w.show_info(f"Rendering {n} takes of the line…")
+
+        def finished(found):
+            if found is None:
+                return
+            win, why = found
+            try:
+                current = w.document.project.segment(seg_id)
+            except KeyError:
+                return
+            if win.seed != current.seed:
+                w.document.push(set_segment_seed(seg_id, win.seed))
+            w.show_info(f"Best of {n} takes: {why}.")
+        job.finished.connect(finished)
+        job.failed.connect(w.show_error)
+        return job.start()
 
     def set_enabled(self, on: bool) -> None:
         self.proof.enabled = on

@@ -110,6 +110,13 @@ class ProofController(QObject):
             self.failed.emit(str(found))
         self._pump()
 
+    def proof_later(self, request, result):
+        """A future of the proof of one render (a take), run in the same worker process; wait on it off the GUI
+        thread only."""
+        if self._executor is None:
+            self._executor = self._executor_factory()
+        return self._executor.submit(proof, request, result, self.cache.calibration)
+
     def idle(self) -> bool:
         return self._busy is None and not self._queue
 

@@ -70,3 +70,22 @@ def test_next_flagged_word_marks_and_dismissal(make_window, tmp_path):
     assert seg.flag_dismissed(bad) and w.script.flags_text(seg.id) == "0" and w.proof_actions.marks() == 0
     w.document.undo_stack.undo()
     assert not seg.flag_dismissed(bad) and w.script.flags_text(seg.id) == "1" and w.proof_actions.marks() == 1
+
+
+def test_best_of_takes_keeps_a_seed_as_one_undo_step(make_window, tmp_path, qtbot):
+    w = _open(make_window, tmp_path, proof=False)
+    seg = w.document.project.segments[1]  # "Do you hear that?" (Hibari)
+    w.script.select_segment(seg.id)
+    steps = w.document.undo_stack.count()
+    job = w.proof_actions.best_of_takes(3)
+    assert job is not None
+    qtbot.waitUntil(lambda: not job.running, timeout=120_000)
+    qtbot.wait(100)
+    message = w.message.text()
+    assert message.startswith("Best of 3 takes: take ")
+    if seg.seed == 0:
+        assert "kept" in message and w.document.undo_stack.count() == steps
+    else:
+        assert seg.seed in (1, 2) and w.document.undo_stack.count() == steps + 1
+        w.document.undo_stack.undo()
+        assert seg.seed == 0
