@@ -53,7 +53,7 @@ def test_the_proof_pass_never_blocks_the_gui_and_reruns_only_rerendered_lines(ma
     assert w.proof.runs == len(segments) + 1 and w.proof.idle()
 
 
-def test_next_flagged_word_marks_and_dismissal(make_window, tmp_path):
+def test_next_flagged_word_marks_dismissal_and_best_of_takes(make_window, tmp_path, qtbot):
     w = _open(make_window, tmp_path, proof=False)
     seg = w.document.project.segments[6]  # "That was a horn, and it is getting close…"
     words = tuple(WordProof(x.text, 0.0, 0.1, "fine", -8.0, 1.0, i) for i, x in enumerate(seg.words))
@@ -71,9 +71,7 @@ def test_next_flagged_word_marks_and_dismissal(make_window, tmp_path):
     w.document.undo_stack.undo()
     assert not seg.flag_dismissed(bad) and w.script.flags_text(seg.id) == "1" and w.proof_actions.marks() == 1
 
-
-def test_best_of_takes_keeps_a_seed_as_one_undo_step(make_window, tmp_path, qtbot):
-    w = _open(make_window, tmp_path, proof=False)
+    # Best of takes: one undo step when another seed wins, none when the line's own take is kept.
     seg = w.document.project.segments[1]  # "Do you hear that?" (Hibari)
     w.script.select_segment(seg.id)
     steps = w.document.undo_stack.count()
