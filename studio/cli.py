@@ -283,7 +283,20 @@ def cmd_render(args: argparse.Namespace) -> int:
     # Padded batches pay off on a GPU (launch-bound one at a time); on a CPU they measured slower (see
     # docs/performance.md), so `--batch auto` batches only where the models run on CUDA.
     batched = args.batch == "on" or (args.batch == "auto" and registry.resolved_device == "cuda")
+    if args.takes is not None and not 1 <= args.takes <= 16:
+        return _fail(f"--takes must be between 1 and 16, not {args.takes}.", EXIT_INPUT)
     results, done = render_project(project, registry, fit=fit, progress=progress, batched=batched)
+    proofs, choices = {}, []
+    if args.proof or args.takes:
+        from studio.engine.guide.proof import ProofCache, default_proof_dir
+        from studio.production import proofing
+
+        cache = ProofCache(default_proof_dir())
+        if args.takes and args.takes > 1:
+            print(f"rendering {args.takes} takes per line", file=sys.stderr, flush=True)
+            choices = proofing.keep_best_takes(project, registry, results, args.takes, cache, proofs)
+        if args.proof:
+            proofing.proof_lines(project, registry, results, cache, proofs)
     out_dir = Path(args.output)
     frame = 1 / args.fps
     try:
@@ -291,6 +304,9 @@ def cmd_render(args: argparse.Namespace) -> int:
             write_outputs(work, results, done, rate, script=script, shift=args.shift, frame=frame,
                           loudness_target=target, final_dir=out_dir, signing=signing,
                           declaration=declaration(project, registry) if signing.on else None)
+            if args.proof:
+                starts = {p.segment.id: p.offset / done.rate for p in done.placed}
+                proofing.write_proof_report(work / "proof-report.csv", project, proofs, starts)
     except (UserError, ValueError) as exc:
         return _fail(str(exc), EXIT_INPUT)
     except OSError as exc:  # a full disk, a read-only folder: the previous output is left as it was
@@ -305,6 +321,13 @@ def cmd_render(args: argparse.Namespace) -> int:
         code = EXIT_RENDER_FAILED
     for f in (f for f in done.fits if abs(f.miss) > 0.02 and (fit == "both" or f.miss > 0)):
         print(f"studio: \"{project.segment(f.segment_id).text[:50]}\" {f.message()}", file=sys.stderr)
+    for choice in choices:
+        print(f"studio: take: \"{project.segment(choice.segment_id).text[:50]}\" {choice.why}", file=sys.stderr)
+    if args.proof:
+        flagged = proofing.flagged_lines(project, proofs)
+        for number, text, words in flagged:
+            print(f"studio: proof: line {number} \"{text[:50]}\" flagged: {', '.join(words)}", file=sys.stderr)
+        print(f"studio: proof: {len(flagged)} of {len(proofs)} lines flagged (proof-report.csv)", file=sys.stderr)
     for line in report.summary(done.timings, frame):
         print(f"studio: {line}", file=sys.stderr)
     # With --fit asked for, a line that cannot land on its slot is a failure; by default it is reported.
@@ -478,6 +501,12 @@ def build_parser() -> argparse.ArgumentParser:
                         "(-14), a number of LUFS, or off; the true peak is limited to -1 dBTP")
     _casting_options(p)
     _credential_options(p)
+    p.add_argument("--proof", action="store_true",
+                   help="listen to every rendered line with the recogniser's forced aligner and flag missing or "
+                        "doubtful words: writes proof-report.csv and names the flagged lines on stderr")
+    p.add_argument("--takes", type=int, metavar="N",
+                   help="render N takes (seeds) of every line and keep the best: fewest flagged words, then "
+                        "closest to the intended duration; says which take won and why")
     p.set_defaults(func=cmd_render)
     p = sub.add_parser("verify", help="check the content credentials (C2PA) of audio files: none, valid or altered "
                                       "since signing; who signed; what they declare")

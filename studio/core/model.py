@@ -199,6 +199,12 @@ class Segment:
     controls: LineControls = field(default_factory=LineControls)
     gap_after: float | None = None  # extra silence after the line, seconds
     paragraph_start: bool = False  # the line opens a paragraph: the paragraph pause goes before it
+    # Proof flags the user dismissed: (index into words, the word's text). The text is kept so that a flag
+    # dismissed on one word never silences another word that an edit of the text moved to the same index.
+    proof_dismissed: tuple[tuple[int, str], ...] = ()
+
+    def flag_dismissed(self, index: int) -> bool:
+        return 0 <= index < len(self.words) and (index, self.words[index].text) in self.proof_dismissed
 
     def phonemes(self) -> list[Phoneme]:
         return [p for w in self.words for p in w.phonemes]

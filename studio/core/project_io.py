@@ -91,7 +91,19 @@ def _segment_extras(s: Segment) -> dict[str, Any]:
         d["gap_after"] = s.gap_after
     if s.paragraph_start:
         d["paragraph_start"] = True
+    if s.proof_dismissed:
+        d["proof_dismissed"] = [[i, text] for i, text in s.proof_dismissed]
     return d
+
+
+def _read_dismissed(items: list, where: str) -> tuple[tuple[int, str], ...]:
+    out = []
+    for item in items:
+        if not (isinstance(item, list) and len(item) == 2 and type(item[0]) is int and 0 <= item[0] < 100_000
+                and isinstance(item[1], str)):
+            raise _Bad(f"{where}: each dismissed proof flag should be [word index, word text]")
+        out.append((item[0], item[1]))
+    return tuple(sorted(set(out)))
 
 
 def _word_dict(w: Word) -> dict[str, Any]:
@@ -329,7 +341,8 @@ def _from_dict(doc: Any) -> Project:
             mix=_read_mix(s.get("mix"), where), seed=_get(s, "seed", int, where, 0),
             controls=_read_controls(_get(s, "controls", dict, where, {}), where),
             gap_after=_optional_time(s, "gap_after", where),
-            paragraph_start=_get(s, "paragraph_start", bool, where, False)))
+            paragraph_start=_get(s, "paragraph_start", bool, where, False),
+            proof_dismissed=_read_dismissed(_get(s, "proof_dismissed", list, where, []), where)))
     if len({s.id for s in project.segments}) != len(project.segments):
         raise _Bad("two segments share an id")
     for name, mix in _get(doc, "voice_library", dict, "the project", {}).items():

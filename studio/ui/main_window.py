@@ -27,6 +27,8 @@ from studio.ui.marker_actions import MarkerActions
 from studio.ui.menus.builder import build as build_menus
 from studio.ui.mixer import VoiceMixer
 from studio.ui.player import Player, default_sink
+from studio.ui.proof_actions import ProofActions
+from studio.ui.proof_controller import ProofController
 from studio.ui.render_controller import RenderController
 from studio.ui.script_actions import ScriptActions
 from studio.ui.script_panel import ScriptPanel
@@ -46,7 +48,8 @@ def _scrolling(widget) -> QScrollArea:
 
 class MainWindow(FileActions, QMainWindow):
     def __init__(self, document: Document | None = None, settings: QSettings | None = None,
-                 sink_factory=default_sink, render_cache=None, recovery_dir: Path | None = None):
+                 sink_factory=default_sink, render_cache=None, recovery_dir: Path | None = None,
+                 proof_listening: bool = True, proof_cache=None):
         super().__init__()
         self.settings = settings or QSettings()
         self.document = document or Document(parent=self)
@@ -54,6 +57,9 @@ class MainWindow(FileActions, QMainWindow):
         self.player = Player(sink_factory, parent=self)
         self.autosave = Autosave(self.document, recovery_dir, parent=self)
         self.script = ScriptPanel(self.document)
+        # Lines are proof-listened in another process as they finish rendering (ui.proof_controller).
+        self.proof = ProofController(self.document, self.render, cache=proof_cache, enabled=proof_listening,
+                                     parent=self)
         self.timeline = Timeline(self.document, self.render)
         self.mixer = VoiceMixer(self.document)
         split = QSplitter(Qt.Vertical)
@@ -94,8 +100,12 @@ class MainWindow(FileActions, QMainWindow):
         self.script_actions = ScriptActions(self)
         self.guide_actions = GuideActions(self)
         self.markers = MarkerActions(self)
+        self.proof_actions = ProofActions(self, self.proof)
         build_menus(self, menus.ALL)
         self.field_keys = WindowKeysFirst(self)
+        self.proof_action.blockSignals(True)  # the controller already knows; no re-render round at start
+        self.proof_action.setChecked(proof_listening)
+        self.proof_action.blockSignals(False)
         self.script.paste_requested.connect(lambda: self.script_actions.paste_script())
         self.setAcceptDrops(True)
         self.script.segment_selected.connect(self._segment_selected)
@@ -436,6 +446,7 @@ class MainWindow(FileActions, QMainWindow):
         self.autosave.clear()  # a clean exit: nothing to recover next time
         self.player.stop()
         self.render.close()
+        self.proof.close()
         self.settings.setValue("window/geometry", self.saveGeometry())
         self.settings.setValue("window/state", self.saveState())
         super().closeEvent(event)

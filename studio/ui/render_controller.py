@@ -42,6 +42,7 @@ class RenderController(QObject):
         self.playhead = 0.0
         self._loading: set[tuple[str, str]] = set()
         self._waiting: set[str] = set()
+        self._requests: dict[str, tuple[int, object]] = {}  # segment id -> (generation, request) last submitted
         self._voice_loaded.connect(self._on_voice_loaded)
         document.changed.connect(self.on_changed)
         document.reset.connect(self.render_all)
@@ -101,7 +102,8 @@ class RenderController(QObject):
             except ValueError as exc:
                 self.status_changed.emit(seg_id, Status(State.FAILED, 0, str(exc)))
                 continue
-            self.scheduler.submit(seg_id, request, priority=abs(starts.get(seg_id, 0.0) - self.playhead))
+            generation = self.scheduler.submit(seg_id, request, priority=abs(starts.get(seg_id, 0.0) - self.playhead))
+            self._requests[seg_id] = (generation, request)
 
     @Slot(set)
     def on_changed(self, touched: set) -> None:
@@ -115,6 +117,16 @@ class RenderController(QObject):
         self.playhead = seconds
         starts = {p.segment_id: p.start for p in layout(self.document.project)}
         self.scheduler.reprioritize({k: abs(v - seconds) for k, v in starts.items()})
+
+    def request(self, segment_id: str, generation: int):
+        """The request submitted for the segment as `generation`, or None if a newer one replaced it."""
+        held = self._requests.get(segment_id)
+        return held[1] if held is not None and held[0] == generation else None
+
+    def current_key(self, segment_id: str) -> str | None:
+        """The render key of the segment's newest request (None before any)."""
+        held = self._requests.get(segment_id)
+        return held[1].key() if held is not None else None
 
     def result(self, segment_id: str) -> RenderResult | None:
         return self.scheduler.result(segment_id)

@@ -13,7 +13,7 @@ from studio.core.commands import edit_text
 
 from studio.ui.document import Document
 
-COL_TRACK, COL_TEXT, COL_LENGTH = range(3)
+COL_TRACK, COL_TEXT, COL_LENGTH, COL_FLAGS = range(4)
 
 
 class ScriptPanel(QTableWidget):
@@ -24,9 +24,12 @@ class ScriptPanel(QTableWidget):
     _analysed = Signal(str, int, object, str)  # from the worker thread: segment, generation, command, error
 
     def __init__(self, document: Document, parent=None):
-        super().__init__(0, 3, parent)
+        super().__init__(0, 4, parent)
         self.document = document
-        self.setHorizontalHeaderLabels(["Track", "Text", "Length"])
+        self.setHorizontalHeaderLabels(["Track", "Text", "Length", "Flags"])
+        self.horizontalHeaderItem(COL_FLAGS).setToolTip("Words the proof pass flagged in the line (Edit › Next "
+                                                        "flagged word); blank until the line is proof-listened")
+        self.horizontalHeader().setSectionResizeMode(COL_FLAGS, QHeaderView.ResizeToContents)
         self.horizontalHeader().setSectionResizeMode(COL_TEXT, QHeaderView.Stretch)
         self.horizontalHeader().setSectionResizeMode(COL_TRACK, QHeaderView.ResizeToContents)
         self.horizontalHeader().setSectionResizeMode(COL_LENGTH, QHeaderView.ResizeToContents)
@@ -36,6 +39,7 @@ class ScriptPanel(QTableWidget):
         self.setWordWrap(True)
         self._filling = False
         self._generation: dict[str, int] = {}
+        self._flags: dict[str, str] = {}  # segment id -> the Flags column's text
         self._analysed.connect(self._on_analysed)
         document.reset.connect(self.refill)
         document.changed.connect(self._on_changed)
@@ -57,6 +61,10 @@ class ScriptPanel(QTableWidget):
             self.setItem(row, COL_TRACK, track)
             self.setItem(row, COL_TEXT, text)
             self.setItem(row, COL_LENGTH, length)
+            flags = QTableWidgetItem(self._flags.get(seg.id, ""))
+            flags.setFlags(flags.flags() & ~Qt.ItemIsEditable)
+            flags.setTextAlignment(Qt.AlignRight | Qt.AlignVCenter)
+            self.setItem(row, COL_FLAGS, flags)
         self.resizeRowsToContents()
         self._filling = False
 
@@ -81,6 +89,24 @@ class ScriptPanel(QTableWidget):
                 self.item(row, COL_LENGTH).setText(f"{seg.duration:.2f} s")
                 self.resizeRowToContents(row)
         self._filling = False
+
+    def show_flags(self, segment_id: str, count: int | None) -> None:
+        """The proof pass's count of flagged words for the line (None: not proof-listened yet)."""
+        text = "" if count is None else str(count)
+        self._flags[segment_id] = text
+        for row in range(self.rowCount()):
+            item = self.item(row, COL_TEXT)
+            if item is not None and item.data(Qt.UserRole) == segment_id:
+                cell = self.item(row, COL_FLAGS)
+                if cell is not None and cell.text() != text:
+                    self._filling = True
+                    cell.setText(text)
+                    cell.setForeground(Qt.red if count else Qt.gray)
+                    self._filling = False
+                return
+
+    def flags_text(self, segment_id: str) -> str:
+        return self._flags.get(segment_id, "")
 
     def selected_segment_id(self) -> str | None:
         ids = self.selected_segment_ids()

@@ -29,11 +29,15 @@ def make_window(qtbot, tmp_path):
 
     windows = []
 
-    def make(sink_factory=FakeSink):
+    def make(sink_factory=FakeSink, proof=False):
+        from studio.engine.guide.proof import ProofCache
+
         FakeSink.started = []
         settings = QSettings(str(tmp_path / f"settings{len(windows)}.ini"), QSettings.IniFormat)
+        # The proof pass (a worker process per window) is off unless a test is about it.
         w = MainWindow(settings=settings, sink_factory=sink_factory, render_cache=RenderCache(tmp_path / "cache"),
-                       recovery_dir=tmp_path / "recovery")
+                       recovery_dir=tmp_path / "recovery", proof_listening=proof,
+                       proof_cache=ProofCache(tmp_path / "proof"))
         # Not qtbot.addWidget: pytest-qt would close it before this fixture can clear unsaved changes, and the
         # "save changes?" prompt would wait for an answer forever. The teardown below closes it.
         w.resize(1500, 950)
@@ -45,6 +49,7 @@ def make_window(qtbot, tmp_path):
         w.document.undo_stack.setClean()  # a test that left changes must not meet the "save changes?" prompt
         w.close()
         w.render.close()
+        w.proof.close()
 
 
 @pytest.fixture(autouse=True)

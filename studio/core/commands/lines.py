@@ -49,6 +49,16 @@ def set_segment_seed(segment_id: str, seed: int) -> SetSegmentField:
     return SetSegmentField(segment_id, "seed", int(seed) & 0x7FFFFFFF, "Segment seed")
 
 
+def dismiss_flag(project: Project, segment_id: str, index: int) -> SetSegmentField:
+    """Dismiss the proof pass's flag on word `index` of the line (saved in the project)."""
+    seg = project.segment(segment_id)
+    if not 0 <= index < len(seg.words):
+        raise ValueError(f"The line has no word {index + 1}.")
+    mark = (index, seg.words[index].text)
+    kept = tuple(sorted(set(seg.proof_dismissed) | {mark}))
+    return SetSegmentField(segment_id, "proof_dismissed", kept, f"Dismiss flag on '{seg.words[index].text}'")
+
+
 def set_line_controls(segment_id: str, controls: LineControls, mergeable: bool = True) -> SetSegmentField:
     return SetSegmentField(segment_id, "controls", controls, "Line controls", mergeable)
 

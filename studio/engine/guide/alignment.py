@@ -89,6 +89,25 @@ def align(audio: np.ndarray, sample_rate: int, words: list[str],
           pronunciations: dict[str, list[str]] | None = None) -> Alignment:
     """Align `words` (in order, each said once) to the recording. `pronunciations` gives ARPAbet for words the
     dictionary lacks. Raises AlignmentError naming the word that failed."""
+    pcm = to_pcm16k(audio, sample_rate)
+    aligned = force_align(pcm, words, pronunciations)
+    if aligned is None:
+        raise AlignmentError(_first_mismatch(pcm, words))
+    scores = np.array([w.score for w in aligned])
+    better_half = np.sort(scores)[len(scores) // 2:]
+    limit = min(MISMATCH_FLOOR, MISMATCH_FACTOR * float(np.median(better_half)))
+    worst = int(np.argmin(scores))
+    if scores[worst] < limit:
+        raise AlignmentError(f"The recording does not say '{aligned[worst].text}' (word {worst + 1}) where the text "
+                             "has it; record the text as written or edit the text to match the recording.")
+    return Alignment(tuple(aligned), len(pcm) / 2 / RATE)
+
+
+def force_align(pcm: bytes, words: list[str], pronunciations: dict[str, list[str]] | None = None
+                ) -> list[AlignedWord] | None:
+    """The two-pass forced alignment of `words` to 16 kHz PCM, every word with its phones and score, or None
+    where the decoder finds no path through the whole text. Judges nothing: `align` and the proof pass
+    (guide.proof) each judge the scores their own way. Raises AlignmentError for a word with no spelling."""
     from pocketsphinx import Decoder
 
     pronunciations = pronunciations or {}
@@ -107,8 +126,6 @@ def align(audio: np.ndarray, sample_rate: int, words: list[str],
             key = f"w{i}_{key}"
             decoder.add_word(key, " ".join(phones), True)
         keys.append(key)
-    pcm = to_pcm16k(audio, sample_rate)
-    duration = len(pcm) / 2 / RATE
     try:
         decoder.set_align_text(" ".join(keys))
         _decode(decoder, pcm)
@@ -120,26 +137,19 @@ def align(audio: np.ndarray, sample_rate: int, words: list[str],
     except RuntimeError:
         found = None
     if found is None:
-        raise AlignmentError(_first_mismatch(pcm, words))
+        return None
     aligned, phones = [], list(found.phones())
     for w in found.words():
         name = re.sub(r"\(\d+\)$", "", w.name)
         if name in ("<sil>", "<s>", "</s>"):
             continue
+        if len(aligned) == len(words):
+            return None
         ps = tuple(AlignedPhone(re.sub(r"\d", "", p.name), p.start * FRAME_S, (p.start + p.duration) * FRAME_S)
                    for p in phones if w.start <= p.start < w.start + w.duration)
         aligned.append(AlignedWord(words[len(aligned)], w.start * FRAME_S, (w.start + w.duration) * FRAME_S, ps,
                                    w.score / max(w.duration, 1)))
-    if len(aligned) != len(words):
-        raise AlignmentError(_first_mismatch(pcm, words))
-    scores = np.array([w.score for w in aligned])
-    better_half = np.sort(scores)[len(scores) // 2:]
-    limit = min(MISMATCH_FLOOR, MISMATCH_FACTOR * float(np.median(better_half)))
-    worst = int(np.argmin(scores))
-    if scores[worst] < limit:
-        raise AlignmentError(f"The recording does not say '{aligned[worst].text}' (word {worst + 1}) where the text "
-                             "has it; record the text as written or edit the text to match the recording.")
-    return Alignment(tuple(aligned), duration)
+    return aligned if len(aligned) == len(words) else None
 
 
 def _decode(decoder, pcm: bytes) -> None:

@@ -1,4 +1,4 @@
-"""The Edit menu: undo, find and replace, the selected pitch or energy points, fitting lines to their slots,
+"""The Edit menu: undo, find and replace, the selected pitch or energy points, fitting lines to their slots, proof flags,
 pronunciations and the preferences."""
 
 from PySide6.QtGui import QKeySequence
@@ -22,6 +22,11 @@ MENU = Menu("&Edit", items=(
     Action("Fit long lines to their slots", lambda w: w.fit_to_slots("compress"), ("Ctrl+T",)),
     Action("Fit all lines to their slots (stretch short ones too)", lambda w: w.fit_to_slots("both"),
            ("Ctrl+Shift+T",)),
+    SEPARATOR,
+    Action("Next &flagged word", lambda w: w.proof_actions.next_flagged_word(), ("F8",), name="next_flag_action",
+           tip="Go to the next word the proof pass flagged as missing or doubtful"),
+    Action("&Dismiss flag", lambda w: w.proof_actions.dismiss_current(), ("Shift+F8",),
+           tip="The word is fine as the voice says it: remove its flag (saved in the project)"),
     SEPARATOR,
     Action("&Pronunciation of a word…", lambda w: w.ask_pronunciation(), ("Ctrl+P",)),
     Action("Pronunciation&s…", lambda w: w.show_lexicon()),

@@ -18,4 +18,6 @@ MENU = Menu("&Script", items=(
     Action("Remove speaker and its lines", lambda w: w.script_actions.remove_track()),
     SEPARATOR,
     Action("&Guide line from recording…", lambda w: w.guide_actions.ask()),
+    Action("Best of 4 &takes", lambda w: w.proof_actions.best_of_takes(4), ("Ctrl+Shift+B",),
+           tip="Render the line with four seeds, proof-listen each, and keep the best (one undo step)"),
 ))

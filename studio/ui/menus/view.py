@@ -28,4 +28,8 @@ MENU = Menu("&View", name="view_menu", items=(
     Action("&Previous marker", lambda w: w.markers.jump(False), ("Alt+Left",)),
     Action("&Rename nearest marker…", lambda w: w.markers.rename_nearest()),
     Action("Remove nearest marker", lambda w: w.markers.remove_nearest()),
+    SEPARATOR,
+    Action("&Proof-listen rendered lines", name="proof_action", checkable=True,
+           toggled=lambda w, on: w.proof_actions.set_enabled(on),
+           tip="Listen to every rendered line with the recogniser and flag missing or doubtful words"),
 ))
