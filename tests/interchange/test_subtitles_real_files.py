@@ -1,10 +1,8 @@
 """Subtitle files as real repositories have them (issue 24, items 1-6): WebVTT character references and inline
 markup, a label alone on a cue's first line, refused labels, non-speech lines inside a cue, malformed times."""
 
-import io
 
 import pytest
-import webvtt
 
 from studio.interchange.subtitles import (LYRICS, SOUND, SPEECH, SubtitleError, arrange, read_subtitles,
                                           write_srt, write_vtt)
