@@ -7,6 +7,8 @@ import numpy as np
 
 from studio.core.commands import edit_text
 
+from tests.ui.helpers import settle
+
 ARCTIC = Path(__file__).resolve().parents[2] / "assets" / "speech" / "arctic_a0007.wav"
 TEXT = "And you always want to see it in the superlative degree."
 
@@ -36,6 +38,7 @@ def test_guiding_a_line_shows_the_guide_plays_it_and_undoes_in_one_step(window, 
     assert first - 0.01 <= lane.wave.x.min() and lane.wave.x.max() <= last + 0.01
     _, y = lane.pitch.getData()
     assert np.isfinite(y).sum() > 50  # the faint pitch curve in the pitch lane
+    assert settle(window)  # the guided line's new render is in: both mixdowns below hear the same voices
     voices, rate = window.mixdown()
     window.guide_actions.solo_action.setChecked(True)
     alone, _ = window.mixdown()
