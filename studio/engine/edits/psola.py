@@ -45,6 +45,9 @@ def _psola(audio: np.ndarray, sample_rate: int, retarget, pitch_range: tuple[flo
     return y
 
 
+CATCH_UP = 0.05  # after a shift, how fast (periods per period) the moved pulses drift back onto the original's
+
+
 def shift_curve(n_samples: int, sample_rate: int, sample_bounds, semitones: list[float]) -> tuple[np.ndarray, int]:
     """Semitones per 5 ms frame for per-phoneme shifts, gliding over SMOOTH_MS at boundaries; and the hop."""
     hop = hop_for(sample_rate)
@@ -68,12 +71,12 @@ def _runs(mask: np.ndarray, bridge: int) -> list[tuple[int, int]]:
 def splice_pitch(audio: np.ndarray, sample_rate: int, sample_bounds, semitones: list[float]) -> np.ndarray:
     """Per-phoneme pitch shifts in semitones, applied only where they are and only where the voice is voiced.
 
-    The original's voicing (the app's tracker, `pitch.track`) decides which frames of the edited span are
-    voiced; only those are re-synthesized, by moving the original's own glottal pulses (Praat's cc point
-    process) closer together or further apart. Unvoiced consonants, silences and everything outside the edit
-    keep the original samples: laying pulses over them is what made a pitch edit buzz. Each voiced stretch
-    starts on one of its own pulses, so it fades in from the original without a seam, and fades back out over
-    one period; a shift of 0 gives the original back sample for sample."""
+    The original's voicing (the app's tracker, `pitch.track`) decides which frames are voiced; only voiced
+    stretches that the shift reaches are re-synthesized, by moving the original's own glottal pulses (Praat's cc
+    point process) closer together or further apart. Unvoiced consonants, silences and everything outside the
+    edit keep the original samples: laying pulses over them is what made a pitch edit buzz. A stretch leaves
+    the original on one of its pulses and comes back onto one (see _move_periods), so both joins are seamless;
+    a shift of 0 gives the original back sample for sample."""
     if not any(semitones):
         return audio
     st, hop = shift_curve(len(audio), sample_rate, sample_bounds, semitones)
@@ -84,54 +87,69 @@ def splice_pitch(audio: np.ndarray, sample_rate: int, sample_bounds, semitones: 
     x = np.asarray(audio, dtype=np.float64)
     out = x.copy()
     longest = int(sample_rate / voice[0]) + 1  # a gap between pulses longer than the lowest period is no period
-    for fa, fb in _runs((f0[:n] > 0) & (np.abs(st[:n]) > 1e-6), 1):
+    for fa, fb in _runs(f0[:n] > 0, 1):
+        if not np.any(np.abs(st[fa:fb]) > 1e-6):
+            continue
         # Frame k is centred on sample k * hop; the stretch is the samples nearer its frames than any other.
         lo, hi = max(0, fa * hop - hop // 2), min(len(x), fb * hop - hop // 2)
         inside = marks[(marks >= lo) & (marks < hi)]
         for group in np.split(inside, np.flatnonzero(np.diff(inside) > longest) + 1):
             if len(group) >= 2:
-                _move_periods(x, out, group, st, hop, sample_rate)
+                _move_periods(x, out, group, st, hop)
     return out.astype(np.float32)
 
 
-def _move_periods(x: np.ndarray, out: np.ndarray, marks: np.ndarray, st: np.ndarray, hop: int,
-                  sample_rate: int) -> None:
-    """TD-PSOLA over one voiced stretch whose pulses are `marks` (sample indices): write into `out`.
+def _move_periods(x: np.ndarray, out: np.ndarray, marks: np.ndarray, st: np.ndarray, hop: int) -> None:
+    """TD-PSOLA over one voiced stretch whose pulses are `marks` (sample indices), written into `out`.
 
-    Synthesis pulses start on the first analysis pulse and follow the original's local period divided by the
-    shift's ratio; each takes the two-sided grain of the nearest analysis pulse, windowed by half-Hann ramps as
-    long as the synthesis periods on either side, so neighbouring windows sum to exactly one. Outside the first
-    and last synthesis pulse the original fills in what the outer ramps leave (1 - window)."""
-    # The original's phase counts one per period between its pulses; the synthesis phase advances faster or
-    # slower by the shift's ratio, and a synthesis pulse falls wherever it passes a whole number. With no shift
-    # the two are the same, so the pulses (and the samples) are the original's.
+    The original's phase counts one per period between its pulses; the synthesis phase runs faster or slower by
+    the shift's ratio, and a synthesis pulse falls wherever it passes a whole number. Before the shift the two
+    phases are equal, so the pulses are the original's; after it the synthesis phase drifts back (CATCH_UP
+    periods per period) until it is a whole number of periods off, and from there the pulses are the
+    original's again. Each synthesis pulse takes the grain of the nearest original pulse under half-Hann ramps
+    as long as the synthesis periods on either side, so neighbouring windows sum to exactly one and only the
+    pulses that moved change any sample."""
     periods = np.diff(marks).astype(np.float64)
     t = np.arange(marks[0], marks[-1] + 1)
     k = np.clip(np.searchsorted(marks, t, side="right") - 1, 0, len(periods) - 1)
-    ratio = 2.0 ** (st[np.clip(t // hop, 0, len(st) - 1)] / 12.0)
-    phase = np.concatenate([[0.0], np.cumsum(ratio[:-1] / periods[k[:-1]])])
-    s = t[np.searchsorted(phase, np.arange(int(phase[-1] + 1e-9) + 1) - 1e-9)].astype(np.int64)
+    frame = np.clip((t + hop // 2) // hop, 0, len(st) - 1)
+    rate = 1.0 / periods[k]  # the original's phase per sample
+    phase_a = np.concatenate([[0.0], np.cumsum(rate[:-1])])
+    phase_s = np.concatenate([[0.0], np.cumsum((rate * 2.0 ** (st[frame] / 12.0))[:-1])])
+    shifted = np.flatnonzero(np.abs(st[frame]) > 1e-6)
+    if len(shifted) and shifted[-1] < len(t) - 1:
+        last = shifted[-1]
+        drift = phase_s[last] - phase_a[last]
+        target = float(np.round(drift))
+        since = phase_a[last:] - phase_a[last]
+        step = np.minimum(CATCH_UP * since, abs(target - drift)) * np.sign(target - drift)
+        phase_s[last:] = phase_a[last:] + np.where(step == target - drift, target, drift + step)
+    s = t[np.searchsorted(phase_s, np.arange(int(phase_s[-1] + 1e-9) + 1) - 1e-9)]
+    moved = np.flatnonzero(~np.isin(s, marks))
+    if not len(moved):
+        return
+    j0, j1 = max(0, moved[0] - 1), min(len(s) - 1, moved[-1] + 1)
 
-    def period_at(at: float) -> float:
-        return float(np.interp(at, (marks[:-1] + marks[1:]) / 2.0, periods))
+    def period_at(at: float) -> int:
+        return int(round(float(np.interp(at, (marks[:-1] + marks[1:]) / 2.0, periods))))
 
-    lefts = np.diff(s, prepend=s[0] - int(round(period_at(s[0]))))
-    rights = np.diff(s, append=s[-1] + int(round(period_at(s[-1]))))
-    a, b = max(0, int(s[0] - lefts[0])), min(len(x), int(s[-1] + rights[-1]))
-    acc = np.zeros(b - a)
-    weight = np.zeros(b - a)
-    src = marks[np.clip(np.searchsorted(marks, s), 1, len(marks) - 1)]
-    prev = marks[np.clip(np.searchsorted(marks, s), 1, len(marks) - 1) - 1]
-    src = np.where(np.abs(prev - s) <= np.abs(src - s), prev, src)  # the nearest analysis pulse
-    for pos, centre, left, right in zip(s, src, lefts, rights):
-        left, right = int(left), int(right)
-        w = np.concatenate([np.sin(0.5 * np.pi * np.arange(left) / left) ** 2 if left > 0 else np.zeros(0),
-                            np.cos(0.5 * np.pi * np.arange(right) / right) ** 2 if right > 0 else np.zeros(0)])
+    lefts = np.diff(s, prepend=s[0] - period_at(s[0]))
+    rights = np.diff(s, append=s[-1] + period_at(s[-1]))
+    # From the last unmoved pulse before to the first unmoved pulse after, where the windows sum to one; a
+    # stretch that starts or ends moved fades from and into the original under its outer ramp instead.
+    a = int(s[j0]) if j0 < moved[0] else max(0, int(s[0] - lefts[0]))
+    b = int(s[j1]) if j1 > moved[-1] else min(len(x), int(s[-1] + rights[-1]))
+    acc, weight = np.zeros(b - a), np.zeros(b - a)
+    nxt = np.clip(np.searchsorted(marks, s), 1, len(marks) - 1)
+    src = np.where(np.abs(marks[nxt - 1] - s) <= np.abs(marks[nxt] - s), marks[nxt - 1], marks[nxt])
+    for j in range(j0, j1 + 1):
+        pos, centre, left, right = int(s[j]), int(src[j]), int(lefts[j]), int(rights[j])
+        w = np.concatenate([np.sin(0.5 * np.pi * np.arange(left) / max(left, 1)) ** 2,
+                            np.cos(0.5 * np.pi * np.arange(right) / max(right, 1)) ** 2])
         i0 = np.arange(-left, right)
         ok = (pos + i0 >= a) & (pos + i0 < b) & (centre + i0 >= 0) & (centre + i0 < len(x))
         acc[pos + i0[ok] - a] += w[ok] * x[centre + i0[ok]]
         weight[pos + i0[ok] - a] += w[ok]
-    # Inside the stretch the windows sum to one; at its ends the original fades in under the outer ramps.
     out[a:b] = acc + np.clip(1.0 - weight, 0.0, 1.0) * x[a:b]
 
 
