@@ -45,7 +45,7 @@ def _psola(audio: np.ndarray, sample_rate: int, retarget, pitch_range: tuple[flo
     return y
 
 
-CATCH_UP = 0.05  # after a shift, how fast (periods per period) the moved pulses drift back onto the original's
+REJOIN_PERIODS = 4  # after a shift, the moved pulses drift back onto the original's within this many periods
 
 
 def shift_curve(n_samples: int, sample_rate: int, sample_bounds, semitones: list[float]) -> tuple[np.ndarray, int]:
@@ -104,8 +104,8 @@ def _move_periods(x: np.ndarray, out: np.ndarray, marks: np.ndarray, st: np.ndar
 
     The original's phase counts one per period between its pulses; the synthesis phase runs faster or slower by
     the shift's ratio, and a synthesis pulse falls wherever it passes a whole number. Before the shift the two
-    phases are equal, so the pulses are the original's; after it the synthesis phase drifts back (CATCH_UP
-    periods per period) until it is a whole number of periods off, and from there the pulses are the
+    phases are equal, so the pulses are the original's; after it the synthesis phase drifts, evenly over
+    REJOIN_PERIODS periods, to the nearest whole number of periods off, and from there the pulses are the
     original's again. Each synthesis pulse takes the grain of the nearest original pulse under half-Hann ramps
     as long as the synthesis periods on either side, so neighbouring windows sum to exactly one and only the
     pulses that moved change any sample."""
@@ -122,7 +122,8 @@ def _move_periods(x: np.ndarray, out: np.ndarray, marks: np.ndarray, st: np.ndar
         drift = phase_s[last] - phase_a[last]
         target = float(np.round(drift))
         since = phase_a[last:] - phase_a[last]
-        step = np.minimum(CATCH_UP * since, abs(target - drift)) * np.sign(target - drift)
+        gap = abs(target - drift)
+        step = np.minimum(gap / REJOIN_PERIODS * since, gap) * np.sign(target - drift)
         phase_s[last:] = phase_a[last:] + np.where(step == target - drift, target, drift + step)
     s = t[np.searchsorted(phase_s, np.arange(int(phase_s[-1] + 1e-9) + 1) - 1e-9)]
     moved = np.flatnonzero(~np.isin(s, marks))
