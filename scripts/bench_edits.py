@@ -135,12 +135,29 @@ def summary(rows):
             "seconds": med("seconds"), "length_ratio": med("length_ratio"), "n": len(rows)}
 
 
+def table(report: dict) -> str:
+    lines = ["| voice | edit | voicing flips in the word (median / worst) | F0 change (median) | log-mel in the word "
+             "| log-mel outside (median / worst) | word length | re-render (median, loaded machine) |",
+             "|---|---|---|---|---|---|---|---|"]
+    for voice, edits in report.items():
+        for name, r in edits.items():
+            s = r["summary"]
+            lines.append(f"| {voice} | {name} | {100 * s['flips_median']:.1f} % / {100 * s['flips_worst']:.1f} % | "
+                         f"{s['f0_change_st']:+.2f} st | {s['logmel_in_db']:.2f} dB | {s['logmel_out_db']:.3f} / "
+                         f"{s['logmel_out_worst']:.3f} dB | x{s['length_ratio']:.2f} | {1000 * s['seconds']:.0f} ms |")
+    return "\n".join(lines)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--voice", action="append", help="a cast voice's name (default: every cast voice)")
     parser.add_argument("--sentences", type=int, default=len(SENTENCES))
     parser.add_argument("--json", type=Path)
+    parser.add_argument("--table", type=Path, help="print the markdown table of a JSON this script wrote")
     args = parser.parse_args()
+    if args.table:
+        print(table(json.loads(args.table.read_text())))
+        return 0
 
     import torch
 
