@@ -34,7 +34,7 @@ from studio.engine.voices.guests import Guests, Source
 CACHE_SIZE = 32
 CONTEXT_S = 0.2  # base audio analysed each side of a changed stretch: WORLD's and Praat's windows settle in it
 FADE_S = 0.01
-WINDOW_SHARE = 0.6  # a window wider than this share of the line is no cheaper than the whole line
+WINDOW_SHARE = 0.9  # a window wider than this share of the line is no cheaper than the whole line
 _base_renders: OrderedDict[str, RenderResult] = OrderedDict()
 _designed: OrderedDict[str, RenderResult] = OrderedDict()
 _staged: OrderedDict[str, "Staged"] = OrderedDict()  # the latest designed render of each line, by line
