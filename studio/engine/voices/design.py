@@ -27,7 +27,6 @@ from studio.core.design import Design
 from studio.core.model import SpeakerMix, VoiceRef, Word
 
 from studio.engine.edits import dsp
-from studio.engine.edits.pitch import pitch_range, track
 from studio.engine.voices.backbone import Backbone, Capabilities, RenderRequest, RenderResult, Speaker
 from studio.engine.voices.guests import Guests, Source
 
@@ -84,17 +83,17 @@ def _plain(design: Design) -> bool:
     return design.timbre == 1.0 and design.pitch == 1.0 and design.breath == 0.0
 
 
-def _raw(audio: np.ndarray, sample_rate: int, design: Design, voice: tuple[float, float] | None = None) -> np.ndarray:
-    """The WORLD round trip with the design's changes, before the level is matched; with `voice`, F0 is tracked
-    in that range (the whole line's), so a window is voiced where the whole line's stage voices it."""
-    if voice is None:
+def _raw(audio: np.ndarray, sample_rate: int, design: Design, f0: np.ndarray | None = None) -> np.ndarray:
+    """The WORLD round trip with the design's changes, before the level is matched; `f0` (per frame) when the
+    pitch was tracked on more than `audio` (a window is tracked as part of its line: Praat's voicing threshold
+    is relative to the loudest sample of what it is given)."""
+    if f0 is None:
         world = dsp.analyse(audio, sample_rate)
     else:
         import pyworld
 
         x = np.ascontiguousarray(audio, dtype=np.float64)
         hop = dsp.hop_for(sample_rate)
-        f0 = track(x, sample_rate, 1000.0 * hop / sample_rate, voice)
         t = np.arange(len(f0)) * hop / sample_rate
         world = dsp.World(f0, pyworld.cheaptrick(x, f0, t, sample_rate), pyworld.d4c(x, f0, t, sample_rate),
                           sample_rate, hop)
@@ -144,12 +143,16 @@ def apply_window(before: Staged, audio: np.ndarray, sample_rate: int, design: De
     if p == k and len(old) == n:
         return before.designed
     ctx, fade = int(CONTEXT_S * sample_rate), int(FADE_S * sample_rate)
-    a, b = max(0, p - ctx), min(n, n - q + ctx)
+    hop = dsp.hop_for(sample_rate)
+    a, b = max(0, p - ctx) // hop * hop, min(n, n - q + ctx)  # the window starts on a frame of the line
     if b - a > WINDOW_SHARE * n:
         return None
-    # The whole line's gain, not the window's own: a window's loudness is not the line's.
-    piece = np.clip(_raw(audio[a:b], sample_rate, design, pitch_range(audio, sample_rate)) * before.gain,
-                    -1.0, 1.0)
+    # F0 is tracked on the whole line (Praat is cheap; WORLD's envelope and aperiodicity are not) and cut to the
+    # window's frames; the level is the whole line's gain, not the window's own.
+    f0_line, _ = dsp.track_f0(audio, sample_rate)
+    frames = len(audio[a:b]) // hop + 1
+    f0 = np.pad(f0_line[a // hop:a // hop + frames], (0, max(0, frames - len(f0_line[a // hop:]))))
+    piece = np.clip(_raw(audio[a:b], sample_rate, design, f0) * before.gain, -1.0, 1.0)
     out = np.empty(n, dtype=np.float32)
     shift = len(old) - n  # where the unchanged end of the line sits in the earlier render
     out[:a] = before.designed[:a]
