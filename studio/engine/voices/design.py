@@ -161,9 +161,10 @@ def apply_window(before: Staged, audio: np.ndarray, sample_rate: int, design: De
     length, j = b - a, ctx // 2
     w, earlier = np.ones(length), np.zeros(length)
     if a > 0:
-        w[:j] = 0.0
-        w[j:j + fade] = np.linspace(0.0, 1.0, fade)
-        earlier[:j + fade] = before.designed[a:a + j + fade]
+        jl = p - j - a  # half the context before the change, wherever the frame grid put the window's start
+        w[:jl] = 0.0
+        w[jl:jl + fade] = np.linspace(0.0, 1.0, fade)
+        earlier[:jl + fade] = before.designed[a:a + jl + fade]
     if b < n:
         w[length - j:] = 0.0
         w[length - j - fade:length - j] = np.linspace(1.0, 0.0, fade)
