@@ -1,7 +1,7 @@
 """Benchmark and calibration of the proof pass (studio/engine/guide/proof.py) on real renders of Joe and Hibari.
 
     python scripts/bench_proof.py measure --voice joe --start 0 --count 40     # resumable chunks
-    python scripts/bench_proof.py calibrate                                    # writes models/proof_calibration.json
+    python scripts/bench_proof.py calibrate                                    # writes models/proof/calibration.json
     python scripts/bench_proof.py report [--json docs/bench_proof.json]
 
 Lines: LINES below (Harvard sentences, then sentences made from fixed templates over common words, so that the

@@ -128,3 +128,46 @@ def test_a_designed_voice_lists_each_mixable_voice_once(neural):
     assert len(ids) == len(set(ids)), ids
     assert ids[:2] == ["Mara", NEURAL.model] and {"Hibari", "Theo", "en-us+f2"} <= set(ids)
     assert "Joe" not in ids  # the base voice under its cast name is the base speaker already
+
+
+def test_an_edit_re_runs_the_stage_only_around_its_word(neural):
+    """A duration edit (native on Joe, rendered in a window) goes through the design's WORLD stage only around
+    the word: the rest of the line keeps the designed render's samples, and the word sounds as the whole-line
+    stage would make it."""
+    from studio.engine.guide.transparency import measure
+
+    text = "The lantern flickered while the sailors mended their torn nets."
+    d = DesignBackbone(Design("en_US-joe-medium", 1.2, 1.4), neural, NEURAL)
+    req = _request(d, text)
+    first = render_request(d, req)
+    starts = np.cumsum([0] + [len(w.phonemes) for w in req.words])
+    wi = 5  # sailors
+    words = list(req.words)
+    words[wi] = WordSpec(words[wi].text, tuple(PhonemeSpec(p.symbol, p.duration, p.pitch, p.energy,
+                                                           duration_scale=1.5) for p in words[wi].phonemes))
+    from dataclasses import replace
+
+    edited = render_request(d, replace(req, words=tuple(words)))
+    a, b = first.boundaries[starts[wi]], first.boundaries[starts[wi + 1]]
+    ea, eb = edited.boundaries[starts[wi]], edited.boundaries[starts[wi + 1]]
+    assert (eb - ea) / (b - a) == pytest.approx(1.5, abs=0.15)
+    # Where the base voice's own render changed (Joe re-renders a window around the word), plus half the
+    # stage's context: outside that, the designed samples are the earlier render's.
+    base1 = neural.render(d.base_request(req)).audio
+    base2 = neural.render(d.base_request(replace(req, words=tuple(words)))).audio
+    k = min(len(base1), len(base2))
+    p = int(np.flatnonzero(base1[:k] != base2[:k])[0])
+    q = int(np.flatnonzero(base1[::-1][:k] != base2[::-1][:k])[0])
+    keep = int(stage.CONTEXT_S / 2 * first.sample_rate)
+    assert p - keep > 0.2 * first.sample_rate and q - keep > 0.2 * first.sample_rate  # a real test of both ends
+    assert np.array_equal(edited.audio[:p - keep], first.audio[:p - keep])
+    assert np.array_equal(edited.audio[len(edited.audio) - q + keep:], first.audio[len(first.audio) - q + keep:])
+    assert not np.array_equal(edited.audio[:len(first.audio)], first.audio[:len(edited.audio)])
+    # The word itself: close to what the whole-line stage makes of the same base render. That stage re-tracks
+    # the whole edited line in a range fitted anew, so even its unedited words move about 0.7 dB from the
+    # earlier render; the word is allowed twice that.
+    whole = stage.apply(neural.render(d.base_request(replace(req, words=tuple(words)))).audio,
+                        edited.sample_rate, d.design)
+    whole = whole * np.sqrt(np.mean(edited.audio.astype(float) ** 2) / np.mean(whole.astype(float) ** 2))
+    m = measure(whole, edited.audio, edited.sample_rate, (ea, eb))
+    assert m.flips <= 0.05 and abs(m.f0_change_st) <= 0.1 and m.logmel_in_db <= 2.0, m

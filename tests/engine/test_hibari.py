@@ -93,6 +93,26 @@ def test_a_pitch_edit_raises_that_word_and_leaves_the_others(hibari, garden):
         assert all(abs(v) < 0.5 for i, v in shifts.items() if i != wi), shifts
 
 
+@pytest.mark.parametrize("edit", [{"pitch_st": 3.0}, {"duration_scale": 1.5}])
+def test_a_native_edit_changes_nothing_outside_its_word(hibari, garden, edit):
+    """The model re-makes the whole line for an edit, but the rest of the line is the unedited render's: within
+    0.1 dB log-mel, and sample for sample past the splice's margin and crossfade."""
+    from studio.engine.edits.splice import CROSSFADE_MS, MARGIN_MS
+    from studio.engine.guide.transparency import measure
+
+    text, words, starts, base = garden
+    wi = 3  # water
+    edited = render(hibari, text, words, {i: edit for i in range(starts[wi], starts[wi + 1])})
+    a, b = base.boundaries[starts[wi]], base.boundaries[starts[wi + 1]]
+    ea, eb = edited.boundaries[starts[wi]], edited.boundaries[starts[wi + 1]]
+    m = measure(base.audio, edited.audio, base.sample_rate, (a, b), (ea, eb))
+    assert m.logmel_out_db <= 0.1, m
+    keep = int((MARGIN_MS + CROSSFADE_MS) / 1000 * base.sample_rate)
+    assert np.array_equal(edited.audio[:a - keep], base.audio[:a - keep])
+    tail = len(base.audio) - (b + keep)
+    assert np.array_equal(edited.audio[eb + keep:eb + keep + tail], base.audio[b + keep:])
+
+
 def test_six_decibels_on_a_word(hibari, garden):
     text, words, starts, base = garden
     wi = 3  # water

@@ -10,7 +10,7 @@ in ARPAbet for words the dictionary lacks) places each word of the line on the a
   stretches it.
 
 Verdicts: "missing" (squeezed to nothing), "doubtful" (a poor score, or far too long), "fine". The limits come
-from the voice's own clean renders (models/proof_calibration.json, made by scripts/bench_proof.py --calibrate;
+from the voice's own clean renders (models/proof/calibration.json, made by scripts/bench_proof.py --calibrate;
 docs/proof.md says how): words the recogniser mishears on clean renders too are part of that distribution, so they
 are not flags. A voice without its own calibration gets the pooled one.
 """
@@ -26,12 +26,13 @@ from pathlib import Path
 
 import numpy as np
 
+from studio.core.paths import MODELS
 from studio.engine.errors import AlignmentError
 from studio.engine.guide.alignment import FRAME_S, dictionary_key, force_align, to_pcm16k
 from studio.engine.voices.backbone import RenderRequest, RenderResult
 
 FINE, DOUBTFUL, MISSING = "fine", "doubtful", "missing"
-CALIBRATION = Path(__file__).resolve().parents[3] / "models" / "proof_calibration.json"
+CALIBRATION = MODELS / "proof" / "calibration.json"  # a folder of its own: models/*.json are voice manifests
 POOLED = "pooled"
 # Used only where no calibration file can be read at all (a broken install): deliberately lenient.
 FALLBACK = {"score_floor": -40.0, "short_ratio": 0.3, "long_ratio": 3.0}

@@ -19,6 +19,7 @@ import numpy as np
 
 from studio.core.model import Phoneme, SpeakerMix, VoiceRef, Word
 
+from studio.engine.edits.splice import keep_outside
 from studio.engine.voices.backbone import Backbone, Capabilities, RenderRequest, RenderResult, Speaker
 from studio.engine.voices.timing import distribute, frame_boundaries
 from studio.engine.voices.guests import Guests
@@ -131,10 +132,17 @@ class HibariBackbone(Backbone):
         groups = tokens.groups()
         if len(specs) != len(groups):
             raise ValueError("This segment's phonemes no longer match the hibari voice; re-analyse the segment.")
-        audio, units, _ = self._synth(tokens, [p.duration_scale for p in specs], [p.pitch_st for p in specs],
-                                      request.seed)
-        return RenderResult(audio=audio, sample_rate=SAMPLE_RATE,
-                            boundaries=frame_boundaries(units, groups, SAMPLES_PER_UNIT))
+        scales, semitones = [p.duration_scale for p in specs], [p.pitch_st for p in specs]
+        audio, units, _ = self._synth(tokens, scales, semitones, request.seed)
+        bounds = frame_boundaries(units, groups, SAMPLES_PER_UNIT)
+        touched = [sc != 1.0 or st != 0.0 for sc, st in zip(scales, semitones)]
+        if any(touched):
+            # The model re-makes the whole line for an edit; outside the edited phonemes the unedited render's
+            # samples are kept (edits/splice.py), so an edit changes its word and nothing else.
+            plain, plain_units, _ = self._synth(tokens, seed=request.seed)
+            audio = keep_outside(plain, frame_boundaries(plain_units, groups, SAMPLES_PER_UNIT), audio, bounds,
+                                 touched, SAMPLE_RATE)
+        return RenderResult(audio=audio, sample_rate=SAMPLE_RATE, boundaries=bounds)
 
     def render_speaker(self, text: str, speaker: str):
         """One speaker's plain render with its phoneme boundaries and word starts, in the form the DSP layer's
